@@ -1,0 +1,346 @@
+package bridge
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure a Bridge. Engine and Registry are required.
+type Options struct {
+	Engine   Engine
+	Registry Registry
+	Logger   *slog.Logger     // default: discard
+	Now      func() time.Time // default: time.Now
+	// OnAlarm is called (from bridge goroutines; must not block) when a
+	// device stops answering, comes back, or a bus goes down or up.
+	OnAlarm func(Alarm)
+	// Verify checks a staff id + PIN typed on a call pad. Nil disables
+	// pad sign-in: pads act as the clerk signed in at the window.
+	Verify func(staff, pin string) bool
+	// RatingReasons are the reason keys of a rating pad, 1-based.
+	// Default: DefaultRatingReasons.
+	RatingReasons []string
+	// PauseReasons are the reasons a 暂停 key argument selects, 1-based.
+	PauseReasons []string
+	// Font renders text for bitmap-only boards. Default: DefaultFont().
+	Font *Font
+
+	// ResponseTimeout is how long a device has to start answering on a
+	// bus, on top of the request's wire time. Default 30 ms.
+	ResponseTimeout time.Duration
+	// Retries of a SHOW (same seq) before the device counts as missing. Default 3.
+	Retries int
+	// MissedPolls after which a device raises an offline alarm. Default 3.
+	MissedPolls int
+	// CycleInterval is the minimum time between polling cycles. Default 50 ms.
+	CycleInterval time.Duration
+	// LivenessPerCycle is how many devices are polled individually per
+	// cycle besides the group poll. Default 4.
+	LivenessPerCycle int
+	// ReopenMin and ReopenMax bound the reopen backoff. Default 200 ms, 5 s.
+	ReopenMin, ReopenMax time.Duration
+	// WSHeartbeat is how often a websocket device must send something.
+	// Default 10 s; a device silent for three intervals is dropped.
+	WSHeartbeat time.Duration
+	// WSToken, when set, must match the ?token= query of a websocket device.
+	WSToken string
+}
+
+// DefaultRatingReasons are the reasons offered after a low rating.
+var DefaultRatingReasons = []string{"等候时间长", "态度不好", "办事效率低", "材料要求不清楚", "没有办成"}
+
+func (o *Options) defaults() {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.OnAlarm == nil {
+		o.OnAlarm = func(Alarm) {}
+	}
+	if o.RatingReasons == nil {
+		o.RatingReasons = DefaultRatingReasons
+	}
+	if o.Font == nil {
+		o.Font = DefaultFont()
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.ResponseTimeout, 30*time.Millisecond)
+	def(&o.CycleInterval, 50*time.Millisecond)
+	def(&o.ReopenMin, 200*time.Millisecond)
+	def(&o.ReopenMax, 5*time.Second)
+	def(&o.WSHeartbeat, 10*time.Second)
+	if o.Retries <= 0 {
+		o.Retries = 3
+	}
+	if o.MissedPolls <= 0 {
+		o.MissedPolls = 3
+	}
+	if o.LivenessPerCycle <= 0 {
+		o.LivenessPerCycle = 4
+	}
+}
+
+// Alarm codes.
+const (
+	AlarmOffline = "device_offline" // 设备无响应
+	AlarmOnline  = "device_online"  // 设备恢复
+	AlarmNew     = "device_new"     // 新设备待分配
+	AlarmBusDown = "bus_down"       // 串口断开
+	AlarmBusUp   = "bus_up"         // 串口恢复
+)
+
+// Alarm reports a device or bus problem to the hall manager.
+type Alarm struct {
+	At      time.Time
+	Code    string
+	Message string // Chinese, for the admin page
+	HWID    string
+	Kind    Kind
+	Window  string
+	Bus     string
+	Err     error
+}
+
+// Bridge connects call pads, rating pads and LED boards to the engine.
+type Bridge struct {
+	o   Options
+	log *slog.Logger
+
+	mu      sync.Mutex
+	devs    map[string]*device // by hwid
+	buses   []*busLoop
+	changed chan struct{} // closed and replaced when any device's wanted display changes
+
+	events chan []Event
+}
+
+// device is the live state of one device. Guarded by Bridge.mu.
+type device struct {
+	info DeviceInfo
+
+	lastEvent    int // last device seq acted on, -1 = none
+	signedIn     string
+	want         []byte // wanted display frame: type byte + payload
+	wantVer      uint64
+	shownVer     uint64
+	missed       int
+	blinkPending bool
+}
+
+// New returns a Bridge. It loads the registry and subscribes to the engine;
+// call Serve to run the buses.
+func New(o Options) (*Bridge, error) {
+	if o.Engine == nil || o.Registry == nil {
+		return nil, errors.New("bridge: Options.Engine and Options.Registry are required")
+	}
+	o.defaults()
+	b := &Bridge{o: o, log: o.Logger, devs: map[string]*device{}, changed: make(chan struct{}), events: make(chan []Event, 256)}
+	infos, err := o.Registry.Load()
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range infos {
+		in.Online = false
+		b.devs[in.HWID] = &device{info: in, lastEvent: -1}
+	}
+	if err := o.Engine.Subscribe(func(evs []Event) {
+		select {
+		case b.events <- evs:
+		default: // refresh everything; nothing is lost but the blink
+			select {
+			case b.events <- nil:
+			default:
+			}
+		}
+	}); err != nil {
+		return nil, fmt.Errorf("bridge: subscribe: %w", err)
+	}
+	b.mu.Lock()
+	for _, d := range b.devs {
+		b.refreshLocked(d, false)
+	}
+	b.mu.Unlock()
+	return b, nil
+}
+
+// Serve runs every bus added with AddBus and the engine event pump until
+// ctx ends. Websocket devices are served by ServeWS independently.
+func (b *Bridge) Serve(ctx context.Context) error {
+	var wg sync.WaitGroup
+	b.mu.Lock()
+	buses := slices.Clone(b.buses)
+	b.mu.Unlock()
+	for _, l := range buses {
+		wg.Go(func() { b.supervise(ctx, l) })
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			return nil
+		case evs := <-b.events:
+			b.applyEvents(evs)
+		}
+	}
+}
+
+// Devices lists every known device, unassigned ones first.
+func (b *Bridge) Devices() []DeviceInfo {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make([]DeviceInfo, 0, len(b.devs))
+	for _, d := range b.devs {
+		out = append(out, d.info)
+	}
+	slices.SortFunc(out, func(a, c DeviceInfo) int {
+		if (a.Window == "") != (c.Window == "") {
+			if a.Window == "" {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Window+a.HWID, c.Window+c.HWID)
+	})
+	return out
+}
+
+// ErrUnknownDevice is returned by Assign for a hardware id never seen.
+var ErrUnknownDevice = errors.New("bridge: unknown device")
+
+// Assign puts a device on a window ("" unassigns it). The device shows the
+// window's state at once.
+func (b *Bridge) Assign(hwid, window string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	d := b.devs[strings.ToLower(hwid)]
+	if d == nil {
+		return fmt.Errorf("bridge: assign %s: %w", hwid, ErrUnknownDevice)
+	}
+	old := d.info
+	d.info.Window = window
+	d.signedIn = ""
+	if err := b.o.Registry.Save(d.info); err != nil {
+		d.info = old
+		return fmt.Errorf("bridge: assign %s: %w", hwid, err)
+	}
+	b.log.Info("设备分配", "hwid", d.info.HWID, "kind", d.info.Kind.String(), "window", window)
+	b.refreshLocked(d, false)
+	return nil
+}
+
+func (b *Bridge) alarm(a Alarm) {
+	a.At = b.o.Now()
+	b.log.Warn(a.Message, "code", a.Code, "hwid", a.HWID, "bus", a.Bus, "window", a.Window)
+	b.o.OnAlarm(a)
+}
+
+// applyEvents refreshes the displays of the windows the events touch; a
+// nil batch (overflow) or any queue change refreshes call pads everywhere,
+// since queue lengths change.
+func (b *Bridge) applyEvents(evs []Event) {
+	blink := map[string]bool{}
+	for _, e := range evs {
+		if e.Type == "called" && e.Window != "" {
+			blink[e.Window] = true
+		}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, d := range b.devs {
+		b.refreshLocked(d, blink[d.info.Window])
+	}
+}
+
+// refreshLocked recomputes the wanted display of d and wakes the links if
+// it changed. Caller holds b.mu.
+func (b *Bridge) refreshLocked(d *device, blink bool) {
+	want := b.display(d, blink)
+	if !blink && bytes.Equal(want, d.want) {
+		return
+	}
+	d.want = want
+	d.wantVer++
+	close(b.changed)
+	b.changed = make(chan struct{})
+}
+
+// display computes the frame (type byte + payload) a device should show.
+func (b *Bridge) display(d *device, blink bool) []byte {
+	var flags uint8
+	if blink {
+		flags |= ShowBlink
+	}
+	var v WindowView
+	if d.info.Window != "" {
+		v = b.o.Engine.Window(d.info.Window)
+	}
+	switch d.info.Kind {
+	case KindCallPad:
+		s := ShowNumber{Flags: flags, Waiting: uint16(min(v.Waiting, 0xFFFE)), Number: v.Number}
+		if d.info.Window == "" {
+			s.Waiting = NoWaiting
+		}
+		if v.Paused {
+			s.Flags |= ShowPaused
+		}
+		return append([]byte{byte(MsgShowNumber)}, s.Marshal()...)
+	case KindRatingPad:
+		if d.info.Caps&CapText != 0 {
+			text := "欢迎光临"
+			if v.ToRate != "" {
+				text = "请评价 " + v.ToRate
+			}
+			return append([]byte{byte(MsgShowText)}, ShowText{Text: text}.Marshal()...)
+		}
+		return append([]byte{byte(MsgShowNumber)}, ShowNumber{Waiting: NoWaiting, Number: v.ToRate}.Marshal()...)
+	default: // LED board
+		return b.boardFrame(d, v, flags)
+	}
+}
+
+// ShowPaused in ShowNumber.Flags marks a paused window (暂停服务).
+const ShowPaused = 0x02
+
+// BoardText is the text an LED board of width w pixels shows for a window.
+func (b *Bridge) BoardText(v WindowView, assigned bool, w int) string {
+	switch {
+	case !assigned:
+		return "未分配"
+	case v.Paused:
+		return "暂停服务"
+	case v.Number == "":
+		return ""
+	}
+	for _, s := range []string{"请" + v.Number + "号办理", v.Number + "号", v.Number} {
+		if w == 0 || b.o.Font.Width(s) <= w {
+			return s
+		}
+	}
+	return v.Number
+}
+
+func (b *Bridge) boardFrame(d *device, v WindowView, flags uint8) []byte {
+	text := b.BoardText(v, d.info.Window != "", d.info.Width)
+	switch {
+	case d.info.Caps&CapText != 0:
+		return append([]byte{byte(MsgShowText)}, ShowText{Flags: flags, Text: text}.Marshal()...)
+	case d.info.Caps&CapBitmap != 0 && d.info.Width > 0 && d.info.Height > 0:
+		bm := b.o.Font.Render(text, d.info.Width, d.info.Height)
+		return append([]byte{byte(MsgShowBitmap)}, ShowBitmap{Flags: flags, Bitmap: bm}.Marshal()...)
+	default:
+		return append([]byte{byte(MsgShowNumber)}, ShowNumber{Flags: flags, Waiting: NoWaiting, Number: v.Number}.Marshal()...)
+	}
+}

@@ -1,0 +1,58 @@
+package bridge
+
+import "context"
+
+// Engine is the part of the queue engine the bridge drives. The real
+// *queue.Engine is adapted by QueueEngine; tests use a fake.
+type Engine interface {
+	// Act performs a clerk action at a window, exactly as the same button
+	// on the clerk page. Errors are the engine's own (e.g. *queue.Error).
+	Act(ctx context.Context, a Action) error
+	// Rate rates the ticket just finished at window (score 1–5).
+	Rate(ctx context.Context, window string, score int, reason string) error
+	// Window returns what the devices of a window should show.
+	Window(window string) WindowView
+	// Categories lists category ids in hall order; a transfer key's argument
+	// is a 1-based index into it.
+	Categories() []string
+	// Subscribe registers fn for every durable batch of events, in log
+	// order. fn must not block nor call Act or Rate.
+	Subscribe(fn func([]Event)) error
+}
+
+// Action is a call pad key press resolved to a window and a clerk.
+type Action struct {
+	Key      KeyCode
+	Window   string
+	Staff    string
+	Category string // KeyTransfer
+	Outcome  string // KeyFinish: "immediate", "promised", "consult"
+	Reason   string // KeyPause
+}
+
+// WindowView is the window state the devices display.
+type WindowView struct {
+	Number  string // ticket called or served now ("" when none)
+	Waiting int    // tickets waiting for this window's categories
+	Staff   string // clerk signed in at the window ("" when none)
+	Paused  bool
+	ToRate  string // number of the finished ticket awaiting a rating
+}
+
+// Event is an engine event as far as devices care.
+type Event struct {
+	Type   string // "called", "finished", "paused", "resumed", "issued", …
+	Window string
+	Number string
+	Recall bool
+}
+
+// Finish outcomes by 办结 key argument.
+var outcomes = [...]string{"immediate", "promised", "consult"}
+
+func outcomeFor(arg uint8) string {
+	if int(arg) < len(outcomes) {
+		return outcomes[arg]
+	}
+	return outcomes[0]
+}

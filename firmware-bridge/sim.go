@@ -1,0 +1,235 @@
+package bridge
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+)
+
+// SimDevice plays one device in Go, mirroring firmware/proto.c: it queues
+// a HELLO at boot, answers POLL/POLL_ANY with its oldest queued event (or a
+// HEARTBEAT), drops an event when acknowledged, and ACKs SHOW frames with
+// duplicate suppression. Safe for concurrent use.
+type SimDevice struct {
+	mu       sync.Mutex
+	addr     uint8
+	hello    Hello
+	push     bool
+	seq      uint8
+	queue    []Frame
+	hostSeq  int
+	shown    []Frame // every new SHOW, in order
+	onShow   func(Frame)
+	disabled bool
+}
+
+// NewSimDevice returns a device of kind with hardware id hwid (8 bytes as
+// 16 hex digits are derived from it) at bus address addr
+// (AddrUnprovisioned for a new device). width/height describe its display.
+func NewSimDevice(kind Kind, hwid uint64, addr uint8, caps uint8, width, height int) *SimDevice {
+	d := &SimDevice{addr: addr, hostSeq: -1}
+	d.hello = Hello{Kind: kind, Firmware: [3]uint8{1, 0, 0}, Caps: caps, Width: uint16(width), Height: uint8(height)}
+	for i := range 8 {
+		d.hello.HWID[i] = byte(hwid >> (56 - 8*i))
+	}
+	d.boot()
+	return d
+}
+
+// HWID returns the device's hardware id in hex.
+func (d *SimDevice) HWID() string { return d.hello.ID() }
+
+// Addr returns the current bus address.
+func (d *SimDevice) Addr() uint8 { d.mu.Lock(); defer d.mu.Unlock(); return d.addr }
+
+// boot forgets everything but the address and queues a HELLO.
+func (d *SimDevice) boot() {
+	d.queue = nil
+	d.hostSeq = -1
+	d.enqueue(MsgHello, d.hello.Marshal())
+}
+
+func (d *SimDevice) enqueue(t MsgType, p []byte) {
+	d.queue = append(d.queue, Frame{Dst: AddrHost, Type: t, Seq: d.seq, Payload: p})
+	d.seq++
+}
+
+// Press queues a call pad key.
+func (d *SimDevice) Press(code KeyCode, arg uint8) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.enqueue(MsgKey, Key{Code: code, Arg: arg}.Marshal())
+}
+
+// Rate queues a rating (score 1–5, reason 0 or 1-based).
+func (d *SimDevice) Rate(score, reason uint8) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.enqueue(MsgRating, Rating{Score: score, Reason: reason}.Marshal())
+}
+
+// SignIn queues a pad sign-in.
+func (d *SimDevice) SignIn(staff, pin string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.enqueue(MsgSignIn, SignIn{Staff: staff, PIN: pin}.Marshal())
+}
+
+// SetDisabled makes the device stop answering (power cut, broken cable).
+func (d *SimDevice) SetDisabled(off bool) { d.mu.Lock(); d.disabled = off; d.mu.Unlock() }
+
+// Pending reports how many events are not yet acknowledged.
+func (d *SimDevice) Pending() int { d.mu.Lock(); defer d.mu.Unlock(); return len(d.queue) }
+
+// Shown returns every distinct SHOW frame received so far.
+func (d *SimDevice) Shown() []Frame { d.mu.Lock(); defer d.mu.Unlock(); return slices.Clone(d.shown) }
+
+// OnShow sets a callback for each new SHOW frame (called without locks held
+// by the device, on the link's goroutine).
+func (d *SimDevice) OnShow(fn func(Frame)) { d.mu.Lock(); d.onShow = fn; d.mu.Unlock() }
+
+func (d *SimDevice) ack(seq uint8) {
+	if len(d.queue) > 0 && d.queue[0].Seq == seq {
+		d.queue = d.queue[1:]
+	}
+}
+
+func (d *SimDevice) head() Frame {
+	if len(d.queue) == 0 {
+		return Frame{Dst: AddrHost, Src: d.addr, Type: MsgHeartbeat, Seq: d.seq}
+	}
+	f := d.queue[0]
+	f.Src = d.addr
+	return f
+}
+
+// Handle processes one host frame and returns the reply, if any.
+func (d *SimDevice) Handle(f Frame) (Frame, bool) {
+	d.mu.Lock()
+	reply, ok, show := d.handle(f)
+	cb := d.onShow
+	d.mu.Unlock()
+	if show && cb != nil {
+		cb(f)
+	}
+	return reply, ok
+}
+
+func (d *SimDevice) handle(f Frame) (reply Frame, ok, show bool) {
+	if d.disabled {
+		return Frame{}, false, false
+	}
+	bcast := f.Dst == AddrBroadcast
+	if f.Dst != d.addr && !bcast && !d.push {
+		return Frame{}, false, false
+	}
+	r := func(t MsgType, seq uint8, p []byte) (Frame, bool, bool) {
+		return Frame{Dst: AddrHost, Src: d.addr, Seq: seq, Type: t, Payload: p}, true, show
+	}
+	switch f.Type {
+	case MsgPoll:
+		if bcast {
+			return Frame{}, false, false
+		}
+		if len(f.Payload) >= 1 {
+			d.ack(f.Payload[0])
+		}
+		return d.head(), true, false
+	case MsgPollAny:
+		if len(f.Payload) < 2 || len(d.queue) == 0 || d.addr < f.Payload[0] || d.addr > f.Payload[1] {
+			return Frame{}, false, false
+		}
+		return d.head(), true, false
+	case MsgAck, MsgNak:
+		d.ack(f.Seq)
+		return Frame{}, false, false
+	case MsgSetAddr:
+		s, err := ParseSetAddr(f.Payload)
+		if err != nil || s.HWID != d.hello.HWID {
+			return Frame{}, false, false
+		}
+		d.addr = s.Addr
+		return r(MsgAck, f.Seq, nil)
+	case MsgShowNumber, MsgShowText, MsgShowBitmap:
+		if d.hostSeq != int(f.Seq) {
+			d.hostSeq = int(f.Seq)
+			f.Payload = slices.Clone(f.Payload)
+			d.shown = append(d.shown, f)
+			show = true
+		}
+		if bcast {
+			return Frame{}, false, show
+		}
+		return r(MsgAck, f.Seq, nil)
+	}
+	if bcast {
+		return Frame{}, false, false
+	}
+	return r(MsgNak, f.Seq, []byte{NakUnsupported})
+}
+
+// SimBus plays several devices sharing one half-duplex bus: it reads host
+// frames from rw and writes the answers. When more than one device answers
+// a group poll, it writes a corrupted mix, as colliding RS-485 drivers do.
+type SimBus struct {
+	mu      sync.Mutex
+	devices []*SimDevice
+	// Dropped counts corrupt frames received from the host.
+	Dropped uint64
+}
+
+// NewSimBus returns a bus with the given devices.
+func NewSimBus(devs ...*SimDevice) *SimBus { return &SimBus{devices: devs} }
+
+// Add attaches another device.
+func (s *SimBus) Add(d *SimDevice) { s.mu.Lock(); s.devices = append(s.devices, d); s.mu.Unlock() }
+
+// Serve answers host frames on rw until a read fails; it returns that error
+// (io.EOF or the transport's).
+func (s *SimBus) Serve(ctx context.Context, rw io.ReadWriter) error {
+	var fr FrameReader
+	buf := make([]byte, 1024)
+	for ctx.Err() == nil {
+		n, err := rw.Read(buf)
+		var out []byte
+		fr.Feed(buf[:n], func(f Frame) {
+			s.mu.Lock()
+			devs := slices.Clone(s.devices)
+			s.mu.Unlock()
+			var replies [][]byte
+			for _, d := range devs {
+				if r, ok := d.Handle(f); ok {
+					w, _ := r.Encode()
+					replies = append(replies, w)
+				}
+			}
+			switch len(replies) {
+			case 0:
+			case 1:
+				out = append(out, replies[0]...)
+			default: // collision: the bytes garble each other
+				m := slices.Clone(replies[0][:len(replies[0])-1])
+				for _, r := range replies[1:] {
+					for i := range min(len(m), len(r)-1) {
+						m[i] |= r[i]
+					}
+				}
+				out = append(append(out, m...), 0)
+			}
+		})
+		s.mu.Lock()
+		s.Dropped = fr.Dropped
+		s.mu.Unlock()
+		if len(out) > 0 {
+			if _, werr := rw.Write(out); werr != nil {
+				return fmt.Errorf("bridge: sim write: %w", werr)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
