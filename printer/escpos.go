@@ -51,9 +51,9 @@ func (e *buf) cut() { e.raw(gs, 'V', 66, 0) }
 // qrNative stores and prints a QR code with GS ( k, functions 165, 167,
 // 169, 180 and 181 (model 2, error correction M).
 func (e *buf) qrNative(data []byte, module int) {
-	e.raw(gs, '(', 'k', 4, 0, 0x31, 0x41, 0x32, 0x00)          // 165 model 2
+	e.raw(gs, '(', 'k', 4, 0, 0x31, 0x41, 0x32, 0x00)                 // 165 model 2
 	e.raw(gs, '(', 'k', 3, 0, 0x31, 0x43, byte(clamp(module, 1, 16))) // 167 module size
-	e.raw(gs, '(', 'k', 3, 0, 0x31, 0x45, 0x31)                // 169 ECC M
+	e.raw(gs, '(', 'k', 3, 0, 0x31, 0x45, 0x31)                       // 169 ECC M
 	n := len(data) + 3
 	e.raw(gs, '(', 'k', byte(n), byte(n>>8), 0x31, 0x50, 0x30) // 180 store
 	e.b = append(e.b, data...)

@@ -103,8 +103,8 @@ func (s State) Detail() string { return details[s] }
 // Fault is the error Print returns when the printer is not ready or fails
 // while printing.
 type Fault struct {
-	Status      // the printer's condition when Print gave up
-	Sent   int  // ticket bytes written before the failure (0: nothing printed)
+	Status       // the printer's condition when Print gave up
+	Sent   int   // ticket bytes written before the failure (0: nothing printed)
 	Err    error // underlying I/O error, if any
 }
 

@@ -162,6 +162,7 @@ type Decoder struct {
 	OnCommand func(cmd string, n byte)
 
 	doc     Doc
+	pos     int // stream offset of the command being decoded
 	pend    []byte
 	line    []byte
 	lineAt  Line // attributes captured at the line's first byte
@@ -188,6 +189,10 @@ func (d *Decoder) reset() {
 // Doc returns the document decoded so far (lines not yet ended by LF are
 // not included). The caller must not modify it.
 func (d *Decoder) Doc() *Doc { return &d.doc }
+
+// Pos returns the stream offset of the command being decoded; inside
+// OnCommand and OnRealtime it is where that command starts.
+func (d *Decoder) Pos() int { return d.pos }
 
 // Take returns the document decoded so far and starts a new one, keeping the
 // printer modes.
@@ -225,6 +230,7 @@ func (d *Decoder) Write(p []byte) (int, error) {
 			break
 		}
 		d.pend = d.pend[n:]
+		d.pos += n
 	}
 	if len(d.pend) == 0 {
 		d.pend = nil // let the buffer go
