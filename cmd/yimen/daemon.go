@@ -1,0 +1,250 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/yimen-hall/yimen/display"
+	"github.com/yimen-hall/yimen/kiosk"
+	"github.com/yimen-hall/yimen/printer"
+	"github.com/yimen-hall/yimen/queue"
+	"github.com/yimen-hall/yimen/queue/bolt"
+	"github.com/yimen-hall/yimen/web"
+)
+
+// Main is the whole daemon. Tests start it on port 0 with a temporary data
+// directory and stop it with Close.
+type Main struct {
+	Addr          string
+	DataDir       string
+	HallFile      string
+	PrinterURI    string
+	Bridges       []string
+	PublicURL     string
+	IssueRate     int
+	AdminPassword string
+	// Now is the clock (tests move it across midnight).
+	Now func() time.Time
+
+	stderr io.Writer
+	logger *slog.Logger
+
+	hall    *queue.Hall
+	store   *bolt.Store
+	engine  *queue.Engine
+	hub     *display.Hub
+	printer printer.Printer
+	bridges []io.Closer
+	ln      net.Listener
+	server  *http.Server
+	stop    context.CancelFunc
+
+	// URL is where the daemon listens, once Run has returned.
+	URL string
+}
+
+// NewMain returns a daemon with the contract's defaults.
+func NewMain(stderr io.Writer) *Main {
+	return &Main{
+		Addr: ":8080", DataDir: "./yimen-data", PrinterURI: "sim", IssueRate: 30,
+		Now: time.Now, stderr: stderr,
+		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+	}
+}
+
+type listFlag struct{ v *[]string }
+
+func (f listFlag) String() string     { return "" }
+func (f listFlag) Set(s string) error { *f.v = append(*f.v, s); return nil }
+
+// ParseFlags reads the command line; environment variables YIMEN_ADDR,
+// YIMEN_DATA, YIMEN_HALL, YIMEN_PRINTER, YIMEN_PUBLIC_URL and
+// YIMEN_ADMIN_PASSWORD give defaults.
+func (m *Main) ParseFlags(args []string) error {
+	env := func(k, def string) string {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet("yimen serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&m.Addr, "addr", env("YIMEN_ADDR", m.Addr), "listen address; port 0 picks a free port")
+	fs.StringVar(&m.DataDir, "data", env("YIMEN_DATA", m.DataDir), "data directory (the bbolt file lives here)")
+	fs.StringVar(&m.HallFile, "hall", env("YIMEN_HALL", m.HallFile), "hall configuration (JSON); the demo hall without it")
+	fs.StringVar(&m.PrinterURI, "printer", env("YIMEN_PRINTER", m.PrinterURI), "ticket printer: sim, none, serial:PATH?baud=N, tcp:HOST:PORT, file:PATH")
+	fs.Var(listFlag{&m.Bridges}, "bridge", "device bus, repeatable: serial:PATH?baud=N")
+	fs.StringVar(&m.PublicURL, "public-url", env("YIMEN_PUBLIC_URL", m.PublicURL), "address phones use for the ticket page (QR code)")
+	fs.IntVar(&m.IssueRate, "issue-rate", m.IssueRate, "tickets per minute one kiosk address may take; 0: no limit")
+	fs.StringVar(&m.AdminPassword, "admin-password", env("YIMEN_ADMIN_PASSWORD", ""), "set the manager's password (stored hashed)")
+	if err := fs.Parse(args); err != nil {
+		return usageError{fmt.Errorf("serve: %w", err)}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))}
+	}
+	if _, _, err := net.SplitHostPort(m.Addr); err != nil {
+		return usageError{fmt.Errorf("--addr %q: %w", m.Addr, err)}
+	}
+	for _, b := range m.Bridges {
+		if !strings.HasPrefix(b, "serial:") {
+			return usageError{fmt.Errorf("--bridge %q: only serial:PATH?baud=N is supported", b)}
+		}
+	}
+	return nil
+}
+
+// Run opens the store, rebuilds the hall, starts the devices and the web
+// server, writes the listening line and returns; the daemon serves until
+// Close.
+func (m *Main) Run(ctx context.Context) error {
+	ctx, m.stop = context.WithCancel(context.WithoutCancel(ctx))
+	if err := m.loadHall(); err != nil {
+		return err
+	}
+	store, err := bolt.Open(m.DataDir, 2*time.Second)
+	if errors.Is(err, bolt.ErrLocked) {
+		return fmt.Errorf("%w: is another yimen running with --data %s?", err, m.DataDir)
+	}
+	if err != nil {
+		return err
+	}
+	m.store = store
+	if m.engine, err = queue.NewEngine(m.hall, store, queue.Options{Now: m.Now, Logger: m.logger}); err != nil {
+		return err
+	}
+	st, err := m.engine.Subscribe(func(evs []queue.Event) { m.hub.Apply(evs) })
+	if err != nil {
+		return err
+	}
+	m.hub = display.NewHub(st, display.Options{Logger: m.logger, Now: m.Now})
+
+	adminHash, err := m.adminPassword()
+	if err != nil {
+		return err
+	}
+	if err := m.openPrinter(); err != nil {
+		return err
+	}
+	devices, err := m.startBridges(ctx)
+	if err != nil {
+		return err
+	}
+	var kp kiosk.Printer
+	if m.printer != nil {
+		kp = m.printer
+	}
+	srv := web.New(web.Config{
+		Engine: m.engine, Hub: m.hub,
+		Kiosk:  kiosk.New(m.engine, kp, kiosk.Options{Logger: m.logger}),
+		Auth:   web.NewAuth(m.hall, adminHash, m.Now),
+		Logger: m.logger, Now: m.Now, PublicURL: m.PublicURL, IssueRate: m.IssueRate,
+		Printer: m.printer, Devices: devices,
+	})
+
+	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Addr, err)
+	}
+	m.server = &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.logger.Handler(), slog.LevelWarn),
+	}
+	go m.server.Serve(m.ln)
+	m.URL = "http://" + m.ln.Addr().String()
+	fmt.Fprintf(m.stderr, "yimen: listening on %s\n", m.URL)
+	return nil
+}
+
+func (m *Main) loadHall() error {
+	if m.HallFile == "" {
+		m.hall = queue.DemoHall()
+		m.logger.Warn("running the demo hall; its PINs are public (see README): give --hall for a real hall")
+		return nil
+	}
+	f, err := os.Open(m.HallFile)
+	if err != nil {
+		return usageError{fmt.Errorf("--hall: %w", err)}
+	}
+	defer f.Close()
+	h, err := queue.ParseHall(f)
+	if err != nil {
+		return usageError{fmt.Errorf("--hall %s: %w", m.HallFile, flatten(err))}
+	}
+	m.hall = h
+	return nil
+}
+
+// flatten puts joined validation errors on one line: the contract asks for
+// one line saying what is wrong and where.
+func flatten(err error) error {
+	return errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
+}
+
+const adminKey = "admin_password_hash"
+
+// adminPassword returns the manager's password hash: the one given by flag
+// or environment (stored, replacing the old), the stored one, or on the
+// very first start a new random one printed once.
+func (m *Main) adminPassword() ([]byte, error) {
+	if m.AdminPassword != "" {
+		h, err := web.HashPassword(m.AdminPassword)
+		if err != nil {
+			return nil, err
+		}
+		return h, m.store.PutMeta(adminKey, h)
+	}
+	h, err := m.store.GetMeta(adminKey)
+	if err != nil || h != nil {
+		return h, err
+	}
+	pw := web.NewPassword()
+	if h, err = web.HashPassword(pw); err != nil {
+		return nil, err
+	}
+	if err := m.store.PutMeta(adminKey, h); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(m.stderr, "yimen: first start: the manager's password is %s (shown once; change it with --admin-password)\n", pw)
+	return h, nil
+}
+
+// Close stops the daemon in the reverse order of Run: web server, devices,
+// printer, engine (which saves a snapshot), store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		m.hub.Close()
+		if err := m.server.Shutdown(ctx); err != nil {
+			m.server.Close()
+		}
+		cancel()
+	}
+	if m.stop != nil {
+		m.stop()
+	}
+	for _, b := range m.bridges {
+		errs = append(errs, b.Close())
+	}
+	if m.printer != nil {
+		errs = append(errs, m.printer.Close())
+	}
+	if m.engine != nil {
+		errs = append(errs, m.engine.Close())
+	}
+	if m.store != nil {
+		errs = append(errs, m.store.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,89 @@
+// Command yimen runs a township service hall: the kiosk, the clerks'
+// windows, the lobby screens, the ticket printer and the window devices.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run dispatches the subcommands and turns errors into exit statuses:
+// 2 for a bad command line or hall file, 1 for anything else.
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, args, stderr)
+	case "print-test":
+		err = printTest(ctx, args, stdout)
+	case "ports":
+		err = ports(args, stdout)
+	case "bench":
+		err = bench(ctx, args, stdout)
+	case "simulate-devices":
+		err = simulateDevices(ctx, args, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		err = usageError{fmt.Errorf("unknown command %q (try: serve, print-test, ports, bench, simulate-devices)", cmd)}
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "yimen: %v\n", err)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "yimen: %v\n", err)
+		return 1
+	}
+}
+
+// usageError marks errors of the command line or the hall file: exit 2.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+const usage = `yimen — 一门 便民服务中心排队叫号系统
+
+usage:
+  yimen [serve] [--addr :8080] [--data ./yimen-data] [--hall hall.json]
+        [--printer sim|none|serial:/dev/ttyUSB0?baud=9600|tcp:HOST:9100|file:/dev/usb/lp0]
+        [--bridge serial:/dev/ttyUSB1?baud=9600 ...] [--public-url http://192.168.1.10:8080]
+        [--issue-rate 30] [--admin-password PW]
+  yimen print-test --printer URI     print a sample ticket and the printer's status
+  yimen ports                        list serial ports with their USB VID:PID
+  yimen simulate-devices --target URL|/dev/pts/N   play a call pad, rating pad and LED board
+  yimen bench [issue|fanout|startup|memory]        measure the daemon on this machine
+`
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	m := NewMain(stderr)
+	if err := m.ParseFlags(args); err != nil {
+		return err
+	}
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	<-ctx.Done()
+	m.logger.Info("stopping")
+	return m.Close()
+}

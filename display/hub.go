@@ -1,0 +1,235 @@
+package display
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/yimen-hall/yimen/queue"
+)
+
+// Hub fans the hall's changes out to every connected screen.
+type Hub struct {
+	logger *slog.Logger
+	now    func() time.Time
+	boot   string
+
+	mu     sync.Mutex
+	st     *queue.State
+	seq    uint64
+	ring   []ringEntry // the last ringSize messages, oldest first
+	subs   map[*Sub]struct{}
+	alarms map[string]Alarm
+}
+
+type ringEntry struct {
+	seq  uint64
+	data []byte
+}
+
+const (
+	ringSize = 4096
+	// subBuffer is how many messages a screen may lag before it is dropped;
+	// small, because a thousand screens each hold one.
+	subBuffer = 128
+)
+
+// Options configures a hub.
+type Options struct {
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// NewHub starts a hub from a state the engine gave with Subscribe; pass
+// Apply to the engine as the subscriber.
+func NewHub(st *queue.State, o Options) *Hub {
+	h := &Hub{logger: o.Logger, now: o.Now, st: st, subs: map[*Sub]struct{}{}, alarms: map[string]Alarm{}}
+	if h.logger == nil {
+		h.logger = slog.New(slog.DiscardHandler)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	h.boot = hex.EncodeToString(b)
+	return h
+}
+
+// Sub is one screen's subscription. Messages arrive on C; when C is closed
+// the screen was too slow (or the hub closed) and should reconnect.
+type Sub struct {
+	C      <-chan []byte
+	c      chan []byte
+	closed bool
+}
+
+// Apply takes a batch of committed events; it never blocks.
+func (h *Hub) Apply(evs []queue.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, ev := range evs {
+		h.st.Apply(ev)
+		if m, ok := patch(h.st, ev); ok {
+			h.publish(m)
+		}
+	}
+}
+
+// Read runs fn on the hub's state (what the screens show) under its lock.
+func (h *Hub) Read(fn func(*queue.State)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fn(h.st)
+}
+
+// SetAlarm raises (or updates) the alarm of a source; ClearAlarm drops it.
+func (h *Hub) SetAlarm(a Alarm) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if old, ok := h.alarms[a.Source]; ok && old.Level == a.Level && old.Text == a.Text {
+		return
+	}
+	if a.At.IsZero() {
+		a.At = h.now()
+	}
+	h.alarms[a.Source] = a
+	h.publish(Message{Type: "alarm", Alarms: h.alarmList()})
+}
+
+// ClearAlarm drops the alarm of a source, if any.
+func (h *Hub) ClearAlarm(source string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.alarms[source]; !ok {
+		return
+	}
+	delete(h.alarms, source)
+	h.publish(Message{Type: "alarm", Alarms: h.alarmList()})
+}
+
+// Alarms returns the current alarms.
+func (h *Hub) Alarms() []Alarm {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.alarmList()
+}
+
+func (h *Hub) alarmList() []Alarm {
+	out := slices.Collect(maps.Values(h.alarms))
+	slices.SortFunc(out, func(a, b Alarm) int { return a.At.Compare(b.At) })
+	if out == nil {
+		out = []Alarm{} // an empty list clears the manager's alarms
+	}
+	return out
+}
+
+// publish numbers, stores and fans out a message. h.mu is held.
+func (h *Hub) publish(m Message) {
+	h.seq++
+	m.Seq = h.seq
+	data, err := json.Marshal(m)
+	if err != nil {
+		h.logger.Error("display: encode message", "type", m.Type, "err", err)
+		return
+	}
+	if len(h.ring) == ringSize {
+		copy(h.ring, h.ring[1:])
+		h.ring = h.ring[:ringSize-1]
+	}
+	h.ring = append(h.ring, ringEntry{seq: m.Seq, data: data})
+	for s := range h.subs {
+		select {
+		case s.c <- data:
+		default:
+			h.logger.Warn("display: screen too slow, dropped", "seq", m.Seq)
+			h.drop(s)
+		}
+	}
+}
+
+// Snapshot returns the whole board as a snapshot message.
+func (h *Hub) Snapshot() []byte {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.snapshot()
+}
+
+func (h *Hub) snapshot() []byte {
+	m := Message{Type: "snapshot", Seq: h.seq, Boot: h.boot}
+	m.Hall = &HallView{Name: h.st.Hall().Name, Notices: h.st.Hall().Notices}
+	board(h.st, &m)
+	m.Alarms = h.alarmList()
+	data, err := json.Marshal(m)
+	if err != nil {
+		panic("display: snapshot does not encode: " + err.Error()) // plain structs always encode
+	}
+	return data
+}
+
+// Subscribe registers a screen and returns what to send it first. With
+// since and boot from the screen's last message that is what it missed;
+// otherwise (or when the ring no longer reaches back) a snapshot. Later
+// messages arrive on the Sub's channel.
+func (h *Hub) Subscribe(since uint64, boot string) (*Sub, [][]byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c := make(chan []byte, subBuffer)
+	s := &Sub{C: c, c: c}
+	h.subs[s] = struct{}{}
+	if boot == h.boot && since <= h.seq && h.replayable(since) {
+		var first [][]byte
+		for _, e := range h.ring {
+			if e.seq > since {
+				first = append(first, e.data)
+			}
+		}
+		return s, first
+	}
+	return s, [][]byte{h.snapshot()}
+}
+
+// replayable reports whether the ring holds every message after since.
+func (h *Hub) replayable(since uint64) bool {
+	if since == h.seq {
+		return true
+	}
+	return len(h.ring) > 0 && h.ring[0].seq <= since+1
+}
+
+// Unsubscribe removes a screen.
+func (h *Hub) Unsubscribe(s *Sub) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.drop(s)
+}
+
+func (h *Hub) drop(s *Sub) {
+	if s.closed {
+		return
+	}
+	s.closed = true
+	delete(h.subs, s)
+	close(s.c)
+}
+
+// Subscribers counts connected screens.
+func (h *Hub) Subscribers() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
+// Close disconnects every screen.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		h.drop(s)
+	}
+}

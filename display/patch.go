@@ -1,0 +1,102 @@
+package display
+
+import (
+	"slices"
+
+	"github.com/yimen-hall/yimen/queue"
+)
+
+// patch builds the message for one event, already applied to s. It returns
+// false for events the screens do not show (print results, ratings).
+func patch(s *queue.State, ev queue.Event) (Message, bool) {
+	h := s.Hall()
+	m := Message{Type: ev.Type}
+	var windows, cats, staff []string
+	addWindow := func(id string) {
+		if w, ok := h.Window(id); ok && !slices.Contains(windows, id) {
+			windows = append(windows, id)
+			for _, c := range w.Categories {
+				if !slices.Contains(cats, c) {
+					cats = append(cats, c)
+				}
+			}
+		}
+	}
+	addCat := func(id string) {
+		if id != "" && !slices.Contains(cats, id) {
+			cats = append(cats, id)
+		}
+	}
+	addStaff := func(id string) {
+		if m, ok := h.StaffMember(id); ok {
+			staff = append(staff, id)
+			for _, w := range m.Windows {
+				addWindow(w)
+			}
+		}
+	}
+	t := s.Tickets[ev.Ticket]
+
+	switch ev.Type {
+	case queue.EvDay:
+		m.Type = "day"
+		board(s, &m)
+		return m, true
+	case queue.EvPrinted, queue.EvRated:
+		return m, false
+	case queue.EvIssued:
+		addCat(ev.Category)
+	case queue.EvCalled, queue.EvStarted, queue.EvFinished, queue.EvNoShow, queue.EvTransferred, queue.EvCancelled:
+		if t != nil {
+			m.Number = t.Number
+			m.Category = t.Category
+			addCat(t.Category)
+			if ev.Type == queue.EvTransferred {
+				addCat(ev.From)
+			}
+		}
+		m.Window, m.Recall, m.Reason = ev.Window, ev.Recall, ev.Reason
+		if t != nil && m.Window == "" {
+			m.Window = t.Window
+		}
+		addWindow(m.Window)
+		if w, ok := h.Window(m.Window); ok {
+			m.WindowName = w.Name
+		}
+		if ev.Type == queue.EvCalled {
+			m.Recent = recentView(s)
+		}
+	case queue.EvOpened, queue.EvClosed, queue.EvPaused, queue.EvResumed:
+		m.Window, m.Reason = ev.Window, ev.Reason
+		addWindow(ev.Window)
+		addStaff(ev.Staff)
+		if ev.Type == queue.EvOpened {
+			// The clerk may have left another window, and taken this one
+			// from someone else.
+			for _, st := range h.Staff {
+				if slices.Contains(st.Windows, ev.Window) && !slices.Contains(staff, st.ID) {
+					staff = append(staff, st.ID)
+				}
+			}
+		}
+	case queue.EvStaff:
+		addStaff(ev.Staff)
+	default:
+		return m, false
+	}
+
+	for _, id := range cats {
+		if c, ok := h.Category(id); ok {
+			m.Queues = append(m.Queues, queueView(s, c))
+		}
+	}
+	for _, id := range windows {
+		w, _ := h.Window(id)
+		m.Windows = append(m.Windows, windowView(s, w))
+	}
+	for _, id := range staff {
+		st, _ := h.StaffMember(id)
+		m.Staff = append(m.Staff, staffView(s, st))
+	}
+	return m, true
+}

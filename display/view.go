@@ -1,0 +1,175 @@
+package display
+
+import (
+	"time"
+
+	"github.com/yimen-hall/yimen/queue"
+)
+
+// Message is one push message. Snapshot messages fill every list; patches
+// fill only what changed.
+type Message struct {
+	Type string `json:"type"`
+	Seq  uint64 `json:"seq"`
+	Boot string `json:"boot,omitempty"`
+	Day  string `json:"day,omitempty"`
+
+	// Set on called, finished, no_show, transferred, cancelled.
+	Number     string `json:"number,omitempty"`
+	Window     string `json:"window,omitempty"`
+	WindowName string `json:"window_name,omitempty"`
+	Recall     bool   `json:"recall,omitempty"`
+	Category   string `json:"category,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+
+	Hall    *HallView    `json:"hall,omitempty"`
+	Queues  []QueueView  `json:"queues,omitempty"`
+	Windows []WindowView `json:"windows,omitempty"`
+	Staff   []StaffView  `json:"staff,omitempty"`
+	Recent  []CallView   `json:"recent,omitempty"`
+	Alarms  []Alarm      `json:"alarms,omitempty"`
+}
+
+// HallView is the fixed part of the board, sent with snapshots.
+type HallView struct {
+	Name    string   `json:"name"`
+	Notices []string `json:"notices,omitempty"`
+}
+
+// QueueView is one category's line.
+type QueueView struct {
+	Category    string `json:"category"`
+	Prefix      string `json:"prefix"`
+	Name        string `json:"name"`
+	Waiting     int    `json:"waiting"`
+	Priority    int    `json:"priority"`
+	WaitMinutes int    `json:"wait_minutes"`
+	Open        int    `json:"open_windows"`
+}
+
+// WindowView is one window as the hall sees it.
+type WindowView struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Categories []string `json:"categories"`
+	// State is idle, called, serving, paused or closed (nobody there).
+	State     string `json:"state"`
+	Number    string `json:"number,omitempty"`
+	Staff     string `json:"staff,omitempty"`
+	StaffName string `json:"staff_name,omitempty"`
+	Post      string `json:"post,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+// StaffView is one line of the whereabouts board.
+type StaffView struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Windows    []string `json:"windows"`
+	Window     string   `json:"window,omitempty"`
+	Status     string   `json:"status"`
+	StatusName string   `json:"status_name"`
+	Note       string   `json:"note,omitempty"`
+	Until      string   `json:"until,omitempty"`
+}
+
+// CallView is one of the recent calls.
+type CallView struct {
+	Number     string    `json:"number"`
+	Window     string    `json:"window"`
+	WindowName string    `json:"window_name"`
+	Recall     bool      `json:"recall,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// Alarm is a device or printer fault shown to the manager.
+type Alarm struct {
+	Source string    `json:"source"` // "printer", "device:<hwid>", ...
+	Level  string    `json:"level"`  // "warn" or "error"
+	Text   string    `json:"text"`   // Chinese, for the manager
+	At     time.Time `json:"at"`
+}
+
+func queueView(s *queue.State, c *queue.Category) QueueView {
+	all, prio := s.WaitingCounts(c.ID)
+	return QueueView{
+		Category: c.ID, Prefix: c.Prefix, Name: c.Name,
+		Waiting: all, Priority: prio,
+		WaitMinutes: int((s.ExpectedWait(c.ID) + time.Minute - 1) / time.Minute),
+		Open:        s.OpenWindows(c.ID),
+	}
+}
+
+func windowView(s *queue.State, w *queue.Window) WindowView {
+	ws := s.Windows[w.ID]
+	v := WindowView{ID: w.ID, Name: w.Name, Categories: w.Categories, State: "closed"}
+	if ws == nil {
+		return v
+	}
+	if ws.Occupant != "" {
+		v.State = "idle"
+		v.Staff = ws.Occupant
+		v.Post = s.Post(w.ID, ws.Occupant)
+		if m, ok := s.Hall().StaffMember(ws.Occupant); ok {
+			v.StaffName = m.Name
+		}
+	}
+	if t := s.Current(w.ID); t != nil {
+		v.Number, v.State = t.Number, t.Status
+	}
+	if ws.Paused {
+		v.State, v.Reason = "paused", ws.Reason
+	}
+	return v
+}
+
+func staffView(s *queue.State, m *queue.Staff) StaffView {
+	st := s.Staff[m.ID]
+	v := StaffView{ID: m.ID, Name: m.Name, Windows: m.Windows, Status: queue.StaffOnDuty}
+	if st != nil {
+		v.Status, v.Note, v.Until, v.Window = st.Status, st.Note, st.Until, st.Window
+	}
+	v.StatusName = queue.StaffStatusNames[v.Status]
+	return v
+}
+
+func recentView(s *queue.State) []CallView {
+	out := make([]CallView, 0, len(s.Recent))
+	for _, c := range s.Recent {
+		v := CallView{Number: c.Number, Window: c.Window, Recall: c.Recall, At: c.At}
+		if w, ok := s.Hall().Window(c.Window); ok {
+			v.WindowName = w.Name
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// board fills a message with the whole board.
+func board(s *queue.State, m *Message) {
+	h := s.Hall()
+	m.Day = s.Day
+	m.Queues = make([]QueueView, 0, len(h.Categories))
+	for i := range h.Categories {
+		m.Queues = append(m.Queues, queueView(s, &h.Categories[i]))
+	}
+	m.Windows = make([]WindowView, 0, len(h.Windows))
+	for i := range h.Windows {
+		m.Windows = append(m.Windows, windowView(s, &h.Windows[i]))
+	}
+	m.Staff = make([]StaffView, 0, len(h.Staff))
+	for i := range h.Staff {
+		m.Staff = append(m.Staff, staffView(s, &h.Staff[i]))
+	}
+	m.Recent = recentView(s)
+}
+
+// QueueOf, WindowOf and StaffOf give the views the push messages carry, for
+// the API to answer in the same shapes.
+func QueueOf(s *queue.State, c *queue.Category) QueueView { return queueView(s, c) }
+
+// WindowOf gives a window's view.
+func WindowOf(s *queue.State, w *queue.Window) WindowView { return windowView(s, w) }
+
+// StaffOf gives a clerk's view.
+func StaffOf(s *queue.State, m *queue.Staff) StaffView { return staffView(s, m) }

@@ -1,0 +1,133 @@
+// Package kiosk issues a ticket end to end: routing and the durable commit
+// (queue), then the print job, then the answer the touchscreen shows. A
+// printer fault never costs the villager their number: the ticket is
+// issued first, the answer says it did not print, the manager is told, and
+// the ticket can be reprinted.
+package kiosk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/yimen-hall/yimen/printer"
+	"github.com/yimen-hall/yimen/queue"
+)
+
+// Printer prints one ticket; printer.Printer satisfies it.
+type Printer interface {
+	Print(ctx context.Context, t printer.Ticket) error
+}
+
+// Kiosk issues and reprints tickets.
+type Kiosk struct {
+	engine  *queue.Engine
+	printer Printer
+	logger  *slog.Logger
+	// PrintTimeout bounds how long a kiosk waits on the printer.
+	printTimeout time.Duration
+}
+
+// Options configures a kiosk.
+type Options struct {
+	Logger       *slog.Logger
+	PrintTimeout time.Duration // 2 s when zero
+}
+
+// New returns a kiosk printing on p (nil: no printer).
+func New(e *queue.Engine, p Printer, o Options) *Kiosk {
+	k := &Kiosk{engine: e, printer: p, logger: o.Logger, printTimeout: o.PrintTimeout}
+	if k.logger == nil {
+		k.logger = slog.New(slog.DiscardHandler)
+	}
+	if k.printTimeout == 0 {
+		k.printTimeout = 2 * time.Second
+	}
+	return k
+}
+
+// Result is what the kiosk screen shows after a tap.
+type Result struct {
+	queue.Issued
+	Printed    bool
+	PrintError string // Chinese, when it did not print
+}
+
+// Issue takes a number for a service and prints it. url gives the status
+// page address for a token (the QR code's payload).
+func (k *Kiosk) Issue(ctx context.Context, service string, priority bool, url func(token string) string) (Result, error) {
+	is, err := k.engine.Issue(ctx, service, priority)
+	if err != nil {
+		return Result{}, err
+	}
+	r := Result{Issued: is}
+	r.Printed, r.PrintError = k.print(ctx, is.Ticket, is.Ahead, is.Wait, url(is.Ticket.Token))
+	return r, nil
+}
+
+// Reprint prints one of today's tickets again, e.g. after the printer was
+// refilled.
+func (k *Kiosk) Reprint(ctx context.Context, ticketID string, url func(token string) string) (Result, error) {
+	var (
+		t     queue.Ticket
+		found bool
+		ahead int
+		wait  time.Duration
+	)
+	k.engine.Read(func(s *queue.State) {
+		if p := s.Tickets[ticketID]; p != nil {
+			t, found, ahead, wait = *p, true, s.Ahead(p), s.EstimatedWait(p)
+		}
+	})
+	if !found {
+		return Result{}, &queue.Error{Kind: queue.NotFound, Code: "unknown_ticket", Message: "没有这张号票"}
+	}
+	r := Result{Issued: queue.Issued{Ticket: t, Ahead: ahead, Wait: wait}}
+	r.Printed, r.PrintError = k.print(ctx, t, ahead, wait, url(t.Token))
+	return r, nil
+}
+
+func (k *Kiosk) print(ctx context.Context, t queue.Ticket, ahead int, wait time.Duration, url string) (bool, string) {
+	if k.printer == nil {
+		return false, "本机未连接打印机"
+	}
+	h := k.engine.Hall()
+	pt := printer.Ticket{
+		Hall: h.Name, Number: t.Number, Priority: t.Priority,
+		Ahead: ahead, Wait: wait, Issued: t.IssuedAt.In(h.Location()), URL: url,
+	}
+	if svc, ok := h.Service(t.Service); ok {
+		pt.Service, pt.Note = svc.Name, svc.Note
+	}
+	if c, ok := h.Category(t.Category); ok {
+		pt.Category = c.Name
+	}
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), k.printTimeout)
+	defer cancel()
+	err := k.printer.Print(pctx, pt)
+	detail := ""
+	if err != nil {
+		detail = faultText(err)
+		k.logger.Warn("ticket not printed", "ticket", t.ID, "err", err)
+	}
+	// Recorded either way, so that the ledger and the manager know which
+	// tickets never came out whole.
+	if merr := k.engine.MarkPrinted(context.WithoutCancel(ctx), t.ID, err == nil, detail); merr != nil {
+		k.logger.Error("print result not recorded", "ticket", t.ID, "err", merr)
+	}
+	return err == nil, detail
+}
+
+// faultText says in Chinese why a ticket did not print.
+func faultText(err error) string {
+	var f *printer.Fault
+	if errors.As(err, &f) && f.Detail != "" {
+		return fmt.Sprintf("打印失败：%s", f.Detail)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "打印机无响应"
+	}
+	return "打印失败"
+}

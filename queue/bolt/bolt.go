@@ -1,0 +1,155 @@
+// Package bolt keeps the hall's event log in a bbolt file: an append-only
+// bucket of JSON events keyed by big-endian sequence number, and a bucket
+// with the latest state snapshot. Every Append is one fsync'd transaction;
+// the engine groups concurrent commands into one Append.
+package bolt
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/yimen-hall/yimen/queue"
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+var (
+	bucketEvents   = []byte("events")
+	bucketSnapshot = []byte("snapshot")
+	keySnapshot    = []byte("state")
+)
+
+// FileName is the bbolt file inside the data directory.
+const FileName = "yimen.db"
+
+// ErrLocked means another process holds the data directory.
+var ErrLocked = errors.New("the data directory is in use by another yimen (bbolt lock)")
+
+// Store is the bbolt-backed event log. It implements queue.Log.
+type Store struct {
+	db *bolt.DB
+}
+
+var _ queue.Log = (*Store)(nil)
+
+// Open opens (creating when missing) the store in dir. When another process
+// holds the file it fails after lockWait with ErrLocked.
+func Open(dir string, lockWait time.Duration) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("bolt: data directory: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("bolt: %s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketEvents, bucketSnapshot} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("bolt: create buckets: %w", err)
+	}
+	return &Store{db: db}, nil
+}
+
+// DB gives other adapters (sessions, device registry) the same file for
+// buckets of their own.
+func (s *Store) DB() *bolt.DB { return s.db }
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+func seqKey(seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(nil, seq)
+}
+
+// Append writes events in one transaction, fsync'd before it returns.
+func (s *Store) Append(events []queue.Event) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketEvents)
+		// Keys only grow: full pages waste no space.
+		b.FillPercent = 1.0
+		if k, _ := b.Cursor().Last(); k != nil && len(events) > 0 {
+			if last := binary.BigEndian.Uint64(k); events[0].Seq != last+1 {
+				return fmt.Errorf("bolt: append %d after %d", events[0].Seq, last)
+			}
+		}
+		for _, ev := range events {
+			data, err := json.Marshal(ev)
+			if err != nil {
+				return fmt.Errorf("bolt: encode event %d: %w", ev.Seq, err)
+			}
+			if err := b.Put(seqKey(ev.Seq), data); err != nil {
+				return fmt.Errorf("bolt: put event %d: %w", ev.Seq, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Replay calls fn for each event after the given sequence, in order.
+func (s *Store) Replay(after uint64, fn func(queue.Event) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketEvents).Cursor()
+		for k, v := c.Seek(seqKey(after + 1)); k != nil; k, v = c.Next() {
+			var ev queue.Event
+			if err := json.Unmarshal(v, &ev); err != nil {
+				return fmt.Errorf("bolt: event %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			if err := fn(ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// LastSeq returns the sequence of the last stored event.
+func (s *Store) LastSeq() (uint64, error) {
+	var seq uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if k, _ := tx.Bucket(bucketEvents).Cursor().Last(); k != nil {
+			seq = binary.BigEndian.Uint64(k)
+		}
+		return nil
+	})
+	return seq, err
+}
+
+// SaveSnapshot stores the state as of seq.
+func (s *Store) SaveSnapshot(seq uint64, data []byte) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		v := append(seqKey(seq), data...)
+		return tx.Bucket(bucketSnapshot).Put(keySnapshot, v)
+	})
+}
+
+// LoadSnapshot returns the last snapshot, or 0 and nil.
+func (s *Store) LoadSnapshot() (uint64, []byte, error) {
+	var seq uint64
+	var data []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketSnapshot).Get(keySnapshot)
+		if len(v) < 8 {
+			return nil
+		}
+		seq = binary.BigEndian.Uint64(v)
+		data = append([]byte(nil), v[8:]...) // copy: v dies with the tx
+		return nil
+	})
+	return seq, data, err
+}

@@ -1,0 +1,287 @@
+package queue
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Engine runs the hall: it validates commands against the state, appends
+// the resulting events to the log and acknowledges a command only once its
+// events are durable. Concurrent commands share one log commit (group
+// commit), and subscribers see committed events in log order.
+type Engine struct {
+	hall   *Hall
+	log    Log
+	now    func() time.Time
+	logger *slog.Logger
+	// SnapshotEvery bounds how many events start-up has to replay.
+	snapshotEvery uint64
+
+	mu      sync.Mutex // guards st, pending, failed
+	st      *State     // includes events not yet committed
+	pending *batch
+	failed  error
+	kick    chan struct{}
+
+	commitMu  sync.Mutex // guards committed, subs, lastSnap
+	committed *State     // exactly what subscribers have seen
+	subs      []func([]Event)
+	lastSnap  uint64
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+type batch struct {
+	events []Event
+	err    error
+	done   chan struct{}
+}
+
+// Options configures an engine.
+type Options struct {
+	Now           func() time.Time
+	Logger        *slog.Logger
+	SnapshotEvery uint64 // events between state snapshots; 10,000 when zero
+}
+
+// NewEngine rebuilds the hall's state from the log's snapshot and the
+// events after it, and starts the committer. Close stops it.
+func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
+	e := &Engine{
+		hall: h, log: log, now: o.Now, logger: o.Logger,
+		snapshotEvery: o.SnapshotEvery,
+		kick:          make(chan struct{}, 1),
+		stop:          make(chan struct{}),
+		done:          make(chan struct{}),
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.logger == nil {
+		e.logger = slog.New(slog.DiscardHandler)
+	}
+	if e.snapshotEvery == 0 {
+		e.snapshotEvery = 10_000
+	}
+	st, err := e.restore()
+	if err != nil {
+		return nil, err
+	}
+	e.st = st
+	if e.committed, err = st.Clone(); err != nil {
+		return nil, err
+	}
+	e.lastSnap = st.Seq
+	go e.commitLoop()
+	return e, nil
+}
+
+func (e *Engine) restore() (*State, error) {
+	seq, data, err := e.log.LoadSnapshot()
+	if err != nil {
+		return nil, fmt.Errorf("queue: load snapshot: %w", err)
+	}
+	st := NewState(e.hall)
+	if data != nil {
+		if st, err = UnmarshalState(e.hall, data); err != nil {
+			return nil, fmt.Errorf("queue: snapshot at %d: %w", seq, err)
+		}
+	}
+	n := 0
+	err = e.log.Replay(st.Seq, func(ev Event) error {
+		if ev.Seq != st.Seq+1 {
+			return fmt.Errorf("queue: log gap: event %d after %d", ev.Seq, st.Seq)
+		}
+		st.Apply(ev)
+		n++
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("queue: replay: %w", err)
+	}
+	e.logger.Info("state restored", "snapshot", seq, "replayed", n, "seq", st.Seq, "day", st.Day)
+	return st, nil
+}
+
+// Hall returns the hall configuration.
+func (e *Engine) Hall() *Hall { return e.hall }
+
+// Now returns the engine's clock reading.
+func (e *Engine) Now() time.Time { return e.now() }
+
+// Read runs fn with the current state under the engine's lock. fn must not
+// keep references into the state nor call the engine.
+func (e *Engine) Read(fn func(*State)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	fn(e.st)
+}
+
+// Subscribe registers fn to receive every batch of events once it is
+// durable, in log order, and returns a copy of the state as of just before
+// the first batch fn will see. fn runs on the committer: it must not block
+// nor call the engine's commands.
+func (e *Engine) Subscribe(fn func([]Event)) (*State, error) {
+	e.commitMu.Lock()
+	defer e.commitMu.Unlock()
+	e.subs = append(e.subs, fn)
+	return e.committed.Clone()
+}
+
+// Close stops the committer after the last pending commit and saves a
+// snapshot so that the next start replays nothing.
+func (e *Engine) Close() error {
+	select {
+	case <-e.stop:
+		return nil
+	default:
+	}
+	close(e.stop)
+	<-e.done
+	e.commitMu.Lock()
+	defer e.commitMu.Unlock()
+	if e.committed.Seq == e.lastSnap {
+		return nil
+	}
+	return e.saveSnapshot()
+}
+
+// exec runs a command: decide validates it against the state and emits its
+// events, which are applied at once (so the next command sees them) and
+// acknowledged once committed.
+func exec[T any](ctx context.Context, e *Engine, decide func(s *State, emit func(Event)) (T, error)) (T, error) {
+	var zero T
+	e.mu.Lock()
+	if e.failed != nil {
+		e.mu.Unlock()
+		return zero, &Error{Kind: Unavailable, Code: "log_failed", Message: "记录无法写入，请联系管理员", Err: e.failed}
+	}
+	now := e.now()
+	if now.Before(e.st.Last) {
+		// The clock stepped back: keep the log in order.
+		now = e.st.Last
+	}
+	var evs []Event
+	emit := func(ev Event) {
+		ev.Seq, ev.At = e.st.Seq+1, now
+		e.st.Apply(ev)
+		evs = append(evs, ev)
+	}
+	if day := now.In(e.hall.Location()).Format(time.DateOnly); day != e.st.Day {
+		e.closeDay(emit, day)
+	}
+	res, err := decide(e.st, emit)
+	if len(evs) == 0 {
+		e.mu.Unlock()
+		return res, err
+	}
+	// A rejected command may still have emitted the day change; that is
+	// committed like any other event.
+	if e.pending == nil {
+		e.pending = &batch{done: make(chan struct{})}
+	}
+	b := e.pending
+	b.events = append(b.events, evs...)
+	e.mu.Unlock()
+	select {
+	case e.kick <- struct{}{}:
+	default:
+	}
+	<-b.done
+	if b.err != nil {
+		return zero, &Error{Kind: Unavailable, Code: "log_failed", Message: "记录无法写入，请联系管理员", Err: b.err}
+	}
+	return res, err
+}
+
+// closeDay cancels what the previous day left open and starts a new day.
+func (e *Engine) closeDay(emit func(Event), day string) {
+	for _, t := range e.st.Tickets {
+		if t.Open() {
+			emit(Event{Type: EvCancelled, Ticket: t.ID, Reason: "day_end"})
+		}
+	}
+	emit(Event{Type: EvDay, Day: day})
+}
+
+func (e *Engine) commitLoop() {
+	defer close(e.done)
+	for {
+		select {
+		case <-e.kick:
+		case <-e.stop:
+			e.mu.Lock()
+			b := e.pending
+			e.pending = nil
+			e.mu.Unlock()
+			if b != nil {
+				e.commit(b)
+			}
+			return
+		}
+		e.mu.Lock()
+		b := e.pending
+		e.pending = nil
+		e.mu.Unlock()
+		if b != nil {
+			e.commit(b)
+		}
+	}
+}
+
+func (e *Engine) commit(b *batch) {
+	defer close(b.done)
+	if err := e.log.Append(b.events); err != nil {
+		// The in-memory state is now ahead of the disk; refuse further
+		// commands rather than acknowledge what may be lost.
+		e.logger.Error("event log append failed", "err", err, "events", len(b.events))
+		e.mu.Lock()
+		e.failed = err
+		e.mu.Unlock()
+		b.err = err
+		return
+	}
+	e.commitMu.Lock()
+	defer e.commitMu.Unlock()
+	for _, ev := range b.events {
+		e.committed.Apply(ev)
+	}
+	for _, fn := range e.subs {
+		fn(b.events)
+	}
+	if e.committed.Seq-e.lastSnap >= e.snapshotEvery {
+		if err := e.saveSnapshot(); err != nil {
+			e.logger.Warn("state snapshot failed", "err", err)
+		}
+	}
+}
+
+func (e *Engine) saveSnapshot() error {
+	data, err := e.committed.Marshal()
+	if err != nil {
+		return err
+	}
+	if err := e.log.SaveSnapshot(e.committed.Seq, data); err != nil {
+		return fmt.Errorf("queue: save snapshot: %w", err)
+	}
+	e.lastSnap = e.committed.Seq
+	return nil
+}
+
+var tokenEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// newToken makes an unguessable ticket token: 128 random bits.
+func newToken() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(errors.New("queue: no randomness")) // crypto/rand never fails on supported systems
+	}
+	return tokenEncoding.EncodeToString(b)
+}

@@ -1,0 +1,78 @@
+package queue
+
+import "time"
+
+// Event types. Every change to the hall is one event in the log; the state
+// is a pure function of the events, so replaying the log rebuilds it and
+// the log doubles as the audit ledger.
+const (
+	EvDay         = "day"         // a new local day: open tickets are closed, numbering restarts
+	EvIssued      = "issued"      // a villager took a number
+	EvPrinted     = "printed"     // the ticket's print job ended (Printed says how)
+	EvOpened      = "opened"      // a clerk took a window
+	EvClosed      = "closed"      // a clerk left a window
+	EvCalled      = "called"      // a ticket was called to a window (Recall on a repeat)
+	EvStarted     = "started"     // the villager arrived; service began
+	EvFinished    = "finished"    // service ended with an Outcome
+	EvNoShow      = "no_show"     // the villager did not come (过号)
+	EvTransferred = "transferred" // the ticket moved to another category (转办), keeping its number
+	EvCancelled   = "cancelled"   // the ticket was withdrawn
+	EvPaused      = "paused"      // the window paused with a Reason
+	EvResumed     = "resumed"     // the window serves again
+	EvStaff       = "staff"       // a clerk's whereabouts changed
+	EvRated       = "rated"       // the villager rated a finished ticket
+)
+
+// Event is one entry of the hall's log. It is a flat record: each type uses
+// the fields it needs and leaves the rest empty.
+type Event struct {
+	Seq  uint64    `json:"seq"`
+	At   time.Time `json:"at"`
+	Type string    `json:"type"`
+
+	Day      string `json:"day,omitempty"`
+	Ticket   string `json:"ticket,omitempty"`
+	Number   string `json:"number,omitempty"`
+	Category string `json:"category,omitempty"`
+	From     string `json:"from,omitempty"` // previous category of a transfer
+	Service  string `json:"service,omitempty"`
+	Priority bool   `json:"priority,omitempty"`
+	Token    string `json:"token,omitempty"`
+	Window   string `json:"window,omitempty"`
+	Staff    string `json:"staff,omitempty"`
+	Recall   bool   `json:"recall,omitempty"`
+	Outcome  string `json:"outcome,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+	Status   string `json:"status,omitempty"`
+	Note     string `json:"note,omitempty"`
+	Until    string `json:"until,omitempty"`
+	Score    int    `json:"score,omitempty"`
+	Printed  bool   `json:"printed,omitempty"`
+}
+
+// Outcomes of a finished ticket (办结类型).
+const (
+	OutcomeImmediate = "immediate" // 即办件
+	OutcomePromised  = "promised"  // 承诺件
+	OutcomeConsult   = "consult"   // 咨询
+)
+
+// Staff whereabouts (工作人员去向).
+const (
+	StaffOnDuty  = "on_duty" // 在岗
+	StaffVillage = "village" // 下村
+	StaffMeeting = "meeting" // 开会
+	StaffLeave   = "leave"   // 请假
+	StaffOut     = "out"     // 外出办事
+	StaffBreak   = "break"   // 午休
+)
+
+// StaffStatusNames gives the Chinese label of each whereabouts status.
+var StaffStatusNames = map[string]string{
+	StaffOnDuty:  "在岗",
+	StaffVillage: "下村",
+	StaffMeeting: "开会",
+	StaffLeave:   "请假",
+	StaffOut:     "外出办事",
+	StaffBreak:   "午休",
+}

@@ -1,0 +1,184 @@
+package queue
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Hall is the configuration of one service hall: its categories (window
+// queues), the services a villager can pick, the windows and the staff.
+// It is loaded from the contract's JSON; fields this version does not know
+// are kept in Extra so that a later version's file survives a round trip.
+type Hall struct {
+	Name       string     `json:"name"`
+	Timezone   string     `json:"timezone,omitempty"`
+	Categories []Category `json:"categories"`
+	Services   []Service  `json:"services"`
+	Windows    []Window   `json:"windows"`
+	Staff      []Staff    `json:"staff"`
+	// Calling is the fairness policy between priority and ordinary tickets.
+	Calling CallingPolicy `json:"calling,omitzero"`
+	// Notices scroll along the bottom of the lobby screen.
+	Notices []string `json:"notices,omitempty"`
+
+	Extra map[string]json.RawMessage `json:"-"`
+
+	loc *time.Location
+}
+
+// Category is a window queue with its own number prefix, e.g. B for 民生事业.
+type Category struct {
+	ID     string `json:"id"`
+	Prefix string `json:"prefix"`
+	Name   string `json:"name"`
+	// ServiceMinutes seeds the average service time before any ticket is
+	// finished; 5 minutes when zero.
+	ServiceMinutes float64 `json:"service_minutes,omitempty"`
+
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// Service is what a villager comes for (事项). Several categories may handle
+// it; the first listed wins ties.
+type Service struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Categories []string `json:"categories"`
+	Icon       string   `json:"icon,omitempty"`
+	// Note is a line of the service commitment printed on the ticket.
+	Note string `json:"note,omitempty"`
+
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// Window is a counter in the hall. A and B name the staff on its A post and
+// B post (AB岗); when empty they default to the first and second staff
+// member listing the window.
+type Window struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Categories []string `json:"categories"`
+	A          string   `json:"a,omitempty"`
+	B          string   `json:"b,omitempty"`
+
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// Staff is a clerk. PIN is the plain PIN as written in a hall file; it is
+// hashed when loaded and never written back. PINHash holds the hash.
+type Staff struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	PIN     string   `json:"pin,omitempty"`
+	PINHash string   `json:"pin_hash,omitempty"`
+	Windows []string `json:"windows"`
+	Admin   bool     `json:"admin,omitempty"`
+
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// CallingPolicy decides between priority and ordinary tickets.
+// Mode "strict" (the default) always calls priority tickets first; mode
+// "interleave" calls one priority ticket per Every ordinary ones, but never
+// lets a priority ticket wait behind an ordinary ticket that came later.
+type CallingPolicy struct {
+	Mode  string `json:"mode,omitempty"`
+	Every int    `json:"every,omitempty"`
+}
+
+// ParseHall reads and validates a hall file.
+func ParseHall(r io.Reader) (*Hall, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 4<<20))
+	if err != nil {
+		return nil, fmt.Errorf("hall: read: %w", err)
+	}
+	var h Hall
+	if err := json.Unmarshal(data, &h); err != nil {
+		return nil, fmt.Errorf("hall: %w", jsonErrorAt(data, err))
+	}
+	if err := h.Validate(); err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
+
+// jsonErrorAt adds the line and column to a JSON syntax or type error so
+// the manager can find the mistake in the file.
+func jsonErrorAt(data []byte, err error) error {
+	var off int64 = -1
+	switch e := err.(type) {
+	case *json.SyntaxError:
+		off = e.Offset
+	case *json.UnmarshalTypeError:
+		off = e.Offset
+	}
+	if off < 0 {
+		return err
+	}
+	line := 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n"))
+	col := int(off) - bytes.LastIndexByte(data[:min(int(off), len(data))], '\n') - 1
+	return fmt.Errorf("line %d, column %d: %w", line, col, err)
+}
+
+// Location is the hall's time zone; numbering restarts at its midnight.
+func (h *Hall) Location() *time.Location {
+	if h.loc == nil {
+		return time.UTC
+	}
+	return h.loc
+}
+
+// Category returns the category with the given id.
+func (h *Hall) Category(id string) (*Category, bool) {
+	for i := range h.Categories {
+		if h.Categories[i].ID == id {
+			return &h.Categories[i], true
+		}
+	}
+	return nil, false
+}
+
+// Service returns the service with the given id.
+func (h *Hall) Service(id string) (*Service, bool) {
+	for i := range h.Services {
+		if h.Services[i].ID == id {
+			return &h.Services[i], true
+		}
+	}
+	return nil, false
+}
+
+// Window returns the window with the given id.
+func (h *Hall) Window(id string) (*Window, bool) {
+	for i := range h.Windows {
+		if h.Windows[i].ID == id {
+			return &h.Windows[i], true
+		}
+	}
+	return nil, false
+}
+
+// StaffMember returns the staff member with the given id.
+func (h *Hall) StaffMember(id string) (*Staff, bool) {
+	for i := range h.Staff {
+		if h.Staff[i].ID == id {
+			return &h.Staff[i], true
+		}
+	}
+	return nil, false
+}
+
+// Public returns a copy of the hall without any PIN or PIN hash, for
+// anyone to read.
+func (h *Hall) Public() *Hall {
+	c := *h
+	c.Staff = make([]Staff, len(h.Staff))
+	for i, s := range h.Staff {
+		s.PIN, s.PINHash = "", ""
+		c.Staff[i] = s
+	}
+	return &c
+}

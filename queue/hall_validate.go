@@ -1,0 +1,212 @@
+package queue
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Validate checks the hall and fills defaults (A/B posts, time zone). Each
+// problem is reported with the path of the bad field, e.g.
+// `services[3].categories[1]: unknown category "helth"`.
+func (h *Hall) Validate() error {
+	var errs []error
+	bad := func(path, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+	}
+	if strings.TrimSpace(h.Name) == "" {
+		bad("name", "missing")
+	}
+	tz := h.Timezone
+	if tz == "" {
+		tz = "Asia/Shanghai"
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		bad("timezone", "unknown time zone %q", h.Timezone)
+		loc = time.UTC
+	}
+	h.loc = loc
+	switch h.Calling.Mode {
+	case "", "strict":
+	case "interleave":
+		if h.Calling.Every < 1 {
+			bad("calling.every", "must be at least 1 with mode \"interleave\"")
+		}
+	default:
+		bad("calling.mode", "must be \"strict\" or \"interleave\", not %q", h.Calling.Mode)
+	}
+
+	if len(h.Categories) == 0 {
+		bad("categories", "at least one category is needed")
+	}
+	cats := map[string]bool{}
+	prefixes := map[string]string{}
+	for i, c := range h.Categories {
+		p := fmt.Sprintf("categories[%d]", i)
+		switch {
+		case c.ID == "":
+			bad(p+".id", "missing")
+		case cats[c.ID]:
+			bad(p+".id", "duplicate id %q", c.ID)
+		}
+		cats[c.ID] = true
+		if !validPrefix(c.Prefix) {
+			bad(p+".prefix", "must be one to two capital letters, not %q", c.Prefix)
+		} else if other, dup := prefixes[c.Prefix]; dup {
+			bad(p+".prefix", "prefix %q is already used by category %q", c.Prefix, other)
+		}
+		prefixes[c.Prefix] = c.ID
+		if c.Name == "" {
+			bad(p+".name", "missing")
+		}
+		if c.ServiceMinutes < 0 {
+			bad(p+".service_minutes", "must not be negative")
+		}
+	}
+
+	if len(h.Services) == 0 {
+		bad("services", "at least one service is needed")
+	}
+	services := map[string]bool{}
+	for i, s := range h.Services {
+		p := fmt.Sprintf("services[%d]", i)
+		switch {
+		case s.ID == "":
+			bad(p+".id", "missing")
+		case services[s.ID]:
+			bad(p+".id", "duplicate id %q", s.ID)
+		}
+		services[s.ID] = true
+		if s.Name == "" {
+			bad(p+".name", "missing")
+		}
+		if len(s.Categories) == 0 {
+			bad(p+".categories", "a service needs at least one category")
+		}
+		for j, c := range s.Categories {
+			if !cats[c] {
+				bad(fmt.Sprintf("%s.categories[%d]", p, j), "unknown category %q", c)
+			}
+		}
+	}
+
+	windows := map[string]bool{}
+	for i, w := range h.Windows {
+		p := fmt.Sprintf("windows[%d]", i)
+		switch {
+		case w.ID == "":
+			bad(p+".id", "missing")
+		case windows[w.ID]:
+			bad(p+".id", "duplicate id %q", w.ID)
+		}
+		windows[w.ID] = true
+		if w.Name == "" {
+			bad(p+".name", "missing")
+		}
+		if len(w.Categories) == 0 {
+			bad(p+".categories", "window %q serves nothing", w.ID)
+		}
+		for j, c := range w.Categories {
+			if !cats[c] {
+				bad(fmt.Sprintf("%s.categories[%d]", p, j), "unknown category %q", c)
+			}
+		}
+	}
+
+	staff := map[string]bool{}
+	for i, s := range h.Staff {
+		p := fmt.Sprintf("staff[%d]", i)
+		switch {
+		case s.ID == "":
+			bad(p+".id", "missing")
+		case staff[s.ID]:
+			bad(p+".id", "duplicate id %q", s.ID)
+		}
+		staff[s.ID] = true
+		if s.Name == "" {
+			bad(p+".name", "missing")
+		}
+		if s.PIN == "" && s.PINHash == "" {
+			bad(p+".pin", "missing")
+		} else if s.PIN != "" && !validPIN(s.PIN) {
+			bad(p+".pin", "must be 4 to 12 digits")
+		}
+		for j, w := range s.Windows {
+			if !windows[w] {
+				bad(fmt.Sprintf("%s.windows[%d]", p, j), "unknown window %q", w)
+			}
+		}
+	}
+
+	// A/B posts: explicit, or the first two staff listing the window.
+	for i := range h.Windows {
+		w := &h.Windows[i]
+		p := fmt.Sprintf("windows[%d]", i)
+		var listed []string
+		for _, s := range h.Staff {
+			for _, id := range s.Windows {
+				if id == w.ID {
+					listed = append(listed, s.ID)
+				}
+			}
+		}
+		for _, post := range []struct {
+			name string
+			id   *string
+		}{{"a", &w.A}, {"b", &w.B}} {
+			if *post.id == "" {
+				continue
+			}
+			if !staff[*post.id] {
+				bad(p+"."+post.name, "unknown staff %q", *post.id)
+			} else if !contains(listed, *post.id) {
+				bad(p+"."+post.name, "staff %q does not list window %q", *post.id, w.ID)
+			}
+		}
+		for _, id := range listed {
+			switch {
+			case w.A == "" && id != w.B:
+				w.A = id
+			case w.B == "" && id != w.A:
+				w.B = id
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func validPrefix(p string) bool {
+	if len(p) < 1 || len(p) > 2 {
+		return false
+	}
+	for _, r := range p {
+		if r > unicode.MaxASCII || !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func validPIN(p string) bool {
+	if len(p) < 4 || len(p) > 12 {
+		return false
+	}
+	for _, r := range p {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

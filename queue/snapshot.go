@@ -1,0 +1,40 @@
+package queue
+
+import "encoding/json"
+
+// Marshal encodes the state for a snapshot.
+func (s *State) Marshal() ([]byte, error) { return json.Marshal(s) }
+
+// UnmarshalState decodes a snapshot made by Marshal and binds it to the hall.
+func UnmarshalState(h *Hall, data []byte) (*State, error) {
+	s := NewState(h)
+	if err := json.Unmarshal(data, s); err != nil {
+		return nil, err
+	}
+	if s.Tickets == nil {
+		s.Tickets = map[string]*Ticket{}
+	}
+	if s.Counters == nil {
+		s.Counters = map[string]int{}
+	}
+	if s.Windows == nil {
+		s.Windows = map[string]*WindowState{}
+	}
+	if s.Staff == nil {
+		s.Staff = map[string]*StaffState{}
+	}
+	if s.ServiceSecs == nil {
+		s.ServiceSecs = map[string]float64{}
+	}
+	s.attach(h)
+	return s, nil
+}
+
+// Clone returns a deep copy of the state.
+func (s *State) Clone() (*State, error) {
+	data, err := s.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	return UnmarshalState(s.hall, data)
+}

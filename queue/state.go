@@ -1,0 +1,304 @@
+package queue
+
+import (
+	"slices"
+	"time"
+)
+
+// State is the hall at one point of its log. It changes only through Apply,
+// so the engine, the push hub and a ledger of a past day all share the same
+// rules. State is not safe for concurrent use; its owner locks.
+type State struct {
+	hall *Hall
+
+	Seq  uint64    `json:"seq"`  // last applied event
+	Last time.Time `json:"last"` // its time
+	Day  string    `json:"day"`  // local date, "2006-01-02"
+
+	Tickets  map[string]*Ticket      `json:"tickets"`  // today's, by ID
+	Counters map[string]int          `json:"counters"` // last number per prefix today
+	Windows  map[string]*WindowState `json:"windows"`
+	Staff    map[string]*StaffState  `json:"staff"`
+	// ServiceSecs is the recent average service time per category
+	// (exponentially weighted), used to estimate waits.
+	ServiceSecs map[string]float64 `json:"service_secs"`
+	Recent      []Call             `json:"recent"`
+	// Days records where each day starts in the log, for ledgers of past days.
+	Days []DayMark `json:"days"`
+
+	queues  map[string][]*Ticket // waiting tickets per category, in call order
+	byToken map[string]*Ticket
+}
+
+// WindowState is a window's live state.
+type WindowState struct {
+	ID       string `json:"id"`
+	Occupant string `json:"occupant,omitempty"` // staff working it now
+	Current  string `json:"current,omitempty"`  // ticket ID called or served
+	Paused   bool   `json:"paused,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+	// LastDone is the ticket finished last, the one a rating pad rates.
+	LastDone string `json:"last_done,omitempty"`
+	// Streak counts ordinary calls since the last priority call, for the
+	// interleave policy.
+	Streak int `json:"streak,omitempty"`
+}
+
+// StaffState is a clerk's whereabouts.
+type StaffState struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	Note   string `json:"note,omitempty"`
+	Until  string `json:"until,omitempty"`
+	Window string `json:"window,omitempty"` // the window they work now
+}
+
+// Call is one entry of the lobby's recent calls.
+type Call struct {
+	Number string    `json:"number"`
+	Window string    `json:"window"`
+	Recall bool      `json:"recall,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// DayMark is the first log sequence of a local day.
+type DayMark struct {
+	Day string `json:"day"`
+	Seq uint64 `json:"seq"`
+}
+
+const recentCalls = 12
+
+// NewState returns the empty state of a hall.
+func NewState(h *Hall) *State {
+	s := &State{
+		Tickets:     map[string]*Ticket{},
+		Counters:    map[string]int{},
+		Windows:     map[string]*WindowState{},
+		Staff:       map[string]*StaffState{},
+		ServiceSecs: map[string]float64{},
+	}
+	s.attach(h)
+	return s
+}
+
+// attach binds the state to a hall (possibly edited since the state was
+// saved) and rebuilds the indexes that are not persisted.
+func (s *State) attach(h *Hall) {
+	s.hall = h
+	for _, w := range h.Windows {
+		if s.Windows[w.ID] == nil {
+			s.Windows[w.ID] = &WindowState{ID: w.ID}
+		}
+	}
+	for _, st := range h.Staff {
+		if s.Staff[st.ID] == nil {
+			s.Staff[st.ID] = &StaffState{ID: st.ID, Status: StaffOnDuty}
+		}
+	}
+	for _, c := range h.Categories {
+		if s.ServiceSecs[c.ID] == 0 {
+			m := c.ServiceMinutes
+			if m == 0 {
+				m = 5
+			}
+			s.ServiceSecs[c.ID] = m * 60
+		}
+	}
+	s.queues = map[string][]*Ticket{}
+	s.byToken = map[string]*Ticket{}
+	for _, t := range s.Tickets {
+		s.byToken[t.Token] = t
+		if t.Waiting() {
+			s.queues[t.Category] = append(s.queues[t.Category], t)
+		}
+	}
+	for c, q := range s.queues {
+		slices.SortFunc(q, func(a, b *Ticket) int {
+			if a.before(b) {
+				return -1
+			}
+			return 1
+		})
+		s.queues[c] = q
+	}
+}
+
+// Hall returns the hall the state belongs to.
+func (s *State) Hall() *Hall { return s.hall }
+
+// Apply moves the state forward by one event. Events come from the log and
+// were validated when they were made, so Apply never fails; it ignores what
+// no longer exists (a window removed from the hall file since).
+func (s *State) Apply(e Event) {
+	s.Seq, s.Last = e.Seq, e.At
+	t := s.Tickets[e.Ticket]
+	w := s.Windows[e.Window]
+	switch e.Type {
+	case EvDay:
+		s.newDay(e)
+	case EvIssued:
+		t := &Ticket{
+			ID: e.Ticket, Number: e.Number, Category: e.Category, Service: e.Service,
+			Priority: e.Priority, Token: e.Token, Status: StatusWaiting,
+			IssuedAt: e.At, QueuedAt: e.At,
+		}
+		s.Tickets[t.ID] = t
+		s.byToken[t.Token] = t
+		s.Counters[prefixOf(t.Number)] = max(s.Counters[prefixOf(t.Number)], numberOf(t.Number))
+		s.enqueue(t)
+	case EvPrinted:
+		if t != nil {
+			t.Printed = e.Printed
+		}
+	case EvOpened:
+		if w != nil {
+			s.leave(e.Staff)
+			if prev := s.Staff[w.Occupant]; prev != nil {
+				prev.Window = ""
+			}
+			w.Occupant = e.Staff
+			if st := s.Staff[e.Staff]; st != nil {
+				st.Window = w.ID
+				st.Status, st.Note, st.Until = StaffOnDuty, "", ""
+			}
+		}
+	case EvClosed:
+		if w != nil && w.Occupant == e.Staff {
+			s.leave(e.Staff)
+		}
+	case EvCalled:
+		if t == nil || w == nil {
+			return
+		}
+		s.dequeue(t)
+		if e.Recall {
+			t.Recalls++
+		} else {
+			t.CalledAt = e.At
+			if t.Priority {
+				w.Streak = 0
+			} else {
+				w.Streak++
+			}
+		}
+		t.Status, t.Window, t.Staff = StatusCalled, w.ID, e.Staff
+		w.Current = t.ID
+		s.Recent = append([]Call{{Number: t.Number, Window: w.ID, Recall: e.Recall, At: e.At}}, s.Recent...)
+		if len(s.Recent) > recentCalls {
+			s.Recent = s.Recent[:recentCalls]
+		}
+	case EvStarted:
+		if t != nil {
+			t.Status, t.StartedAt = StatusServing, e.At
+		}
+	case EvFinished:
+		if t == nil {
+			return
+		}
+		t.Status, t.Outcome, t.DoneAt = StatusDone, e.Outcome, e.At
+		s.release(t)
+		if w != nil {
+			w.LastDone = t.ID
+		}
+		if secs := e.At.Sub(t.CalledAt).Seconds(); secs > 0 && secs < 4*3600 {
+			// A short memory: a hall's pace changes within the morning.
+			s.ServiceSecs[t.Category] = 0.8*s.ServiceSecs[t.Category] + 0.2*secs
+		}
+	case EvNoShow:
+		if t != nil {
+			t.Status, t.DoneAt = StatusNoShow, e.At
+			s.release(t)
+		}
+	case EvTransferred:
+		if t == nil {
+			return
+		}
+		s.dequeue(t)
+		s.release(t)
+		t.Transfers = append(t.Transfers, t.Category)
+		t.Category, t.Status, t.Window, t.Staff = e.Category, StatusTransferred, "", ""
+		s.enqueue(t)
+	case EvCancelled:
+		if t != nil {
+			s.dequeue(t)
+			s.release(t)
+			t.Status, t.Reason, t.DoneAt = StatusCancelled, e.Reason, e.At
+		}
+	case EvPaused:
+		if w != nil {
+			w.Paused, w.Reason = true, e.Reason
+		}
+	case EvResumed:
+		if w != nil {
+			w.Paused, w.Reason = false, ""
+		}
+	case EvStaff:
+		st := s.Staff[e.Staff]
+		if st == nil {
+			return
+		}
+		st.Status, st.Note, st.Until = e.Status, e.Note, e.Until
+		if e.Status != StaffOnDuty {
+			s.leave(e.Staff)
+		}
+	case EvRated:
+		if t != nil {
+			t.Score, t.Reason = e.Score, e.Reason
+		}
+	}
+}
+
+// newDay closes what is left of the previous day and restarts numbering.
+func (s *State) newDay(e Event) {
+	s.Day = e.Day
+	s.Days = append(s.Days, DayMark{Day: e.Day, Seq: e.Seq})
+	clear(s.Tickets)
+	clear(s.Counters)
+	clear(s.queues)
+	clear(s.byToken)
+	s.Recent = nil
+	for _, w := range s.Windows {
+		*w = WindowState{ID: w.ID}
+	}
+	for _, st := range s.Staff {
+		st.Window = ""
+	}
+}
+
+// leave takes a clerk off whatever window they work.
+func (s *State) leave(staff string) {
+	st := s.Staff[staff]
+	if st == nil || st.Window == "" {
+		return
+	}
+	if w := s.Windows[st.Window]; w != nil && w.Occupant == staff {
+		w.Occupant = ""
+	}
+	st.Window = ""
+}
+
+// release frees the window a ticket was at.
+func (s *State) release(t *Ticket) {
+	if w := s.Windows[t.Window]; w != nil && w.Current == t.ID {
+		w.Current = ""
+	}
+}
+
+func (s *State) enqueue(t *Ticket) {
+	q := s.queues[t.Category]
+	i, _ := slices.BinarySearchFunc(q, t, func(a, b *Ticket) int {
+		if a.before(b) {
+			return -1
+		}
+		return 1
+	})
+	s.queues[t.Category] = slices.Insert(q, i, t)
+}
+
+func (s *State) dequeue(t *Ticket) {
+	q := s.queues[t.Category]
+	if i := slices.Index(q, t); i >= 0 {
+		s.queues[t.Category] = slices.Delete(q, i, i+1)
+	}
+}

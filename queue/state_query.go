@@ -1,0 +1,71 @@
+package queue
+
+import "time"
+
+// Waiting returns the waiting tickets of a category in call order. The
+// slice is the state's own: do not keep it past the lock.
+func (s *State) Waiting(category string) []*Ticket { return s.queues[category] }
+
+// WaitingCounts returns how many wait per category, and how many of those
+// are priority tickets.
+func (s *State) WaitingCounts(category string) (all, priority int) {
+	for _, t := range s.queues[category] {
+		if !t.Priority {
+			break
+		}
+		priority++
+	}
+	return len(s.queues[category]), priority
+}
+
+// TicketByToken finds today's ticket by its status-page token.
+func (s *State) TicketByToken(token string) (*Ticket, bool) {
+	t, ok := s.byToken[token]
+	return t, ok
+}
+
+// Ahead counts the tickets that will be called before t in its category.
+func (s *State) Ahead(t *Ticket) int {
+	if !t.Waiting() {
+		return 0
+	}
+	n := 0
+	for _, o := range s.queues[t.Category] {
+		if o == t {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// EstimatedWait estimates how long a waiting ticket still waits.
+func (s *State) EstimatedWait(t *Ticket) time.Duration {
+	if !t.Waiting() {
+		return 0
+	}
+	return s.waitFor(t.Category, s.Ahead(t))
+}
+
+// Current returns the ticket called or served at a window, if any.
+func (s *State) Current(window string) *Ticket {
+	w := s.Windows[window]
+	if w == nil || w.Current == "" {
+		return nil
+	}
+	return s.Tickets[w.Current]
+}
+
+// Post tells which post (A or B) a clerk holds at a window, or "".
+func (s *State) Post(window, staff string) string {
+	w, ok := s.hall.Window(window)
+	switch {
+	case !ok || staff == "":
+		return ""
+	case w.A == staff:
+		return "A"
+	case w.B == staff:
+		return "B"
+	}
+	return ""
+}

@@ -1,0 +1,65 @@
+package queue
+
+import "time"
+
+// Ticket statuses, as the contract names them.
+const (
+	StatusWaiting     = "waiting"
+	StatusCalled      = "called"
+	StatusServing     = "serving"
+	StatusDone        = "done"
+	StatusNoShow      = "no_show"
+	StatusTransferred = "transferred" // waiting again, in another category
+	StatusCancelled   = "cancelled"
+)
+
+// Ticket is one number taken at the kiosk. ID is unique across days
+// ("20261121-B012"); Number is what the villager sees ("B012").
+type Ticket struct {
+	ID       string `json:"id"`
+	Number   string `json:"number"`
+	Category string `json:"category"`
+	Service  string `json:"service"`
+	Priority bool   `json:"priority,omitempty"`
+	Token    string `json:"token"`
+	Status   string `json:"status"`
+
+	Window  string `json:"window,omitempty"`
+	Staff   string `json:"staff,omitempty"`
+	Recalls int    `json:"recalls,omitempty"`
+	Outcome string `json:"outcome,omitempty"`
+	Score   int    `json:"score,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	// Printed is false until the printer confirmed the whole ticket.
+	Printed   bool     `json:"printed"`
+	Transfers []string `json:"transfers,omitempty"` // categories it came from
+
+	IssuedAt time.Time `json:"issued_at"`
+	// QueuedAt orders the queue; a transferred ticket keeps its original
+	// time so that it does not go to the back of the new line.
+	QueuedAt  time.Time `json:"queued_at"`
+	CalledAt  time.Time `json:"called_at,omitzero"`
+	StartedAt time.Time `json:"started_at,omitzero"`
+	DoneAt    time.Time `json:"done_at,omitzero"`
+}
+
+// Waiting reports whether the ticket is in a queue.
+func (t *Ticket) Waiting() bool {
+	return t.Status == StatusWaiting || t.Status == StatusTransferred
+}
+
+// Open reports whether the ticket still needs the hall's attention.
+func (t *Ticket) Open() bool {
+	return t.Waiting() || t.Status == StatusCalled || t.Status == StatusServing
+}
+
+// before orders two waiting tickets: priority first, then the longest wait.
+func (t *Ticket) before(o *Ticket) bool {
+	if t.Priority != o.Priority {
+		return t.Priority
+	}
+	if !t.QueuedAt.Equal(o.QueuedAt) {
+		return t.QueuedAt.Before(o.QueuedAt)
+	}
+	return t.ID < o.ID
+}

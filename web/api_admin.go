@@ -1,0 +1,113 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/yimen-hall/yimen/display"
+	"github.com/yimen-hall/yimen/queue"
+)
+
+// getFloor is the manager's live floor: the board, every open ticket,
+// tickets that did not print, and the printer's state.
+func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) {
+	var open, unprinted []ticketJSON
+	s.engine.Read(func(st *queue.State) {
+		for _, t := range st.Tickets {
+			if t.Open() {
+				open = append(open, ticketView(st.Hall(), t, st.Ahead(t), st.EstimatedWait(t)))
+			}
+			if !t.Printed && t.Open() {
+				unprinted = append(unprinted, ticketView(st.Hall(), t, st.Ahead(t), 0))
+			}
+		}
+	})
+	ans := map[string]any{
+		"board":     rawJSON(s.hub.Snapshot()),
+		"open":      open,
+		"unprinted": unprinted,
+	}
+	if p, ok := s.printer.(interface{ StatusJSON() any }); ok {
+		ans["printer"] = p.StatusJSON()
+	}
+	writeJSON(w, http.StatusOK, ans)
+}
+
+type rawJSON []byte
+
+func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
+
+// getLedger is the daily ledger (台账) of one day, today by default.
+func (s *Server) getLedger(w http.ResponseWriter, r *http.Request) {
+	day := r.URL.Query().Get("day")
+	if day == "" {
+		day = s.now().In(s.engine.Hall().Location()).Format(time.DateOnly)
+	}
+	if _, err := time.Parse(time.DateOnly, day); err != nil {
+		failWith(w, http.StatusBadRequest, "bad_day", "日期应写成 2026-11-21")
+		return
+	}
+	l, err := s.engine.Ledger(day)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, l)
+}
+
+func (s *Server) postReprint(w http.ResponseWriter, r *http.Request) {
+	res, err := s.kiosk.Reprint(r.Context(), r.PathValue("id"), s.statusURL(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"printed": res.Printed, "print_error": res.PrintError})
+}
+
+func (s *Server) postCancel(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	t, err := s.engine.Cancel(r.Context(), r.PathValue("id"), req.Reason)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ticketView(s.engine.Hall(), &t, 0, 0))
+}
+
+func (s *Server) getDevices(w http.ResponseWriter, r *http.Request) {
+	if s.devices == nil {
+		writeJSON(w, http.StatusOK, []any{})
+		return
+	}
+	writeJSON(w, http.StatusOK, s.devices.DevicesJSON())
+}
+
+func (s *Server) postAssignDevice(w http.ResponseWriter, r *http.Request) {
+	if s.devices == nil {
+		failWith(w, http.StatusNotFound, "no_bridge", "未启用设备桥")
+		return
+	}
+	var req struct {
+		Window string `json:"window"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if _, ok := s.engine.Hall().Window(req.Window); !ok && req.Window != "" {
+		failWith(w, http.StatusBadRequest, "unknown_window", "没有这个窗口")
+		return
+	}
+	if err := s.devices.Assign(r.PathValue("hwid"), req.Window); err != nil {
+		failWith(w, http.StatusNotFound, "unknown_device", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, s.devices.DevicesJSON())
+}
+
+// alarmsOf is used by pages that show alarms outside the board.
+func (s *Server) alarmsOf() []display.Alarm { return s.hub.Alarms() }

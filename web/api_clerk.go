@@ -1,0 +1,203 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/yimen-hall/yimen/display"
+	"github.com/yimen-hall/yimen/queue"
+)
+
+func (s *Server) setSession(w http.ResponseWriter, r *http.Request, sess *Session) {
+	http.SetCookie(w, &http.Cookie{
+		Name: cookieName, Value: sess.Token, Path: "/", Expires: sess.Expires,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
+	})
+}
+
+func (s *Server) loginAnswer(w http.ResponseWriter, r *http.Request, sess *Session, err error) {
+	switch {
+	case errors.Is(err, errLocked):
+		failWith(w, http.StatusTooManyRequests, "locked", "密码错误次数过多，请一分钟后再试")
+	case sess == nil:
+		failWith(w, http.StatusUnauthorized, "bad_credentials", "编号或密码不正确")
+	default:
+		s.setSession(w, r, sess)
+		writeJSON(w, http.StatusOK, map[string]any{"token": sess.Token, "staff": sess.Staff, "admin": sess.Admin})
+	}
+}
+
+func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Staff string `json:"staff"`
+		PIN   string `json:"pin"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	sess, err := s.auth.LoginStaff(req.Staff, req.PIN)
+	s.loginAnswer(w, r, sess, err)
+}
+
+func (s *Server) postAdminLogin(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Password string `json:"password"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	sess, err := s.auth.LoginAdmin(req.Password)
+	s.loginAnswer(w, r, sess, err)
+}
+
+func (s *Server) postLogout(w http.ResponseWriter, r *http.Request) {
+	if sess := s.auth.Session(r); sess != nil {
+		s.auth.Logout(sess.Token)
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) getMe(w http.ResponseWriter, r *http.Request) {
+	sess := sessionOf(r)
+	h := s.engine.Hall()
+	m, _ := h.StaffMember(sess.Staff)
+	var v display.StaffView
+	s.hub.Read(func(st *queue.State) { v = display.StaffOf(st, m) })
+	writeJSON(w, http.StatusOK, map[string]any{"staff": v, "admin": sess.Admin})
+}
+
+// windowAnswer is a window's state as its clerk sees it.
+type windowAnswer struct {
+	Window display.WindowView  `json:"window"`
+	Ticket *ticketJSON         `json:"ticket"`
+	Queues []display.QueueView `json:"queues"`
+}
+
+func (s *Server) windowState(id string) windowAnswer {
+	var a windowAnswer
+	s.engine.Read(func(st *queue.State) {
+		w, _ := st.Hall().Window(id)
+		a.Window = display.WindowOf(st, w)
+		if t := st.Current(id); t != nil {
+			v := ticketView(st.Hall(), t, 0, 0)
+			a.Ticket = &v
+		}
+		for _, c := range w.Categories {
+			cat, _ := st.Hall().Category(c)
+			a.Queues = append(a.Queues, display.QueueOf(st, cat))
+		}
+	})
+	return a
+}
+
+func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	win, ok := s.engine.Hall().Window(id)
+	if !ok {
+		failWith(w, http.StatusNotFound, "unknown_window", "没有这个窗口")
+		return
+	}
+	m, _ := s.engine.Hall().StaffMember(sessionOf(r).Staff)
+	if m == nil || !contains(m.Windows, win.ID) {
+		failWith(w, http.StatusForbidden, "not_your_window", "您不在"+win.Name+"工作")
+		return
+	}
+	writeJSON(w, http.StatusOK, s.windowState(id))
+}
+
+func (s *Server) postWindowAction(w http.ResponseWriter, r *http.Request) {
+	id, staff := r.PathValue("id"), sessionOf(r).Staff
+	ctx := r.Context()
+	var body struct {
+		Category string `json:"category"`
+		Reason   string `json:"reason"`
+		Outcome  string `json:"outcome"`
+		Score    int    `json:"score"`
+	}
+	if !decode(w, r, &body) {
+		return
+	}
+	var err error
+	switch r.PathValue("action") {
+	case "next":
+		var t *queue.Ticket
+		if t, err = s.engine.Next(ctx, id, staff); err == nil {
+			if t == nil {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			v := ticketView(s.engine.Hall(), t, 0, 0)
+			writeJSON(w, http.StatusOK, map[string]any{"ticket": v, "window": s.windowState(id).Window})
+			return
+		}
+	case "open":
+		_, err = s.engine.Open(ctx, id, staff)
+	case "close":
+		err = s.engine.Leave(ctx, id, staff)
+	case "recall":
+		_, err = s.engine.Recall(ctx, id, staff)
+	case "start":
+		_, err = s.engine.Start(ctx, id, staff)
+	case "no-show":
+		_, err = s.engine.NoShow(ctx, id, staff)
+	case "finish":
+		_, err = s.engine.Finish(ctx, id, staff, body.Outcome)
+	case "transfer":
+		if body.Category == "" {
+			failWith(w, http.StatusBadRequest, "missing_category", "请选择转办到哪个类别")
+			return
+		}
+		_, err = s.engine.Transfer(ctx, id, staff, body.Category)
+	case "pause":
+		_, err = s.engine.Pause(ctx, id, staff, body.Reason)
+	case "resume":
+		_, err = s.engine.Resume(ctx, id, staff)
+	default:
+		failWith(w, http.StatusNotFound, "unknown_action", "没有这个操作")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.windowState(id))
+}
+
+func (s *Server) putStaffStatus(w http.ResponseWriter, r *http.Request) {
+	sess, id := sessionOf(r), r.PathValue("id")
+	if sess.Staff != id && !sess.Admin {
+		failWith(w, http.StatusForbidden, "not_yourself", "只能修改自己的去向")
+		return
+	}
+	var req struct {
+		Status string `json:"status"`
+		Note   string `json:"note"`
+		Until  string `json:"until"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.Until != "" {
+		if _, err := time.Parse("15:04", req.Until); err != nil {
+			failWith(w, http.StatusBadRequest, "bad_until", "返回时间应写成 时:分，例如 14:30")
+			return
+		}
+	}
+	st, err := s.engine.SetStaffStatus(r.Context(), id, req.Status, req.Note, req.Until)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func contains(list []string, v string) bool {
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,126 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/yimen-hall/yimen/queue"
+)
+
+func (s *Server) getHall(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.engine.Hall().Public())
+}
+
+// ticketJSON is a ticket as the API shows it.
+type ticketJSON struct {
+	ID           string `json:"id"`
+	Number       string `json:"number"`
+	Category     string `json:"category"`
+	CategoryName string `json:"category_name"`
+	Service      string `json:"service"`
+	ServiceName  string `json:"service_name"`
+	Priority     bool   `json:"priority"`
+	Status       string `json:"status"`
+	Ahead        int    `json:"ahead"`
+	WaitMinutes  int    `json:"wait_minutes"`
+	Window       string `json:"window,omitempty"`
+	WindowName   string `json:"window_name,omitempty"`
+	Outcome      string `json:"outcome,omitempty"`
+	Printed      bool   `json:"printed"`
+	IssuedAt     string `json:"issued_at"`
+	CalledAt     string `json:"called_at,omitempty"`
+}
+
+func ticketView(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration) ticketJSON {
+	v := ticketJSON{
+		ID: t.ID, Number: t.Number, Category: t.Category, Service: t.Service,
+		Priority: t.Priority, Status: t.Status, Ahead: ahead, WaitMinutes: minutes(wait),
+		Window: t.Window, Outcome: t.Outcome, Printed: t.Printed,
+		IssuedAt: t.IssuedAt.In(h.Location()).Format(time.DateTime),
+	}
+	if !t.CalledAt.IsZero() {
+		v.CalledAt = t.CalledAt.In(h.Location()).Format(time.DateTime)
+	}
+	if c, ok := h.Category(t.Category); ok {
+		v.CategoryName = c.Name
+	}
+	if sv, ok := h.Service(t.Service); ok {
+		v.ServiceName = sv.Name
+	}
+	if wn, ok := h.Window(t.Window); ok {
+		v.WindowName = wn.Name
+	}
+	return v
+}
+
+func minutes(d time.Duration) int { return int((d + time.Minute - 1) / time.Minute) }
+
+// statusURL is the ticket page address for the QR code.
+func (s *Server) statusURL(r *http.Request) func(token string) string {
+	base := s.publicURL
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return func(token string) string { return base + "/t/" + token }
+}
+
+func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
+	if s.issue != nil && !s.issue.allow(r) {
+		w.Header().Set("Retry-After", "10")
+		failWith(w, http.StatusTooManyRequests, "rate_limited", "取号过于频繁，请稍后再试")
+		return
+	}
+	var req struct {
+		Service  string `json:"service"`
+		Priority bool   `json:"priority"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.Service == "" {
+		failWith(w, http.StatusBadRequest, "missing_service", "请选择要办理的事项")
+		return
+	}
+	url := s.statusURL(r)
+	res, err := s.kiosk.Issue(r.Context(), req.Service, req.Priority, url)
+	if err != nil {
+		if queue.ErrorKind(err) == queue.NotFound {
+			// The contract: an unknown service is the kiosk's mistake.
+			failWith(w, http.StatusBadRequest, "unknown_service", "没有这个事项")
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	t := res.Ticket
+	t.Printed = res.Printed
+	v := ticketView(s.engine.Hall(), &t, res.Ahead, res.Wait)
+	writeJSON(w, http.StatusCreated, struct {
+		ticketJSON
+		Token      string `json:"token"`
+		StatusURL  string `json:"status_url"`
+		PrintError string `json:"print_error,omitempty"`
+	}{v, t.Token, url(t.Token), res.PrintError})
+}
+
+func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
+	var (
+		v     ticketJSON
+		found bool
+	)
+	s.engine.Read(func(st *queue.State) {
+		if t, ok := st.TicketByToken(r.PathValue("token")); ok {
+			found = true
+			v = ticketView(st.Hall(), t, st.Ahead(t), st.EstimatedWait(t))
+		}
+	})
+	if !found {
+		failWith(w, http.StatusNotFound, "unknown_ticket", "号票不存在或已过期（号票当日有效）")
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}

@@ -1,0 +1,76 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/yimen-hall/yimen/queue"
+)
+
+// apiError is the contract's error body.
+type apiError struct {
+	Error string `json:"error"`
+	Code  string `json:"code"`
+}
+
+// writeJSON answers with a JSON body.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// fail answers with an error in the contract's shape, mapping domain errors
+// to their status in one place.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var qe *queue.Error
+	switch {
+	case errors.As(err, &qe):
+		status := map[queue.Kind]int{
+			queue.Invalid: http.StatusBadRequest, queue.NotFound: http.StatusNotFound,
+			queue.Forbidden: http.StatusForbidden, queue.Conflict: http.StatusConflict,
+			queue.Unavailable: http.StatusServiceUnavailable,
+		}[qe.Kind]
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
+		if status >= 500 {
+			s.logger.Error("request failed", "path", r.URL.Path, "err", err)
+		}
+		writeJSON(w, status, apiError{Error: qe.Message, Code: qe.Code})
+	default:
+		s.logger.Error("request failed", "path", r.URL.Path, "err", err)
+		writeJSON(w, http.StatusInternalServerError, apiError{Error: "服务器内部错误", Code: "internal"})
+	}
+}
+
+func failWith(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, apiError{Error: msg, Code: code})
+}
+
+// maxBody caps every request body: the API's requests are a few hundred bytes.
+const maxBody = 64 << 10
+
+// decode reads a JSON request body into v; an empty body leaves v as is.
+// It answers the client itself and returns false when the body is bad.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	dec := json.NewDecoder(r.Body)
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data after the JSON object")
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil || (errors.Is(err, errEOF) && r.ContentLength <= 0):
+		return true
+	case errors.As(err, &tooBig):
+		failWith(w, http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("请求过大（上限 %d 字节）", maxBody))
+	default:
+		failWith(w, http.StatusBadRequest, "bad_json", "请求格式错误："+err.Error())
+	}
+	return false
+}

@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+// pageRoutes registers the embedded pages.
+func (s *Server) pageRoutes(m *http.ServeMux) {}

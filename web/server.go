@@ -1,0 +1,118 @@
+// Package web serves the hall's HTTP API, the push websocket and the
+// embedded pages (kiosk, clerk, lobby, window screen, ticket page, floor
+// view), all on the standard library's router.
+package web
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/yimen-hall/yimen/display"
+	"github.com/yimen-hall/yimen/kiosk"
+	"github.com/yimen-hall/yimen/queue"
+)
+
+var errEOF = io.EOF
+
+// Server holds what the handlers need.
+type Server struct {
+	engine *queue.Engine
+	hub    *display.Hub
+	kiosk  *kiosk.Kiosk
+	auth   *Auth
+	logger *slog.Logger
+	now    func() time.Time
+	issue  *rateLimiter
+	// publicURL is the base of the status page address printed in the QR
+	// code; empty means the address the kiosk itself used.
+	publicURL string
+	// Printer, when set, gives the manager's page the printer's state and
+	// (for the simulated printer) previews of printed tickets.
+	printer any
+	// devices, when set, serves the device websocket and the learn-mode API.
+	devices Devices
+
+	mux *http.ServeMux
+}
+
+// Devices is the firmware bridge as the web layer sees it.
+type Devices interface {
+	ServeWS(w http.ResponseWriter, r *http.Request)
+	DevicesJSON() any
+	Assign(hwid, window string) error
+}
+
+// Config configures a Server.
+type Config struct {
+	Engine    *queue.Engine
+	Hub       *display.Hub
+	Kiosk     *kiosk.Kiosk
+	Auth      *Auth
+	Logger    *slog.Logger
+	Now       func() time.Time
+	PublicURL string
+	// IssueRate is how many tickets one client address may take per
+	// minute; 0 means no limit (a load test, or a trusted LAN).
+	IssueRate int
+	Printer   any
+	Devices   Devices
+}
+
+// New builds the server and its routes.
+func New(c Config) *Server {
+	s := &Server{
+		engine: c.Engine, hub: c.Hub, kiosk: c.Kiosk, auth: c.Auth,
+		logger: c.Logger, now: c.Now, publicURL: strings.TrimRight(c.PublicURL, "/"),
+		printer: c.Printer, devices: c.Devices,
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if c.IssueRate > 0 {
+		s.issue = newRateLimiter(c.IssueRate, time.Minute, s.now)
+	}
+	s.mux = http.NewServeMux()
+	s.routes()
+	return s
+}
+
+// ServeHTTP serves every route.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	m.HandleFunc("GET /api/hall", s.getHall)
+	m.HandleFunc("POST /api/tickets", s.postTicket)
+	m.HandleFunc("GET /api/tickets/{token}", s.getTicket)
+
+	m.HandleFunc("POST /api/login", s.postLogin)
+	m.HandleFunc("POST /api/logout", s.postLogout)
+	m.HandleFunc("GET /api/me", s.clerk(s.getMe))
+	m.HandleFunc("GET /api/windows/{id}", s.clerk(s.getWindow))
+	m.HandleFunc("POST /api/windows/{id}/{action}", s.clerk(s.postWindowAction))
+	m.HandleFunc("PUT /api/staff/{id}/status", s.signedIn(s.putStaffStatus))
+
+	m.HandleFunc("POST /api/admin/login", s.postAdminLogin)
+	m.HandleFunc("GET /api/admin/floor", s.admin(s.getFloor))
+	m.HandleFunc("GET /api/admin/ledger", s.admin(s.getLedger))
+	m.HandleFunc("POST /api/admin/tickets/{id}/reprint", s.admin(s.postReprint))
+	m.HandleFunc("POST /api/admin/tickets/{id}/cancel", s.admin(s.postCancel))
+	m.HandleFunc("GET /api/admin/devices", s.admin(s.getDevices))
+	m.HandleFunc("POST /api/admin/devices/{hwid}/assign", s.admin(s.postAssignDevice))
+
+	m.HandleFunc("GET /ws/display", s.serveDisplayWS)
+	if s.devices != nil {
+		m.HandleFunc("GET /ws/device", s.devices.ServeWS)
+	}
+	s.pageRoutes(m)
+}
