@@ -149,13 +149,23 @@ func (d *Device) Print(ctx context.Context, t Ticket) error {
 		}
 		return nil
 	}
-	if st, err := d.check(ctx, l, nil); err != nil || !st.State.Ready() || st.State == StateUnknown {
+	st, err := d.check(ctx, l, nil)
+	if err == nil && !st.State.Ready() && st.State != StateNoAnswer {
+		// Confirm a fault: a stray status byte (a reply to DLE EOT that
+		// raster data happened to contain, or line noise) shifts the replies
+		// of one round, never of two.
+		st, err = d.check(ctx, l, nil)
+	}
+	if err != nil || !st.State.Ready() || st.State == StateUnknown {
 		return d.fault(st, err, 0, len(p))
 	}
 	// The ticket and, behind it, a second real-time query: its replies
 	// arrive only once the printer has received the whole ticket, and they
 	// tell whether it ran out of paper or lost its cover on the way.
-	st, err := d.check(ctx, l, p)
+	st, err = d.check(ctx, l, p)
+	if err == nil && !st.State.Ready() && st.State != StateNoAnswer {
+		st, err = d.check(ctx, l, nil)
+	}
 	if err != nil || !st.State.Ready() {
 		return d.fault(st, err, min(int(l.sent.Load()), len(p)), len(p))
 	}
