@@ -273,6 +273,11 @@ func (b *Bridge) refreshLocked(d *device, blink bool) {
 	}
 	d.want = want
 	d.wantVer++
+	b.notifyLocked()
+}
+
+// notifyLocked wakes every link waiting for display work.
+func (b *Bridge) notifyLocked() {
 	close(b.changed)
 	b.changed = make(chan struct{})
 }

@@ -39,6 +39,7 @@ func (b *Bridge) onHello(h Hello, bus string, addr uint8) string {
 		b.log.Error("保存设备失败", "hwid", id, "err", err)
 	}
 	b.refreshLocked(d, false)
+	b.notifyLocked()
 	b.log.Info("设备上线", "hwid", id, "kind", h.Kind.String(), "bus", bus, "addr", addr, "firmware", d.info.Firmware)
 	if isNew || d.info.Window == "" {
 		b.alarmLocked(Alarm{Code: AlarmNew, Message: "发现新设备（" + h.Kind.Label() + "），待分配窗口", HWID: id, Kind: h.Kind, Bus: bus})

@@ -1,0 +1,92 @@
+package bridge
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.etcd.io/bbolt"
+	"path/filepath"
+)
+
+// TestWebsocketDevices runs a tablet rating pad and an ESP32 LED board
+// (text-capable) over the websocket endpoint with the same messages.
+func TestWebsocketDevices(t *testing.T) {
+	eng := newFakeEngine("w2")
+	db, err := bbolt.Open(filepath.Join(t.TempDir(), "y.db"), 0o600, &bbolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reg, err := NewBoltRegistry(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	br, err := New(Options{Engine: eng, Registry: reg, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpHandlerFunc(br.ServeWS))
+	defer srv.Close()
+	url := "ws" + strings.TrimPrefix(srv.URL, "http")
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
+	wg.Go(func() { br.Serve(ctx) })
+
+	board := NewSimDevice(KindLEDBoard, 0xE5320000000000AA, 0, CapText, 0, 0)
+	tablet := NewSimDevice(KindRatingPad, 0xE5320000000000BB, 0, CapText, 0, 0)
+	for _, d := range []*SimDevice{board, tablet} {
+		wg.Go(func() { SimWS(ctx, url, d) })
+	}
+	eventually(t, "devices", func() bool { return len(br.Devices()) == 2 })
+	for _, d := range []*SimDevice{board, tablet} {
+		if err := br.Assign(d.HWID(), "w2"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	showsText := func(d *SimDevice, text string) {
+		t.Helper()
+		eventually(t, "text "+text, func() bool {
+			s := d.Shown()
+			if len(s) == 0 {
+				return false
+			}
+			st, err := ParseShowText(s[len(s)-1].Payload)
+			return err == nil && s[len(s)-1].Type == MsgShowText && st.Text == text
+		})
+	}
+	showsText(board, "未分配"[:0])
+	eng.issue("B007")
+	if err := eng.Act(ctx, Action{Key: KeyNext, Window: "w2", Staff: "s-w2"}); err != nil {
+		t.Fatal(err)
+	}
+	showsText(board, "请B007号办理")
+	eng.Act(ctx, Action{Key: KeyFinish, Window: "w2", Staff: "s-w2"})
+	showsText(tablet, "请评价 B007")
+	tablet.Rate(5, 0)
+	eventually(t, "rating", func() bool { r := eng.ratings(); return len(r) == 1 && r[0] == "w2 5 " })
+	showsText(tablet, "欢迎光临")
+
+	// persisted: a new bridge on the same db knows both devices and windows
+	br2, err := New(Options{Engine: eng, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range br2.Devices() {
+		if d.Window != "w2" {
+			t.Errorf("reloaded %s window %q", d.HWID, d.Window)
+		}
+	}
+	if err := br2.Assign("ffffffffffffffff", "w1"); err == nil {
+		t.Error("assigning an unknown device succeeded")
+	}
+}
+
+type httpHandlerFunc func(w http.ResponseWriter, r *http.Request)
+
+func (f httpHandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) { f(w, r) }
