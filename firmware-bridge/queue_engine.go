@@ -1,0 +1,87 @@
+package bridge
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/yimen-hall/yimen/queue"
+)
+
+// QueueEngine adapts the hall's *queue.Engine to the Engine the bridge
+// consumes.
+func QueueEngine(e *queue.Engine) Engine { return queueEngine{e} }
+
+type queueEngine struct{ e *queue.Engine }
+
+func (q queueEngine) Act(ctx context.Context, a Action) error {
+	var err error
+	switch a.Key {
+	case KeyNext:
+		_, err = q.e.Next(ctx, a.Window, a.Staff)
+	case KeyRecall:
+		_, err = q.e.Recall(ctx, a.Window, a.Staff)
+	case KeyNoShow:
+		_, err = q.e.NoShow(ctx, a.Window, a.Staff)
+	case KeyStart:
+		_, err = q.e.Start(ctx, a.Window, a.Staff)
+	case KeyFinish:
+		_, err = q.e.Finish(ctx, a.Window, a.Staff, a.Outcome)
+	case KeyTransfer:
+		_, err = q.e.Transfer(ctx, a.Window, a.Staff, a.Category)
+	case KeyPause:
+		_, err = q.e.Pause(ctx, a.Window, a.Staff, a.Reason)
+	case KeyResume:
+		_, err = q.e.Resume(ctx, a.Window, a.Staff)
+	default:
+		return fmt.Errorf("bridge: key %s has no engine action", a.Key)
+	}
+	return err
+}
+
+func (q queueEngine) Rate(ctx context.Context, window string, score int, reason string) error {
+	_, err := q.e.Rate(ctx, window, score, reason)
+	return err
+}
+
+func (q queueEngine) Window(window string) WindowView {
+	var v WindowView
+	hw, ok := q.e.Hall().Window(window)
+	q.e.Read(func(s *queue.State) {
+		w := s.Windows[window]
+		if w == nil {
+			return
+		}
+		v.Staff, v.Paused = w.Occupant, w.Paused
+		if t := s.Current(window); t != nil {
+			v.Number = t.Number
+		}
+		if t := s.Tickets[w.LastDone]; t != nil && t.Score == 0 {
+			v.ToRate = t.Number
+		}
+		if ok {
+			for _, c := range hw.Categories {
+				v.Waiting += len(s.Waiting(c))
+			}
+		}
+	})
+	return v
+}
+
+func (q queueEngine) Categories() []string {
+	var ids []string
+	for _, c := range q.e.Hall().Categories {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func (q queueEngine) Subscribe(fn func([]Event)) error {
+	_, err := q.e.Subscribe(func(evs []queue.Event) {
+		out := make([]Event, len(evs))
+		for i, e := range evs {
+			out[i] = Event{Type: e.Type, Window: e.Window, Number: e.Number, Recall: e.Recall}
+		}
+		fn(out)
+	})
+	return err
+}
