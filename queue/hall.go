@@ -3,6 +3,7 @@ package queue
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -105,19 +106,21 @@ func ParseHall(r io.Reader) (*Hall, error) {
 	return &h, nil
 }
 
-// jsonErrorAt adds the line and column to a JSON syntax or type error so
-// the manager can find the mistake in the file.
+// jsonErrorAt says where a JSON mistake is: the line and column of a
+// syntax error, the field of a value of the wrong type. (A type error's
+// offset counts from the nested object being decoded, not the file.)
 func jsonErrorAt(data []byte, err error) error {
-	var off int64 = -1
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		off = e.Offset
-	case *json.UnmarshalTypeError:
-		off = e.Offset
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	if errors.As(err, &typ) && typ.Field != "" {
+		return fmt.Errorf("%s: want a JSON %s, not %s", typ.Field, typ.Type.Kind(), typ.Value)
 	}
-	if off < 0 {
+	if !errors.As(err, &syn) {
 		return err
 	}
+	off := syn.Offset
 	line := 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n"))
 	col := int(off) - bytes.LastIndexByte(data[:min(int(off), len(data))], '\n') - 1
 	return fmt.Errorf("line %d, column %d: %w", line, col, err)

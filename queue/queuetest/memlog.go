@@ -1,0 +1,78 @@
+// Package queuetest holds the queue package's test doubles: an in-memory
+// event log and the conformance suite every queue.Log must pass.
+package queuetest
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/yimen-hall/yimen/queue"
+)
+
+// MemLog is an in-memory queue.Log. FailAppend, when set, makes Append fail
+// (a full disk, a yanked USB stick).
+type MemLog struct {
+	mu         sync.Mutex
+	events     []queue.Event
+	snapSeq    uint64
+	snap       []byte
+	FailAppend error
+	Appends    int // number of Append calls, to observe group commit
+}
+
+var _ queue.Log = (*MemLog)(nil)
+
+// Append implements queue.Log.
+func (l *MemLog) Append(evs []queue.Event) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.FailAppend != nil {
+		return l.FailAppend
+	}
+	for _, ev := range evs {
+		if want := uint64(len(l.events)) + 1; ev.Seq != want {
+			return fmt.Errorf("memlog: append %d, want %d", ev.Seq, want)
+		}
+		l.events = append(l.events, ev)
+	}
+	l.Appends++
+	return nil
+}
+
+// Replay implements queue.Log.
+func (l *MemLog) Replay(after uint64, fn func(queue.Event) error) error {
+	l.mu.Lock()
+	evs := append([]queue.Event(nil), l.events...)
+	l.mu.Unlock()
+	for _, ev := range evs {
+		if ev.Seq <= after {
+			continue
+		}
+		if err := fn(ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SaveSnapshot implements queue.Log.
+func (l *MemLog) SaveSnapshot(seq uint64, data []byte) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.snapSeq, l.snap = seq, append([]byte(nil), data...)
+	return nil
+}
+
+// LoadSnapshot implements queue.Log.
+func (l *MemLog) LoadSnapshot() (uint64, []byte, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.snapSeq, append([]byte(nil), l.snap...), nil
+}
+
+// Events returns a copy of every stored event.
+func (l *MemLog) Events() []queue.Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]queue.Event(nil), l.events...)
+}
