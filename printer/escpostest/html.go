@@ -55,7 +55,7 @@ func HTML(d *Doc, dots int) template.HTML {
 				continue
 			}
 			q.DisableBorder = true
-			writeImg(&b, bitsImage(q.Bitmap(), max(blk.QR.Module, 1)), blk.QR.Align, "escpos-qr", blk.QR.Payload)
+			writeImg(&b, bitsImage(q.Bitmap(), min(max(blk.QR.Module, 1), 16)), blk.QR.Align, "escpos-qr", blk.QR.Payload)
 		case KindImage:
 			writeImg(&b, bitsImage(blk.Image.Bits, 1), blk.Image.Align, "escpos-image", "")
 		case KindCut:
