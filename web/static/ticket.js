@@ -1,0 +1,71 @@
+/* Ticket page on a villager's phone: my number and where I stand, live. */
+(function () {
+  'use strict';
+  var $ = Y.$, setText = Y.setText;
+  var token = $('t').getAttribute('data-token');
+  var last = null, pending = null, inflight = false, again = false, buzzed = '';
+
+  function label(t) {
+    switch (t.status) {
+    case 'called': return '请到 ' + (t.window_name || t.window + '号窗口') + ' 办理';
+    case 'serving': return '办理中' + (t.window_name ? '（' + t.window_name + '）' : '');
+    default: return Y.ticketStatus[t.status] || t.status;
+    }
+  }
+
+  function render(t) {
+    last = t;
+    setText($('t-num'), t.number);
+    setText($('t-service'), (t.service_name || '') + (t.category_name ? ' · ' + t.category_name : ''));
+    setText($('t-status'), label(t));
+    setText($('t-ahead'), t.status === 'waiting' ? '前面还有 ' + t.ahead + ' 人，预计等候约 ' + (t.wait_minutes || 0) + ' 分钟' : '');
+    var d = new Date();
+    setText($('t-updated'), '更新于 ' + Y.pad(d.getHours()) + ':' + Y.pad(d.getMinutes()) + ':' + Y.pad(d.getSeconds()));
+    document.body.className = 'page-ticket st-' + t.status;
+    $('t-sound').hidden = t.status !== 'called';
+    var key = t.status + (t.called_at || '');
+    if (t.status === 'called' && buzzed !== key) {
+      buzzed = key;
+      try { if (navigator.vibrate) { navigator.vibrate([600, 200, 600, 200, 600]); } } catch (e) { /* not allowed */ }
+    }
+  }
+
+  function gone() {
+    document.body.className = 'page-ticket st-gone';
+    setText($('t-status'), '号票不存在或已过期（号票当日有效）');
+    setText($('t-ahead'), '如需办理，请到取号机重新取号');
+  }
+
+  function fetchTicket() {
+    if (inflight) { again = true; return; }
+    inflight = true;
+    Y.api('GET', '/api/tickets/' + encodeURIComponent(token)).then(function (r) {
+      inflight = false;
+      render(r.data);
+      if (again) { again = false; fetchTicket(); }
+    }, function (err) {
+      inflight = false;
+      if (err.status === 404) { gone(); return; }
+      setText($('t-updated'), '网络不好，稍后自动重试');
+    });
+  }
+
+  // Every change in the hall may move me up the line: re-fetch, at most a
+  // few times a second.
+  function soon() {
+    if (pending) { return; }
+    pending = setTimeout(function () { pending = null; fetchTicket(); }, 150);
+  }
+
+  $('t-sound').addEventListener('click', function () {
+    try { new Audio('/voice/chime.ogg').play(); } catch (e) { /* ignore */ }
+    try { if (navigator.vibrate) { navigator.vibrate(400); } } catch (e) { /* ignore */ }
+  });
+
+  fetchTicket();
+  setInterval(fetchTicket, 20000); // slow poll, in case the socket is down
+  new Y.Board({ onMessage: function (msg) {
+    if (msg.type === 'alarm') { return; }
+    soon();
+  }, onStatus: function (up) { if (up) { soon(); } } });
+})();
