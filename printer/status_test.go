@@ -51,8 +51,8 @@ func TestFromEOT(t *testing.T) {
 func TestClassifier(t *testing.T) {
 	var c classifier
 	in := []byte{
-		0x12,                   // DLE EOT reply
-		0x11, 0x13,             // XON, XOFF
+		0x12,       // DLE EOT reply
+		0x11, 0x13, // XON, XOFF
 		0x10, 0x00, 0x13, 0x0C, 0x00, // ASB with an XOFF inside: paper end
 		0x0F,       // GS r reply
 		0xFF, 0x80, // noise
