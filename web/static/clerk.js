@@ -91,7 +91,7 @@
       (w.post ? ' · ' + w.post + '岗' : ''));
     $('win-state').className = 'c-state s-' + w.state;
     setText($('cur-num'), t ? t.number : '—');
-    setText($('cur-info'), t ? (t.service_name + ' · ' + (Y.ticketStatus[t.status] || t.status) + (t.priority ? ' · 优先' : '') +
+    setText($('cur-info'), t ? (t.service_name + ' · ' + ({ called: '已叫号，等候到窗口', serving: '办理中' }[t.status] || Y.ticketStatus[t.status] || t.status) + (t.priority ? ' · 优先' : '') +
       (t.called_at ? ' · 叫号 ' + t.called_at.slice(11, 16) : '')) : '当前没有号，按“叫号”叫下一位');
     renderQueues();
     var has = !!t, paused = w.state === 'paused';

@@ -4,6 +4,14 @@
   'use strict';
   var Y = window.Y = {};
 
+  // Script errors are kept (bounded) for the tests and for a look in the
+  // browser's console on a TV box with no keyboard.
+  var errors = window.yimenErrors = [];
+  window.addEventListener('error', function (e) {
+    errors.push(String(e.message) + ' @' + (e.filename || '') + ':' + (e.lineno || ''));
+    if (errors.length > 20) { errors.shift(); }
+  });
+
   Y.$ = function (id) { return document.getElementById(id); };
 
   Y.el = function (tag, cls, text) {
@@ -191,7 +199,7 @@
   };
 
   Board.prototype.each = function (what, fn) {
-    var order = this[what + 'Order'] || [], map = this[what], i;
+    var order = this[{ queues: 'queueOrder', windows: 'windowOrder', staff: 'staffOrder' }[what]] || [], map = this[what], i;
     for (i = 0; i < order.length; i++) { fn(map[order[i]], i); }
   };
 

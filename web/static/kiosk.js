@@ -103,8 +103,14 @@
     setText($('tk-service'), (t.service_name || s.name) + (t.category_name ? ' · ' + t.category_name : ''));
     setText($('tk-number'), t.number);
     $('tk-prio').hidden = !t.priority;
-    setText($('tk-ahead'), t.ahead);
-    setText($('tk-wait'), t.wait_minutes || 0);
+    var ahead = $('tk-ahead').parentNode;
+    if (t.ahead > 0) {
+      ahead.innerHTML = '前面还有 <b id="tk-ahead"></b> 人，预计等候约 <b id="tk-wait"></b> 分钟';
+      setText($('tk-ahead'), t.ahead);
+      setText($('tk-wait'), t.wait_minutes || 1);
+    } else {
+      ahead.innerHTML = '前面没有人等候，<b id="tk-ahead"></b><span id="tk-wait"></span>请留意叫号';
+    }
     $('tk-qr').src = '/t/' + encodeURIComponent(t.token) + '/qr.png';
     var p = $('tk-print');
     if (t.printed) {
