@@ -381,10 +381,10 @@ func TestBrowserMeasure(t *testing.T) {
 	apiCall(t, m.URL, tok, "POST", "/api/windows/1/next", nil)
 	h0, d0 := heap()
 	t.Logf("lobby before: heap %.2f MB, %d elements", h0/1e6, d0)
-	const total10k, workers = 10000, 16
+	const total10k, workers = 10000, 20
 	began := time.Now()
 	for done := 0; done < total10k; {
-		batch := 2500
+		batch := 2000
 		errs := make(chan error, workers)
 		for w := 0; w < workers; w++ {
 			go func() {

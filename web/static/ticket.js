@@ -18,7 +18,8 @@
     setText($('t-num'), t.number);
     setText($('t-service'), (t.service_name || '') + (t.category_name ? ' · ' + t.category_name : ''));
     setText($('t-status'), label(t));
-    setText($('t-ahead'), t.status === 'waiting' ? '前面还有 ' + t.ahead + ' 人，预计等候约 ' + (t.wait_minutes || 0) + ' 分钟' : '');
+    setText($('t-ahead'), t.status !== 'waiting' ? '' : t.ahead > 0 ?
+      '前面还有 ' + t.ahead + ' 人，预计等候约 ' + (t.wait_minutes || 1) + ' 分钟' : '前面没有人等候，请留意叫号');
     var d = new Date();
     setText($('t-updated'), '更新于 ' + Y.pad(d.getHours()) + ':' + Y.pad(d.getMinutes()) + ':' + Y.pad(d.getSeconds()));
     document.body.className = 'page-ticket st-' + t.status;
