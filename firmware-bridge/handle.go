@@ -181,6 +181,7 @@ func (b *Bridge) onEvent(ctx context.Context, id string, f Frame) uint8 {
 	default:
 		return NakUnsupported
 	}
+	b.drainEvents() // show the result now rather than after the pump's turn
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return NakBusy
@@ -223,4 +224,17 @@ func (b *Bridge) wake() <-chan struct{} {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.changed
+}
+
+// drainEvents applies engine events already delivered, on the caller's
+// goroutine.
+func (b *Bridge) drainEvents() {
+	for {
+		select {
+		case evs := <-b.events:
+			b.applyEvents(evs)
+		default:
+			return
+		}
+	}
 }

@@ -22,6 +22,7 @@ type SimDevice struct {
 	hostSeq  int
 	shown    []Frame // every new SHOW, in order
 	onShow   func(Frame)
+	onSend   func(Frame) // test hook: an event frame is being answered
 	disabled bool
 }
 
@@ -109,8 +110,11 @@ func (d *SimDevice) head() Frame {
 func (d *SimDevice) Handle(f Frame) (Frame, bool) {
 	d.mu.Lock()
 	reply, ok, show := d.handle(f)
-	cb := d.onShow
+	cb, sent := d.onShow, d.onSend
 	d.mu.Unlock()
+	if ok && sent != nil && reply.Type != MsgHeartbeat && reply.Type != MsgAck && reply.Type != MsgNak {
+		sent(reply)
+	}
 	if show && cb != nil {
 		cb(f)
 	}
