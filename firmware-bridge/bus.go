@@ -441,4 +441,3 @@ func (m *master) wireTime(n int) time.Duration {
 	}
 	return time.Duration(n) * 10 * time.Second / time.Duration(m.l.baud)
 }
-

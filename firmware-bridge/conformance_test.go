@@ -69,10 +69,14 @@ func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-func newRig(t *testing.T, l link) *rig {
+func newRig(t *testing.T, l link, opts ...func(*Options)) *rig {
 	r := &rig{t: t, eng: newFakeEngine("w1"), alarms: &alarms{}}
-	br, err := New(Options{Engine: r.eng, Registry: NewMemRegistry(), Logger: testLogger(t), OnAlarm: r.alarms.add,
-		ResponseTimeout: 15 * time.Millisecond, CycleInterval: 10 * time.Millisecond, ReopenMin: 20 * time.Millisecond, ReopenMax: 100 * time.Millisecond})
+	o := Options{Engine: r.eng, Registry: NewMemRegistry(), Logger: testLogger(t), OnAlarm: r.alarms.add,
+		ResponseTimeout: 15 * time.Millisecond, CycleInterval: 10 * time.Millisecond, ReopenMin: 20 * time.Millisecond, ReopenMax: 100 * time.Millisecond}
+	for _, f := range opts {
+		f(&o)
+	}
+	br, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
