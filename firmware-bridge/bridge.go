@@ -18,14 +18,14 @@ type Options struct {
 	Registry Registry
 	Logger   *slog.Logger     // default: discard
 	Now      func() time.Time // default: time.Now
-	// OnAlarm is called (from bridge goroutines; must not block) when a
+	// OnAlarm is called (from Serve's goroutines; must not block) when a
 	// device stops answering, comes back, or a bus goes down or up.
 	OnAlarm func(Alarm)
 	// Verify checks a staff id + PIN typed on a call pad. Nil disables
 	// pad sign-in: pads act as the clerk signed in at the window.
 	Verify func(staff, pin string) bool
 	// RatingReasons are the reason keys of a rating pad, 1-based.
-	// Default: DefaultRatingReasons.
+	// Default: DefaultRatingReasons().
 	RatingReasons []string
 	// PauseReasons are the reasons a 暂停 key argument selects, 1-based.
 	PauseReasons []string
@@ -53,8 +53,10 @@ type Options struct {
 	WSToken string
 }
 
-// DefaultRatingReasons are the reasons offered after a low rating.
-var DefaultRatingReasons = []string{"等候时间长", "态度不好", "办事效率低", "材料要求不清楚", "没有办成"}
+// DefaultRatingReasons returns the reasons offered after a low rating.
+func DefaultRatingReasons() []string {
+	return []string{"等候时间长", "态度不好", "办事效率低", "材料要求不清楚", "没有办成"}
+}
 
 func (o *Options) defaults() {
 	if o.Logger == nil {
@@ -67,7 +69,7 @@ func (o *Options) defaults() {
 		o.OnAlarm = func(Alarm) {}
 	}
 	if o.RatingReasons == nil {
-		o.RatingReasons = DefaultRatingReasons
+		o.RatingReasons = DefaultRatingReasons()
 	}
 	if o.Font == nil {
 		o.Font = DefaultFont()
@@ -125,6 +127,7 @@ type Bridge struct {
 	changed chan struct{} // closed and replaced when any device's wanted display changes
 
 	events chan []Event
+	alarms chan Alarm
 }
 
 // device is the live state of one device. Guarded by Bridge.mu.
@@ -147,7 +150,7 @@ func New(o Options) (*Bridge, error) {
 		return nil, errors.New("bridge: Options.Engine and Options.Registry are required")
 	}
 	o.defaults()
-	b := &Bridge{o: o, log: o.Logger, devs: map[string]*device{}, changed: make(chan struct{}), events: make(chan []Event, 256)}
+	b := &Bridge{o: o, log: o.Logger, devs: map[string]*device{}, changed: make(chan struct{}), events: make(chan []Event, 256), alarms: make(chan Alarm, 256)}
 	infos, err := o.Registry.Load()
 	if err != nil {
 		return nil, err
@@ -193,6 +196,8 @@ func (b *Bridge) Serve(ctx context.Context) error {
 			return nil
 		case evs := <-b.events:
 			b.applyEvents(evs)
+		case a := <-b.alarms:
+			b.alarm(a)
 		}
 	}
 }

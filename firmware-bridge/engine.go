@@ -47,12 +47,13 @@ type Event struct {
 	Recall bool
 }
 
-// Finish outcomes by 办结 key argument.
-var outcomes = [...]string{"immediate", "promised", "consult"}
-
+// outcomeFor maps the 办结 key argument to a finish outcome.
 func outcomeFor(arg uint8) string {
-	if int(arg) < len(outcomes) {
-		return outcomes[arg]
+	switch arg {
+	case 1:
+		return "promised" // 承诺件
+	case 2:
+		return "consult" // 咨询
 	}
-	return outcomes[0]
+	return "immediate" // 即办件
 }

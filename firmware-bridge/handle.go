@@ -47,8 +47,14 @@ func (b *Bridge) onHello(h Hello, bus string, addr uint8) string {
 	return id
 }
 
+// alarmLocked queues an alarm for Serve to deliver in order (OnAlarm must
+// not run under b.mu). Alarms beyond the queue's capacity are logged only.
 func (b *Bridge) alarmLocked(a Alarm) {
-	go b.alarm(a) // OnAlarm must not run under b.mu
+	select {
+	case b.alarms <- a:
+	default:
+		b.log.Warn("告警队列已满", "code", a.Code, "hwid", a.HWID)
+	}
 }
 
 // seen marks a device alive; it raises AlarmOnline after an offline spell.

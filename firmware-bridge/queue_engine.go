@@ -35,12 +35,17 @@ func (q queueEngine) Act(ctx context.Context, a Action) error {
 	default:
 		return fmt.Errorf("bridge: key %s has no engine action", a.Key)
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("bridge: %s at window %s: %w", a.Key, a.Window, err)
+	}
+	return nil
 }
 
 func (q queueEngine) Rate(ctx context.Context, window string, score int, reason string) error {
-	_, err := q.e.Rate(ctx, window, score, reason)
-	return err
+	if _, err := q.e.Rate(ctx, window, score, reason); err != nil {
+		return fmt.Errorf("bridge: rate at window %s: %w", window, err)
+	}
+	return nil
 }
 
 func (q queueEngine) Window(window string) WindowView {
@@ -83,5 +88,8 @@ func (q queueEngine) Subscribe(fn func([]Event)) error {
 		}
 		fn(out)
 	})
-	return err
+	if err != nil {
+		return fmt.Errorf("bridge: subscribe: %w", err)
+	}
+	return nil
 }
