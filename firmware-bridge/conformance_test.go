@@ -117,9 +117,7 @@ func (r *rig) learn() {
 			t.Fatal(err)
 		}
 	}
-	if !r.alarms.has(AlarmNew, r.board.HWID()) {
-		t.Error("no device_new alarm for the board")
-	}
+	eventually(t, "device_new alarm for the board", func() bool { return r.alarms.has(AlarmNew, r.board.HWID()) })
 }
 
 // boardShows waits until the LED board's last SHOW is the rendering of text.
