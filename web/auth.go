@@ -18,8 +18,11 @@ import (
 // hashes; sessions are random tokens held in memory (a restart signs
 // everyone out, which a hall survives: the PIN is short).
 type Auth struct {
-	now       func() time.Time
+	now        func() time.Time
 	sessionTTL time.Duration
+	cost       int // bcrypt cost
+	dummyOnce  sync.Once
+	dummy      []byte // hash compared for unknown ids
 
 	pins   map[string]func() ([]byte, error) // staff → its PIN hash, computed once
 	admins map[string]bool                   // staff who may use the floor view
@@ -54,9 +57,14 @@ const (
 // NewAuth prepares PIN checks for the hall's staff. A plain PIN from the
 // hall file is hashed in the background, so that start-up does not wait on
 // bcrypt; the first sign-in of that clerk waits for it instead.
-func NewAuth(h *queue.Hall, adminHash []byte, now func() time.Time) *Auth {
+//
+// cost is the bcrypt cost; 0 means bcrypt.DefaultCost (tests lower it).
+func NewAuth(h *queue.Hall, adminHash []byte, now func() time.Time, cost int) *Auth {
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
 	a := &Auth{
-		now: now, sessionTTL: 12 * time.Hour,
+		now: now, sessionTTL: 12 * time.Hour, cost: cost,
 		pins:      map[string]func() ([]byte, error){},
 		admins:    map[string]bool{},
 		sessions:  map[string]*Session{},
@@ -77,7 +85,7 @@ func NewAuth(h *queue.Hall, adminHash []byte, now func() time.Time) *Auth {
 		pin := st.PIN
 		st.PIN = "" // the hall keeps no plain PIN once loaded
 		f := sync.OnceValues(func() ([]byte, error) {
-			return bcrypt.GenerateFromPassword([]byte(pin), bcrypt.DefaultCost)
+			return bcrypt.GenerateFromPassword([]byte(pin), cost)
 		})
 		a.pins[st.ID] = f
 		go f()
@@ -85,9 +93,13 @@ func NewAuth(h *queue.Hall, adminHash []byte, now func() time.Time) *Auth {
 	return a
 }
 
-// HashPassword hashes an admin password for storage.
-func HashPassword(pw string) ([]byte, error) {
-	return bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+// HashPassword hashes an admin password for storage; cost 0 means
+// bcrypt.DefaultCost.
+func HashPassword(pw string, cost int) ([]byte, error) {
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	return bcrypt.GenerateFromPassword([]byte(pw), cost)
 }
 
 // NewPassword makes a random password that reads well aloud and on paper.
@@ -117,7 +129,7 @@ func (a *Auth) LoginStaff(staff, pin string) (*Session, error) {
 		}
 	} else {
 		// Spend the same time on unknown ids, so ids cannot be probed.
-		bcrypt.CompareHashAndPassword(dummyHash(), []byte(pin))
+		bcrypt.CompareHashAndPassword(a.dummyHash(), []byte(pin))
 	}
 	return a.finish(staff, ok, &Session{Staff: staff, Admin: a.admins[staff]})
 }
@@ -134,10 +146,12 @@ func (a *Auth) LoginAdmin(password string) (*Session, error) {
 	return a.finish("admin", ok, &Session{Admin: true})
 }
 
-var dummyHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("not-a-pin"), bcrypt.DefaultCost)
-	return h
-})
+func (a *Auth) dummyHash() []byte {
+	a.dummyOnce.Do(func() {
+		a.dummy, _ = bcrypt.GenerateFromPassword([]byte("not-a-pin"), a.cost)
+	})
+	return a.dummy
+}
 
 func (a *Auth) checkLock(who string) error {
 	a.mu.Lock()
@@ -243,4 +257,15 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 		}
 		h(w, r)
 	})
+}
+
+// VerifyPIN checks a clerk's PIN without opening a session, for a call pad
+// on which the clerk types it. Wrong PINs count towards the same lockout.
+func (a *Auth) VerifyPIN(staff, pin string) bool {
+	s, err := a.LoginStaff(staff, pin)
+	if s == nil || err != nil {
+		return false
+	}
+	a.Logout(s.Token)
+	return true
 }

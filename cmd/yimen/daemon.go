@@ -32,6 +32,9 @@ type Main struct {
 	PublicURL     string
 	IssueRate     int
 	AdminPassword string
+	// HashCost is the bcrypt cost of PINs and the admin password; 0 is
+	// bcrypt's default. Tests lower it.
+	HashCost int
 	// Now is the clock (tests move it across midnight).
 	Now func() time.Time
 
@@ -135,7 +138,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.openPrinter(); err != nil {
 		return err
 	}
-	devices, err := m.startBridges(ctx)
+	auth := web.NewAuth(m.hall, adminHash, m.Now, m.HashCost)
+	devices, err := m.startBridges(ctx, auth)
 	if err != nil {
 		return err
 	}
@@ -146,7 +150,7 @@ func (m *Main) Run(ctx context.Context) error {
 	srv := web.New(web.Config{
 		Engine: m.engine, Hub: m.hub,
 		Kiosk:  kiosk.New(m.engine, kp, kiosk.Options{Logger: m.logger}),
-		Auth:   web.NewAuth(m.hall, adminHash, m.Now),
+		Auth:   auth,
 		Logger: m.logger, Now: m.Now, PublicURL: m.PublicURL, IssueRate: m.IssueRate,
 		Printer: m.printer, Devices: devices,
 	})
@@ -198,7 +202,7 @@ const adminKey = "admin_password_hash"
 // very first start a new random one printed once.
 func (m *Main) adminPassword() ([]byte, error) {
 	if m.AdminPassword != "" {
-		h, err := web.HashPassword(m.AdminPassword)
+		h, err := web.HashPassword(m.AdminPassword, m.HashCost)
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +213,7 @@ func (m *Main) adminPassword() ([]byte, error) {
 		return h, err
 	}
 	pw := web.NewPassword()
-	if h, err = web.HashPassword(pw); err != nil {
+	if h, err = web.HashPassword(pw, m.HashCost); err != nil {
 		return nil, err
 	}
 	if err := m.store.PutMeta(adminKey, h); err != nil {

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/yimen-hall/yimen/display"
+)
+
+type pushMsg struct {
+	Type    string `json:"type"`
+	Seq     uint64 `json:"seq"`
+	Boot    string `json:"boot"`
+	Number  string `json:"number"`
+	Window  string `json:"window"`
+	Recall  bool   `json:"recall"`
+	Windows []struct {
+		ID     string `json:"id"`
+		State  string `json:"state"`
+		Number string `json:"number"`
+	} `json:"windows"`
+	Queues []struct {
+		Category string `json:"category"`
+		Waiting  int    `json:"waiting"`
+	} `json:"queues"`
+	Staff []struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+		Until  string `json:"until"`
+	} `json:"staff"`
+	Recent []struct {
+		Number string `json:"number"`
+	} `json:"recent"`
+}
+
+func dialDisplay(t testing.TB, m *Main, query string) *websocket.Conn {
+	t.Helper()
+	url := "ws" + strings.TrimPrefix(m.URL, "http") + "/ws/display" + query
+	conn, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v", url, err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+func readMsg(t testing.TB, conn *websocket.Conn) pushMsg {
+	t.Helper()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, data, err := conn.ReadMessage()
+	if err != nil {
+		t.Fatalf("read push message: %v", err)
+	}
+	var m pushMsg
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("push message is not JSON: %s", data)
+	}
+	return m
+}
+
+func TestDisplayPush(t *testing.T) {
+	m := startMain(t, nil)
+	kiosk := &client{t: t, base: m.URL}
+	kiosk.do("POST", "/api/tickets", map[string]any{"service": "birth"}) // D001 before anyone watches
+
+	lobby := dialDisplay(t, m, "")
+	snap := readMsg(t, lobby)
+	if snap.Type != "snapshot" || snap.Boot == "" || len(snap.Windows) != 8 || len(snap.Staff) != 14 {
+		t.Fatalf("first message = %+v", snap)
+	}
+	for _, q := range snap.Queues {
+		if q.Category == "health" && q.Waiting != 1 {
+			t.Errorf("snapshot health queue = %d, want 1", q.Waiting)
+		}
+	}
+
+	clerk := kiosk.login("S09", "240109") // window 6, health
+	clerk.do("POST", "/api/windows/6/next", nil)
+	seq := snap.Seq
+	var called pushMsg
+	for called.Type != "called" {
+		msg := readMsg(t, lobby)
+		if msg.Seq != seq+1 {
+			t.Fatalf("seq %d after %d: must rise by exactly one", msg.Seq, seq)
+		}
+		seq = msg.Seq
+		called = msg
+	}
+	if called.Number != "D001" || called.Window != "6" || called.Recall {
+		t.Errorf("called message = %+v", called)
+	}
+	if len(called.Windows) == 0 || called.Windows[0].Number != "D001" || called.Windows[0].State != "called" {
+		t.Errorf("called message's window patch = %+v", called.Windows)
+	}
+	if len(called.Recent) == 0 || called.Recent[0].Number != "D001" {
+		t.Errorf("recent calls = %+v", called.Recent)
+	}
+
+	// A screen that missed messages catches up from the ring...
+	lastSeen := seq
+	clerk.do("POST", "/api/windows/6/recall", nil)
+	clerk.do("PUT", "/api/staff/S09/status", map[string]string{"status": "break", "until": "14:00"})
+	late := dialDisplay(t, m, fmt.Sprintf("?since=%d&boot=%s", lastSeen, snap.Boot))
+	r1 := readMsg(t, late)
+	if r1.Seq != lastSeen+1 || r1.Type != "called" || !r1.Recall {
+		t.Errorf("first replayed message = %+v, want the recall at seq %d", r1, lastSeen+1)
+	}
+	r2 := readMsg(t, late)
+	if r2.Type != "staff" || r2.Seq != lastSeen+2 || len(r2.Staff) == 0 || r2.Staff[0].Status != "break" || r2.Staff[0].Until != "14:00" {
+		t.Errorf("second replayed message = %+v", r2)
+	}
+	// ...and one from another boot, or too far back, gets a snapshot.
+	for _, q := range []string{"?since=1&boot=other", "?since=999999&boot=" + snap.Boot} {
+		c := dialDisplay(t, m, q)
+		if msg := readMsg(t, c); msg.Type != "snapshot" {
+			t.Errorf("%s: first message %q, want snapshot", q, msg.Type)
+		}
+	}
+}
+
+// A screen that stops reading is dropped without holding up the others.
+func TestSlowScreenIsDropped(t *testing.T) {
+	m := startMain(t, nil)
+	dialDisplay(t, m, "") // a stuck screen: never reads
+	fast := dialDisplay(t, m, "")
+	got := make(chan int, 1)
+	go func() {
+		n := 0
+		for {
+			fast.SetReadDeadline(time.Now().Add(10 * time.Second))
+			if _, _, err := fast.ReadMessage(); err != nil {
+				got <- n
+				return
+			}
+			n++
+		}
+	}()
+	// Loopback sockets buffer megabytes, so push big messages: 3000
+	// alarm changes of 10 KB each overflow the stuck screen's socket
+	// buffers and then its queue.
+	text := strings.Repeat("打印机缺纸", 700)
+	const changes = 3000
+	for i := range changes {
+		m.hub.SetAlarm(display.Alarm{Source: "printer", Level: "error", Text: fmt.Sprint(i, text)})
+	}
+	waitFor(t, "the stuck screen to be dropped", func() bool { return m.hub.Subscribers() == 1 })
+	fast.Close()
+	if n := <-got; n < changes {
+		t.Errorf("the reading screen got %d of %d messages", n, changes)
+	}
+}
