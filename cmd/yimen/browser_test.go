@@ -29,10 +29,13 @@ const chromiumPath = "/usr/bin/chromium"
 const browserAdminPassword = "browser-admin-pw"
 
 // startPagesDaemon runs the whole daemon in-process on a free port.
-func startPagesDaemon(t testing.TB) *Main {
+func startPagesDaemon(t testing.TB, edit ...func(*Main)) *Main {
 	t.Helper()
 	m := NewMain(io.Discard)
 	m.Addr, m.DataDir, m.AdminPassword, m.IssueRate = "127.0.0.1:0", t.TempDir(), browserAdminPassword, 0
+	for _, e := range edit {
+		e(m)
+	}
 	if err := m.Run(context.Background()); err != nil {
 		m.Close()
 		t.Fatal(err)
@@ -315,6 +318,35 @@ func TestBrowserPages(t *testing.T) {
 	}
 	screenshot(t, lobby, "lobby-disconnected")
 	t.Logf("browser test took %v", time.Since(start).Round(time.Millisecond))
+}
+
+// TestBrowserKioskUnprinted: without a printer the kiosk says the ticket
+// did not print and tells the villager what to do, and the manager sees it
+// among the unprinted tickets.
+func TestBrowserKioskUnprinted(t *testing.T) {
+	m := startPagesDaemon(t, func(m *Main) { m.PrinterURI = "none" })
+	browser := newBrowser(t)
+	kiosk := tab(t, browser, false, 1920, 1080, m.URL+"/kiosk", false)
+	waitJS(t, kiosk, "the kiosk", `document.querySelectorAll('.svc').length === 20`, 10*time.Second)
+	click(t, kiosk, `.prio[data-prio="elder"]`)
+	click(t, kiosk, `[data-service="pension"]`)
+	waitJS(t, kiosk, "the ticket", `!document.getElementById('ticket').hidden`, 5*time.Second)
+	txt := evalJS[string](t, kiosk, `document.getElementById('tk-print').textContent`)
+	if !strings.Contains(txt, "没有打印") || !strings.Contains(txt, "拍下") {
+		t.Errorf("unprinted ticket line = %q", txt)
+	}
+	if evalJS[bool](t, kiosk, `document.getElementById('tk-prio').hidden`) {
+		t.Error("the priority ticket is not marked 优先办理")
+	}
+	screenshot(t, kiosk, "kiosk-unprinted")
+	click(t, kiosk, "#tk-done")
+	waitJS(t, kiosk, "back to the start, priority cleared", `!document.getElementById('start').hidden && !document.querySelector('.prio.on')`, 2*time.Second)
+
+	admin := tab(t, browser, true, 1920, 1080, m.URL+"/admin", false)
+	waitJS(t, admin, "the admin sign-in", `!document.getElementById('login').hidden`, 5*time.Second)
+	typeInto(t, admin, "#password", browserAdminPassword)
+	click(t, admin, "#admin-login-btn")
+	waitJS(t, admin, "the unprinted ticket with 补打", `document.querySelectorAll('#a-unprinted button').length === 1`, 5*time.Second)
 }
 
 // tabBytes is what a page transferred on its first load.
