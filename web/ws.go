@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/yimen-hall/yimen/display"
 )
 
 const (
@@ -29,6 +30,10 @@ var upgrader = websocket.Upgrader{
 }
 
 // serveDisplayWS pushes the board to a lobby TV, window screen or phone.
+// The handler returns right after the upgrade: the connection then lives
+// in two small goroutines of its own, so that the HTTP server's request
+// state and its buffers (8 KB a connection) are freed. With a thousand
+// screens on a small box that is most of the memory.
 func (s *Server) serveDisplayWS(w http.ResponseWriter, r *http.Request) {
 	since, _ := strconv.ParseUint(r.URL.Query().Get("since"), 10, 64)
 	boot := r.URL.Query().Get("boot")
@@ -37,25 +42,31 @@ func (s *Server) serveDisplayWS(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	sub, first := s.hub.Subscribe(since, boot)
-	defer s.hub.Unsubscribe(sub)
-	defer conn.Close()
+	gone := make(chan struct{})
+	go readDisplay(conn, gone)
+	go func() {
+		defer conn.Close()
+		defer s.hub.Unsubscribe(sub)
+		writeDisplay(conn, sub, first, gone)
+	}()
+}
 
-	// The reader only notices pongs and the close; screens send nothing.
+// readDisplay only notices pongs and the close; screens send nothing.
+func readDisplay(conn *websocket.Conn, gone chan<- struct{}) {
+	defer close(gone)
 	conn.SetReadLimit(512)
 	conn.SetReadDeadline(time.Now().Add(wsPongWait))
 	conn.SetPongHandler(func(string) error {
 		return conn.SetReadDeadline(time.Now().Add(wsPongWait))
 	})
-	gone := make(chan struct{})
-	go func() {
-		defer close(gone)
-		for {
-			if _, _, err := conn.NextReader(); err != nil {
-				return
-			}
+	for {
+		if _, _, err := conn.NextReader(); err != nil {
+			return
 		}
-	}()
+	}
+}
 
+func writeDisplay(conn *websocket.Conn, sub *display.Sub, first [][]byte, gone <-chan struct{}) {
 	write := func(data []byte) bool {
 		conn.SetWriteDeadline(time.Now().Add(wsWriteWait))
 		return conn.WriteMessage(websocket.TextMessage, data) == nil

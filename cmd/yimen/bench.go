@@ -1,11 +1,136 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
 )
 
+// bench measures the daemon on this machine: ticket issuing throughput,
+// call-to-screen latency across many screens, resident memory with those
+// screens connected, and start-up time with a year of history. The daemon
+// runs as a child process so that its memory and the load generator's do
+// not mix.
 func bench(ctx context.Context, args []string, stdout io.Writer) error {
-	return usageError{fmt.Errorf("bench: not wired in this build")}
+	fs := flag.NewFlagSet("yimen bench", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	kiosks := fs.Int("kiosks", 16, "concurrent kiosks issuing tickets")
+	duration := fs.Duration("duration", 10*time.Second, "how long the issue benchmark runs")
+	screens := fs.Int("screens", 1000, "lobby websockets for the fan-out and memory benchmark")
+	calls := fs.Int("calls", 200, "calls measured by the fan-out benchmark")
+	tickets := fs.Int("tickets", 500_000, "tickets of history for the start-up benchmark")
+	printerURI := fs.String("printer", "none", "printer of the daemon under test")
+	if err := fs.Parse(args); err != nil {
+		return usageError{fmt.Errorf("bench: %w", err)}
+	}
+	which := fs.Args()
+	if len(which) == 0 {
+		which = []string{"issue", "fanout", "startup"}
+	}
+	for _, w := range which {
+		var err error
+		switch w {
+		case "issue":
+			err = benchIssue(ctx, stdout, *kiosks, *duration, *printerURI)
+		case "fanout", "memory":
+			err = benchFanout(ctx, stdout, *screens, *calls)
+		case "startup":
+			err = benchStartup(ctx, stdout, *tickets)
+		default:
+			return usageError{fmt.Errorf("bench: unknown benchmark %q (issue, fanout, startup)", w)}
+		}
+		if err != nil {
+			return fmt.Errorf("bench %s: %w", w, err)
+		}
+	}
+	return nil
+}
+
+// child is a daemon started for a benchmark.
+type child struct {
+	cmd   *exec.Cmd
+	url   string
+	ready time.Duration // from exec to the listening line
+}
+
+var listenLine = regexp.MustCompile(`yimen: listening on (http://\S+)`)
+
+func startChild(dataDir string, extra ...string) (*child, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--issue-rate", "0", "--admin-password", "bench-admin"}, extra...)
+	cmd := exec.Command(exe, args...)
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pipe)
+		for sc.Scan() {
+			if m := listenLine.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	select {
+	case url := <-found:
+		return &child{cmd: cmd, url: url, ready: time.Since(start)}, nil
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		return nil, fmt.Errorf("daemon did not start")
+	}
+}
+
+func (c *child) stop() {
+	c.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { c.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		c.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// rssMB reads a process's resident memory from /proc.
+func rssMB(pid int) (float64, error) {
+	data, err := os.ReadFile(filepath.Join("/proc", fmt.Sprint(pid), "status"))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(line[len("VmRSS:"):]), "%f", &kb)
+			return kb / 1024, nil
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS")
+}
+
+func percentile(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	i := int(float64(len(s)-1) * p)
+	return s[i]
 }

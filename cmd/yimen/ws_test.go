@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -122,34 +123,61 @@ func TestDisplayPush(t *testing.T) {
 	}
 }
 
-// A screen that stops reading is dropped without holding up the others.
+// A screen that stops reading is dropped, told to resync, and never holds
+// up the hall.
 func TestSlowScreenIsDropped(t *testing.T) {
 	m := startMain(t, nil)
-	dialDisplay(t, m, "") // a stuck screen: never reads
-	fast := dialDisplay(t, m, "")
-	got := make(chan int, 1)
+	stuck := dialDisplay(t, m, "") // reads nothing until the end
+	reader := dialDisplay(t, m, "")
+	var read atomic.Int64
+	readerErr := make(chan error, 1)
 	go func() {
-		n := 0
 		for {
-			fast.SetReadDeadline(time.Now().Add(10 * time.Second))
-			if _, _, err := fast.ReadMessage(); err != nil {
-				got <- n
+			reader.SetReadDeadline(time.Now().Add(20 * time.Second))
+			if _, _, err := reader.ReadMessage(); err != nil {
+				readerErr <- err
 				return
 			}
-			n++
+			read.Add(1)
 		}
 	}()
+
 	// Loopback sockets buffer megabytes, so push big messages: 3000
 	// alarm changes of 10 KB each overflow the stuck screen's socket
 	// buffers and then its queue.
 	text := strings.Repeat("打印机缺纸", 700)
 	const changes = 3000
+	start := time.Now()
 	for i := range changes {
 		m.hub.SetAlarm(display.Alarm{Source: "printer", Level: "error", Text: fmt.Sprint(i, text)})
 	}
-	waitFor(t, "the stuck screen to be dropped", func() bool { return m.hub.Subscribers() == 1 })
-	fast.Close()
-	if n := <-got; n < changes {
-		t.Errorf("the reading screen got %d of %d messages", n, changes)
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("publishing with a stuck screen took %v", d)
 	}
+
+	// The stuck screen finds, after what its buffers held, a close that
+	// tells it to reconnect with ?since=.
+	var err error
+	for err == nil {
+		stuck.SetReadDeadline(time.Now().Add(20 * time.Second))
+		_, _, err = stuck.ReadMessage()
+	}
+	if !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
+		t.Errorf("stuck screen ended with %v; want a 1013 close telling it to resync", err)
+	}
+
+	// The reading screen gets the snapshot and every change. Under heavy
+	// load it may fall behind as well; then it too must be told to
+	// resync, never left with a gap.
+	waitFor(t, "the reading screen to get every message", func() bool {
+		select {
+		case err := <-readerErr:
+			if !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
+				t.Errorf("reading screen: %d messages, then %v", read.Load(), err)
+			}
+			return true
+		default:
+			return read.Load() == changes+1
+		}
+	})
 }

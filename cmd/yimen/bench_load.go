@@ -1,0 +1,206 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// benchIssue issues tickets over HTTP from concurrent kiosks for a while;
+// each answer is a durable (fsync'd) ticket.
+func benchIssue(ctx context.Context, out io.Writer, kiosks int, d time.Duration, printerURI string) error {
+	dir, err := os.MkdirTemp("", "yimen-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	c, err := startChild(dir, "--printer", printerURI)
+	if err != nil {
+		return err
+	}
+	defer c.stop()
+	services := []string{"medicare", "pension", "housing", "birth", "subsidy", "guide", "dispute", "land"}
+	var (
+		ok, failed atomic.Int64
+		mu         sync.Mutex
+		lat        []time.Duration
+		wg         sync.WaitGroup
+	)
+	deadline := time.Now().Add(d)
+	tr := &http.Transport{MaxIdleConnsPerHost: kiosks}
+	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	start := time.Now()
+	for k := range kiosks {
+		wg.Go(func() {
+			var mine []time.Duration
+			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
+				body := fmt.Sprintf(`{"service":%q,"priority":%t}`, services[(k+i)%len(services)], i%10 == 0)
+				t0 := time.Now()
+				resp, err := hc.Post(c.url+"/api/tickets", "application/json", strings.NewReader(body))
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusCreated {
+					failed.Add(1)
+					continue
+				}
+				mine = append(mine, time.Since(t0))
+				ok.Add(1)
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	el := time.Since(start)
+	fmt.Fprintf(out, "issue: %d kiosks, printer %s, %v: %d tickets (%d failed), %.0f tickets/s, latency p50 %v p99 %v\n",
+		kiosks, printerURI, el.Round(time.Millisecond), ok.Load(), failed.Load(), float64(ok.Load())/el.Seconds(),
+		percentile(lat, 0.5).Round(10*time.Microsecond), percentile(lat, 0.99).Round(10*time.Microsecond))
+	return nil
+}
+
+// benchFanout connects many lobby screens, then measures, for each clerk
+// "next", the time until every screen has the called message; and the
+// daemon's resident memory with those screens connected.
+func benchFanout(ctx context.Context, out io.Writer, screens, calls int) error {
+	dir, err := os.MkdirTemp("", "yimen-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	c, err := startChild(dir, "--printer", "none")
+	if err != nil {
+		return err
+	}
+	defer c.stop()
+	idle, _ := rssMB(c.cmd.Process.Pid)
+
+	wsURL := "ws" + strings.TrimPrefix(c.url, "http") + "/ws/display"
+	type recv struct {
+		number string
+		at     time.Time
+	}
+	got := make(chan recv, screens*4)
+	var conns []*websocket.Conn
+	defer func() {
+		for _, conn := range conns {
+			conn.Close()
+		}
+	}()
+	dialer := &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096}
+	for range screens {
+		conn, _, err := dialer.Dial(wsURL, nil)
+		if err != nil {
+			return fmt.Errorf("screen %d: %w", len(conns), err)
+		}
+		conns = append(conns, conn)
+		go func() {
+			// One reused buffer a screen: the load generator must not
+			// spend the cores it shares with the daemon on garbage.
+			buf := make([]byte, 64<<10)
+			for {
+				_, r, err := conn.NextReader()
+				if err != nil {
+					return
+				}
+				n, _ := io.ReadFull(r, buf)
+				data := buf[:n]
+				now := time.Now()
+				// A cheap look instead of decoding: the load generator
+				// shares the two cores with the daemon it measures.
+				if n, ok := calledNumber(data); ok {
+					got <- recv{n, now}
+				}
+			}
+		}()
+	}
+	time.Sleep(time.Second) // let every snapshot arrive
+	connected, _ := rssMB(c.cmd.Process.Pid)
+
+	hc := &http.Client{Timeout: 10 * time.Second}
+	post := func(path, token, body string) (*http.Response, error) {
+		req, _ := http.NewRequest("POST", c.url+path, strings.NewReader(body))
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return hc.Do(req)
+	}
+	resp, err := post("/api/login", "", `{"staff":"S01","pin":"240101"}`)
+	if err != nil {
+		return err
+	}
+	var login struct{ Token string }
+	json.NewDecoder(resp.Body).Decode(&login)
+	resp.Body.Close()
+	if login.Token == "" {
+		return fmt.Errorf("login failed: %s", resp.Status)
+	}
+	var worst, all []time.Duration
+	for i := 0; i < calls && ctx.Err() == nil; i++ {
+		if r, err := post("/api/tickets", "", `{"service":"guide"}`); err == nil {
+			io.Copy(io.Discard, r.Body)
+			r.Body.Close()
+		}
+		t0 := time.Now()
+		r, err := post("/api/windows/1/next", login.Token, "")
+		if err != nil {
+			return err
+		}
+		var ans struct{ Ticket struct{ Number string } }
+		json.NewDecoder(r.Body).Decode(&ans)
+		r.Body.Close()
+		var last time.Duration
+		timeout := time.NewTimer(10 * time.Second)
+		for n := 0; n < screens; {
+			select {
+			case m := <-got:
+				if m.number != ans.Ticket.Number {
+					continue
+				}
+				d := m.at.Sub(t0)
+				all = append(all, d)
+				last = max(last, d)
+				n++
+			case <-timeout.C:
+				return fmt.Errorf("call %d: only %d of %d screens got %s", i, n, screens, ans.Ticket.Number)
+			}
+		}
+		timeout.Stop()
+		worst = append(worst, last)
+		time.Sleep(20 * time.Millisecond)
+	}
+	after, _ := rssMB(c.cmd.Process.Pid)
+	fmt.Fprintf(out, "fanout: %d screens, %d calls: next → called at a screen p50 %v p99 %v; at the last screen p50 %v p99 %v\n",
+		screens, len(worst), percentile(all, 0.5).Round(10*time.Microsecond), percentile(all, 0.99).Round(10*time.Microsecond),
+		percentile(worst, 0.5).Round(10*time.Microsecond), percentile(worst, 0.99).Round(10*time.Microsecond))
+	fmt.Fprintf(out, "memory: daemon RSS %.1f MB idle, %.1f MB with %d screens, %.1f MB after the calls\n", idle, connected, screens, after)
+	return nil
+}
+
+// calledNumber finds the number of a "called" message without decoding
+// the whole message.
+func calledNumber(data []byte) (string, bool) {
+	if !bytes.HasPrefix(data, []byte(`{"type":"called",`)) {
+		return "", false
+	}
+	_, rest, ok := bytes.Cut(data, []byte(`"number":"`))
+	if !ok {
+		return "", false
+	}
+	n, _, ok := bytes.Cut(rest, []byte(`"`))
+	return string(n), ok
+}
