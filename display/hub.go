@@ -22,21 +22,32 @@ type Hub struct {
 	mu     sync.Mutex
 	st     *queue.State
 	seq    uint64
-	ring   []ringEntry // the last ringSize messages, oldest first
+	ring   []*Frame // the last ringSize messages, oldest first
 	subs   map[*Sub]struct{}
 	alarms map[string]Alarm
 }
 
-type ringEntry struct {
-	seq  uint64
-	data []byte
+// Frame is one encoded message, shared by every screen it goes to.
+type Frame struct {
+	Seq  uint64
+	Data []byte
+
+	once sync.Once
+	wire any
+}
+
+// Wire returns the transport's encoding of the frame (a websocket frame),
+// made by enc the first time and shared by every screen after that.
+func (f *Frame) Wire(enc func([]byte) any) any {
+	f.once.Do(func() { f.wire = enc(f.Data) })
+	return f.wire
 }
 
 const (
 	ringSize = 4096
-	// subBuffer is how many messages a screen may lag before it is dropped;
-	// small, because a thousand screens each hold one.
-	subBuffer = 128
+	// subBuffer is how many messages a subscriber (a writer shard of the
+	// websocket server) may lag before it is dropped and must resync.
+	subBuffer = 1024
 )
 
 // Options configures a hub.
@@ -64,8 +75,8 @@ func NewHub(st *queue.State, o Options) *Hub {
 // Sub is one screen's subscription. Messages arrive on C; when C is closed
 // the screen was too slow (or the hub closed) and should reconnect.
 type Sub struct {
-	C      <-chan []byte
-	c      chan []byte
+	C      <-chan *Frame
+	c      chan *Frame
 	closed bool
 }
 
@@ -142,10 +153,11 @@ func (h *Hub) publish(m Message) {
 		copy(h.ring, h.ring[1:])
 		h.ring = h.ring[:ringSize-1]
 	}
-	h.ring = append(h.ring, ringEntry{seq: m.Seq, data: data})
+	f := &Frame{Seq: m.Seq, Data: data}
+	h.ring = append(h.ring, f)
 	for s := range h.subs {
 		select {
-		case s.c <- data:
+		case s.c <- f:
 		default:
 			h.logger.Warn("display: screen too slow, dropped", "seq", m.Seq)
 			h.drop(s)
@@ -176,22 +188,22 @@ func (h *Hub) snapshot() []byte {
 // since and boot from the screen's last message that is what it missed;
 // otherwise (or when the ring no longer reaches back) a snapshot. Later
 // messages arrive on the Sub's channel.
-func (h *Hub) Subscribe(since uint64, boot string) (*Sub, [][]byte) {
+func (h *Hub) Subscribe(since uint64, boot string) (*Sub, []*Frame) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	c := make(chan []byte, subBuffer)
+	c := make(chan *Frame, subBuffer)
 	s := &Sub{C: c, c: c}
 	h.subs[s] = struct{}{}
 	if boot == h.boot && since <= h.seq && h.replayable(since) {
-		var first [][]byte
-		for _, e := range h.ring {
-			if e.seq > since {
-				first = append(first, e.data)
+		var first []*Frame
+		for _, f := range h.ring {
+			if f.Seq > since {
+				first = append(first, f)
 			}
 		}
 		return s, first
 	}
-	return s, [][]byte{h.snapshot()}
+	return s, []*Frame{{Seq: h.seq, Data: h.snapshot()}}
 }
 
 // replayable reports whether the ring holds every message after since.
@@ -199,7 +211,7 @@ func (h *Hub) replayable(since uint64) bool {
 	if since == h.seq {
 		return true
 	}
-	return len(h.ring) > 0 && h.ring[0].seq <= since+1
+	return len(h.ring) > 0 && h.ring[0].Seq <= since+1
 }
 
 // Unsubscribe removes a screen.
@@ -232,4 +244,29 @@ func (h *Hub) Close() {
 	for s := range h.subs {
 		h.drop(s)
 	}
+}
+
+// Catchup returns what a screen that last saw since (of boot) needs to be
+// current: the frames after since, or a snapshot when the ring no longer
+// reaches back or boot is another run's; and the seq it is then at.
+func (h *Hub) Catchup(since uint64, boot string) ([]*Frame, uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if boot == h.boot && since <= h.seq && h.replayable(since) {
+		var out []*Frame
+		for _, f := range h.ring {
+			if f.Seq > since {
+				out = append(out, f)
+			}
+		}
+		return out, h.seq
+	}
+	return []*Frame{{Seq: h.seq, Data: h.snapshot()}}, h.seq
+}
+
+// Seq returns the seq of the last message.
+func (h *Hub) Seq() uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.seq
 }

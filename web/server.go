@@ -19,13 +19,14 @@ var errEOF = io.EOF
 
 // Server holds what the handlers need.
 type Server struct {
-	engine *queue.Engine
-	hub    *display.Hub
-	kiosk  *kiosk.Kiosk
-	auth   *Auth
-	logger *slog.Logger
-	now    func() time.Time
-	issue  *rateLimiter
+	engine  *queue.Engine
+	hub     *display.Hub
+	screens *screens
+	kiosk   *kiosk.Kiosk
+	auth    *Auth
+	logger  *slog.Logger
+	now     func() time.Time
+	issue   *rateLimiter
 	// publicURL is the base of the status page address printed in the QR
 	// code; empty means the address the kiosk itself used.
 	publicURL string
@@ -77,10 +78,14 @@ func New(c Config) *Server {
 	if c.IssueRate > 0 {
 		s.issue = newRateLimiter(c.IssueRate, time.Minute, s.now)
 	}
+	s.screens = newScreens(s.hub)
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s
 }
+
+// Close disconnects every screen; call it after the HTTP server stopped.
+func (s *Server) Close() { s.screens.close() }
 
 // ServeHTTP serves every route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

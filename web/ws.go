@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/yimen-hall/yimen/display"
 )
 
 const (
@@ -30,10 +29,9 @@ var upgrader = websocket.Upgrader{
 }
 
 // serveDisplayWS pushes the board to a lobby TV, window screen or phone.
-// The handler returns right after the upgrade: the connection then lives
-// in two small goroutines of its own, so that the HTTP server's request
-// state and its buffers (8 KB a connection) are freed. With a thousand
-// screens on a small box that is most of the memory.
+// The handler returns right after the upgrade: a writer shard then owns
+// the connection and one small goroutine reads it, so that the HTTP
+// server's request state and buffers (8 KB a connection) are freed.
 func (s *Server) serveDisplayWS(w http.ResponseWriter, r *http.Request) {
 	since, _ := strconv.ParseUint(r.URL.Query().Get("since"), 10, 64)
 	boot := r.URL.Query().Get("boot")
@@ -41,14 +39,7 @@ func (s *Server) serveDisplayWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered
 	}
-	sub, first := s.hub.Subscribe(since, boot)
-	gone := make(chan struct{})
-	go readDisplay(conn, gone)
-	go func() {
-		defer conn.Close()
-		defer s.hub.Unsubscribe(sub)
-		writeDisplay(conn, sub, first, gone)
-	}()
+	s.screens.add(conn, since, boot)
 }
 
 // readDisplay only notices pongs and the close; screens send nothing.
@@ -66,38 +57,11 @@ func readDisplay(conn *websocket.Conn, gone chan<- struct{}) {
 	}
 }
 
-func writeDisplay(conn *websocket.Conn, sub *display.Sub, first [][]byte, gone <-chan struct{}) {
-	write := func(data []byte) bool {
-		conn.SetWriteDeadline(time.Now().Add(wsWriteWait))
-		return conn.WriteMessage(websocket.TextMessage, data) == nil
+// prepare frames a message once for every screen.
+func prepare(data []byte) any {
+	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, data)
+	if err != nil {
+		panic("web: prepare text message: " + err.Error()) // only fails on bad message types
 	}
-	for _, m := range first {
-		if !write(m) {
-			return
-		}
-	}
-	ping := time.NewTicker(wsPingPeriod)
-	defer ping.Stop()
-	for {
-		select {
-		case data, ok := <-sub.C:
-			if !ok {
-				// Dropped for being slow: tell the screen to come back
-				// with ?since= and catch up.
-				conn.WriteControl(websocket.CloseMessage,
-					websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "resync"),
-					time.Now().Add(time.Second))
-				return
-			}
-			if !write(data) {
-				return
-			}
-		case <-ping.C:
-			if conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(wsWriteWait)) != nil {
-				return
-			}
-		case <-gone:
-			return
-		}
-	}
+	return pm
 }

@@ -12,8 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
 // benchIssue issues tickets over HTTP from concurrent kiosks for a while;
@@ -90,44 +88,15 @@ func benchFanout(ctx context.Context, out io.Writer, screens, calls int) error {
 	idle, _ := rssMB(c.cmd.Process.Pid)
 
 	wsURL := "ws" + strings.TrimPrefix(c.url, "http") + "/ws/display"
-	type recv struct {
-		number string
-		at     time.Time
-	}
 	got := make(chan recv, screens*4)
-	var conns []*websocket.Conn
-	defer func() {
-		for _, conn := range conns {
-			conn.Close()
-		}
-	}()
-	dialer := &websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 4096}
-	for range screens {
-		conn, _, err := dialer.Dial(wsURL, nil)
-		if err != nil {
-			return fmt.Errorf("screen %d: %w", len(conns), err)
-		}
-		conns = append(conns, conn)
-		go func() {
-			// One reused buffer a screen: the load generator must not
-			// spend the cores it shares with the daemon on garbage.
-			buf := make([]byte, 64<<10)
-			for {
-				_, r, err := conn.NextReader()
-				if err != nil {
-					return
-				}
-				n, _ := io.ReadFull(r, buf)
-				data := buf[:n]
-				now := time.Now()
-				// A cheap look instead of decoding: the load generator
-				// shares the two cores with the daemon it measures.
-				if n, ok := calledNumber(data); ok {
-					got <- recv{n, now}
-				}
-			}
-		}()
+	set, err := dialScreens(wsURL, screens)
+	if err != nil {
+		return err
 	}
+	defer set.close()
+	stop := make(chan struct{})
+	defer close(stop)
+	go set.run(got, stop)
 	time.Sleep(time.Second) // let every snapshot arrive
 	connected, _ := rssMB(c.cmd.Process.Pid)
 
@@ -203,4 +172,16 @@ func calledNumber(data []byte) (string, bool) {
 	}
 	n, _, ok := bytes.Cut(rest, []byte(`"`))
 	return string(n), ok
+}
+
+// recv is one screen's receipt of a called message.
+type recv struct {
+	number string
+	at     time.Time
+}
+
+// screenSet is a set of lobby screens connected for a benchmark.
+type screenSet interface {
+	run(got chan<- recv, stop <-chan struct{})
+	close()
 }

@@ -48,6 +48,7 @@ type Main struct {
 	printer printer.Printer
 	bridges []io.Closer
 	ln      net.Listener
+	web     *web.Server
 	server  *http.Server
 	stop    context.CancelFunc
 
@@ -147,7 +148,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.printer != nil {
 		kp = m.printer
 	}
-	srv := web.New(web.Config{
+	m.web = web.New(web.Config{
 		Engine: m.engine, Hub: m.hub,
 		Kiosk:  kiosk.New(m.engine, kp, kiosk.Options{Logger: m.logger}),
 		Auth:   auth,
@@ -159,7 +160,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", m.Addr, err)
 	}
 	m.server = &http.Server{
-		Handler:           srv,
+		Handler:           m.web,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(m.logger.Handler(), slog.LevelWarn),
@@ -229,11 +230,11 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		m.hub.Close()
 		if err := m.server.Shutdown(ctx); err != nil {
 			m.server.Close()
 		}
 		cancel()
+		m.web.Close() // screens: hijacked connections outlive Shutdown
 	}
 	if m.stop != nil {
 		m.stop()
