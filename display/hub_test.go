@@ -1,0 +1,124 @@
+package display_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/yimen-hall/yimen/display"
+	"github.com/yimen-hall/yimen/queue"
+	"github.com/yimen-hall/yimen/queue/queuetest"
+)
+
+func newHub(t *testing.T) (*queue.Engine, *display.Hub) {
+	t.Helper()
+	e, err := queue.NewEngine(queue.DemoHall(), new(queuetest.MemLog), queue.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	var hub *display.Hub
+	st, err := e.Subscribe(func(evs []queue.Event) { hub.Apply(evs) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub = display.NewHub(st, display.Options{})
+	return e, hub
+}
+
+func decode(t *testing.T, f *display.Frame) display.Message {
+	t.Helper()
+	var m display.Message
+	if err := json.Unmarshal(f.Data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestCatchup(t *testing.T) {
+	_, hub := newHub(t)
+	frames, seq := hub.Catchup(0, "")
+	snap := decode(t, frames[0])
+	if len(frames) != 1 || snap.Type != "snapshot" || snap.Boot == "" || seq != 0 {
+		t.Fatalf("first catch-up = %d frames, %s, seq %d", len(frames), snap.Type, seq)
+	}
+	for i := range 10 {
+		hub.SetAlarm(display.Alarm{Source: "printer", Level: "error", Text: fmt.Sprint("缺纸", i)})
+	}
+	frames, seq = hub.Catchup(7, snap.Boot)
+	if len(frames) != 3 || frames[0].Seq != 8 || seq != 10 {
+		t.Errorf("catch-up from 7 = %d frames from %d, seq %d; want 8..10", len(frames), frames[0].Seq, seq)
+	}
+	if frames, _ := hub.Catchup(10, snap.Boot); len(frames) != 0 {
+		t.Errorf("an up-to-date screen got %d frames", len(frames))
+	}
+	for _, c := range []struct {
+		since uint64
+		boot  string
+	}{{3, "another-run"}, {99, snap.Boot}} {
+		if frames, _ := hub.Catchup(c.since, c.boot); len(frames) != 1 || decode(t, frames[0]).Type != "snapshot" {
+			t.Errorf("since %d boot %q: want a snapshot", c.since, c.boot)
+		}
+	}
+	// Past the ring's reach, a snapshot again.
+	for i := range 5000 {
+		hub.SetAlarm(display.Alarm{Source: "printer", Level: "warn", Text: fmt.Sprint("纸将尽", i)})
+	}
+	if frames, _ := hub.Catchup(5, snap.Boot); len(frames) != 1 || decode(t, frames[0]).Type != "snapshot" {
+		t.Errorf("since 5 after 5000 messages: %d frames, want a snapshot", len(frames))
+	}
+	if frames, seq := hub.Catchup(hub.Seq()-2, snap.Boot); len(frames) != 2 || seq != hub.Seq() {
+		t.Errorf("recent catch-up = %d frames", len(frames))
+	}
+}
+
+func TestPatches(t *testing.T) {
+	e, hub := newHub(t)
+	ctx := context.Background()
+	sub, _ := hub.Subscribe(0, "")
+	defer hub.Unsubscribe(sub)
+	next := func() display.Message {
+		t.Helper()
+		return decode(t, <-sub.C)
+	}
+	if _, err := e.Issue(ctx, "medicare", false); err != nil { // B001
+		t.Fatal(err)
+	}
+	// The day's first command opens the day: the whole board again.
+	if m := next(); m.Type != "day" || len(m.Windows) != 8 || len(m.Staff) != 14 {
+		t.Errorf("first message = %s with %d windows", m.Type, len(m.Windows))
+	}
+	if m := next(); m.Type != "issued" || len(m.Queues) != 1 || m.Queues[0].Category != "civil" || m.Queues[0].Waiting != 1 {
+		t.Errorf("issued patch = %+v", m)
+	}
+	if _, err := e.Next(ctx, "3", "S03"); err != nil {
+		t.Fatal(err)
+	}
+	if m := next(); m.Type != "opened" || m.Windows[0].State != "idle" || m.Windows[0].StaffName != "李红梅" || m.Windows[0].Post != "A" {
+		t.Errorf("opened patch = %+v", m.Windows)
+	}
+	m := next()
+	if m.Type != "called" || m.Number != "B001" || m.Window != "3" || m.WindowName != "3号窗口" || len(m.Recent) != 1 {
+		t.Errorf("called patch = %+v", m)
+	}
+	if _, err := e.Transfer(ctx, "3", "S03", "approval"); err != nil {
+		t.Fatal(err)
+	}
+	m = next()
+	queues := map[string]int{}
+	for _, q := range m.Queues {
+		queues[q.Category] = q.Waiting
+	}
+	if m.Type != "transferred" || queues["civil"] != 0 || queues["approval"] != 1 {
+		t.Errorf("transfer patch must carry both queues: %+v", m.Queues)
+	}
+	// Print results and ratings change nothing on the screens.
+	is, _ := e.Issue(ctx, "guide", false)
+	next()
+	e.MarkPrinted(ctx, is.Ticket.ID, false, "缺纸")
+	e.SetStaffStatus(ctx, "S09", queue.StaffMeeting, "", "10:30")
+	if m := next(); m.Type != "staff" || m.Staff[0].StatusName != "开会" || m.Staff[0].Until != "10:30" {
+		t.Errorf("after a print result the next message = %+v", m)
+	}
+}

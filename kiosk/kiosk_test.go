@@ -1,0 +1,112 @@
+package kiosk_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yimen-hall/yimen/kiosk"
+	"github.com/yimen-hall/yimen/printer"
+	"github.com/yimen-hall/yimen/queue"
+	"github.com/yimen-hall/yimen/queue/queuetest"
+)
+
+func newEngine(t *testing.T) *queue.Engine {
+	t.Helper()
+	e, err := queue.NewEngine(queue.DemoHall(), new(queuetest.MemLog), queue.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+func url(token string) string { return "http://hall.local/t/" + token }
+
+func ticketState(e *queue.Engine, id string) (t queue.Ticket) {
+	e.Read(func(s *queue.State) { t = *s.Tickets[id] })
+	return t
+}
+
+func TestPrinterFaultKeepsTheNumber(t *testing.T) {
+	e := newEngine(t)
+	p, err := printer.Open("sim", printer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	sim := p.(*printer.Sim)
+	k := kiosk.New(e, p, kiosk.Options{})
+	ctx := context.Background()
+
+	r, err := k.Issue(ctx, "medicare", false, url)
+	if err != nil || !r.Printed || r.PrintError != "" {
+		t.Fatalf("healthy printer: %+v, %v", r, err)
+	}
+	prev := sim.Previews()
+	if len(prev) != 1 || prev[0].Number != r.Ticket.Number || !strings.Contains(string(prev[0].HTML), "新农合报销") {
+		t.Errorf("the printed ticket is not in the previews: %+v", prev)
+	}
+
+	sim.SetState(printer.StatePaperEnd)
+	r2, err := k.Issue(ctx, "medicare", false, url)
+	if err != nil {
+		t.Fatalf("a printer fault must not refuse the ticket: %v", err)
+	}
+	if r2.Printed || !strings.Contains(r2.PrintError, "纸") {
+		t.Errorf("out of paper: printed=%v error=%q, want not printed and a paper message", r2.Printed, r2.PrintError)
+	}
+	if st := ticketState(e, r2.Ticket.ID); st.Status != queue.StatusWaiting || st.Printed {
+		t.Errorf("unprinted ticket = %+v, want waiting and marked unprinted", st)
+	}
+
+	// Refilled: the manager reprints it.
+	sim.SetState(printer.StateOK)
+	rp, err := k.Reprint(ctx, r2.Ticket.ID, url)
+	if err != nil || !rp.Printed {
+		t.Fatalf("reprint: %+v, %v", rp, err)
+	}
+	if st := ticketState(e, r2.Ticket.ID); !st.Printed {
+		t.Errorf("after the reprint the ticket is still marked unprinted")
+	}
+	if _, err := k.Reprint(ctx, "20990101-Z999", url); queue.ErrorKind(err) != queue.NotFound {
+		t.Errorf("reprint of an unknown ticket = %v", err)
+	}
+}
+
+// stuck is a printer that never answers.
+type stuck struct{}
+
+func (stuck) Print(ctx context.Context, _ printer.Ticket) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func TestDeadPrinterDoesNotHoldTheKiosk(t *testing.T) {
+	e := newEngine(t)
+	k := kiosk.New(e, stuck{}, kiosk.Options{PrintTimeout: 200 * time.Millisecond})
+	start := time.Now()
+	r, err := k.Issue(context.Background(), "pension", true, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("the kiosk waited %v on a dead printer", d)
+	}
+	if r.Printed || r.PrintError != "打印机无响应" {
+		t.Errorf("dead printer: printed=%v error=%q", r.Printed, r.PrintError)
+	}
+	if !r.Ticket.Priority || r.Ticket.Number != "B001" {
+		t.Errorf("ticket = %+v", r.Ticket)
+	}
+}
+
+func TestNoPrinter(t *testing.T) {
+	e := newEngine(t)
+	k := kiosk.New(e, nil, kiosk.Options{})
+	r, err := k.Issue(context.Background(), "guide", false, url)
+	if err != nil || r.Printed || r.PrintError == "" {
+		t.Errorf("without a printer: %+v, %v", r, err)
+	}
+}
