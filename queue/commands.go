@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -267,7 +268,7 @@ func (e *Engine) authorize(s *State, window, staff string) (*Window, error) {
 		return nil, errorf(NotFound, "unknown_window", "没有这个窗口")
 	}
 	st, ok := e.hall.StaffMember(staff)
-	if !ok || !contains(st.Windows, window) {
+	if !ok || !slices.Contains(st.Windows, window) {
 		return nil, errorf(Forbidden, "not_your_window", "您不在%s工作", w.Name)
 	}
 	return w, nil

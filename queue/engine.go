@@ -216,23 +216,23 @@ func (e *Engine) commitLoop() {
 	for {
 		select {
 		case <-e.kick:
+			e.commitPending()
 		case <-e.stop:
-			e.mu.Lock()
-			b := e.pending
-			e.pending = nil
-			e.mu.Unlock()
-			if b != nil {
-				e.commit(b)
-			}
+			e.commitPending()
 			return
 		}
-		e.mu.Lock()
-		b := e.pending
-		e.pending = nil
-		e.mu.Unlock()
-		if b != nil {
-			e.commit(b)
-		}
+	}
+}
+
+// commitPending commits whatever commands have piled up since the last
+// commit, as one batch.
+func (e *Engine) commitPending() {
+	e.mu.Lock()
+	b := e.pending
+	e.pending = nil
+	e.mu.Unlock()
+	if b != nil {
+		e.commit(b)
 	}
 }
 

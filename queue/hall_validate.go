@@ -3,6 +3,7 @@ package queue
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -42,17 +43,29 @@ func (h *Hall) Validate() error {
 	if len(h.Categories) == 0 {
 		bad("categories", "at least one category is needed")
 	}
+	// id checks that every list shares: present and unique.
+	uniqueID := func(seen map[string]bool, p, id string) {
+		switch {
+		case id == "":
+			bad(p+".id", "missing")
+		case seen[id]:
+			bad(p+".id", "duplicate id %q", id)
+		}
+		seen[id] = true
+	}
 	cats := map[string]bool{}
+	// knownCats checks a list of category references.
+	knownCats := func(p string, list []string) {
+		for j, c := range list {
+			if !cats[c] {
+				bad(fmt.Sprintf("%s.categories[%d]", p, j), "unknown category %q", c)
+			}
+		}
+	}
 	prefixes := map[string]string{}
 	for i, c := range h.Categories {
 		p := fmt.Sprintf("categories[%d]", i)
-		switch {
-		case c.ID == "":
-			bad(p+".id", "missing")
-		case cats[c.ID]:
-			bad(p+".id", "duplicate id %q", c.ID)
-		}
-		cats[c.ID] = true
+		uniqueID(cats, p, c.ID)
 		if !validPrefix(c.Prefix) {
 			bad(p+".prefix", "must be one to two capital letters, not %q", c.Prefix)
 		} else if other, dup := prefixes[c.Prefix]; dup {
@@ -73,59 +86,33 @@ func (h *Hall) Validate() error {
 	services := map[string]bool{}
 	for i, s := range h.Services {
 		p := fmt.Sprintf("services[%d]", i)
-		switch {
-		case s.ID == "":
-			bad(p+".id", "missing")
-		case services[s.ID]:
-			bad(p+".id", "duplicate id %q", s.ID)
-		}
-		services[s.ID] = true
+		uniqueID(services, p, s.ID)
 		if s.Name == "" {
 			bad(p+".name", "missing")
 		}
 		if len(s.Categories) == 0 {
 			bad(p+".categories", "a service needs at least one category")
 		}
-		for j, c := range s.Categories {
-			if !cats[c] {
-				bad(fmt.Sprintf("%s.categories[%d]", p, j), "unknown category %q", c)
-			}
-		}
+		knownCats(p, s.Categories)
 	}
 
 	windows := map[string]bool{}
 	for i, w := range h.Windows {
 		p := fmt.Sprintf("windows[%d]", i)
-		switch {
-		case w.ID == "":
-			bad(p+".id", "missing")
-		case windows[w.ID]:
-			bad(p+".id", "duplicate id %q", w.ID)
-		}
-		windows[w.ID] = true
+		uniqueID(windows, p, w.ID)
 		if w.Name == "" {
 			bad(p+".name", "missing")
 		}
 		if len(w.Categories) == 0 {
 			bad(p+".categories", "window %q serves nothing", w.ID)
 		}
-		for j, c := range w.Categories {
-			if !cats[c] {
-				bad(fmt.Sprintf("%s.categories[%d]", p, j), "unknown category %q", c)
-			}
-		}
+		knownCats(p, w.Categories)
 	}
 
 	staff := map[string]bool{}
 	for i, s := range h.Staff {
 		p := fmt.Sprintf("staff[%d]", i)
-		switch {
-		case s.ID == "":
-			bad(p+".id", "missing")
-		case staff[s.ID]:
-			bad(p+".id", "duplicate id %q", s.ID)
-		}
-		staff[s.ID] = true
+		uniqueID(staff, p, s.ID)
 		if s.Name == "" {
 			bad(p+".name", "missing")
 		}
@@ -162,7 +149,7 @@ func (h *Hall) Validate() error {
 			}
 			if !staff[*post.id] {
 				bad(p+"."+post.name, "unknown staff %q", *post.id)
-			} else if !contains(listed, *post.id) {
+			} else if !slices.Contains(listed, *post.id) {
 				bad(p+"."+post.name, "staff %q does not list window %q", *post.id, w.ID)
 			}
 		}
@@ -200,13 +187,4 @@ func validPIN(p string) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -40,7 +41,7 @@ func (s *State) waitFor(category string, ahead int) time.Duration {
 func (s *State) OpenWindows(category string) int {
 	n := 0
 	for _, w := range s.hall.Windows {
-		if ws := s.Windows[w.ID]; s.windowOpen(ws) && contains(w.Categories, category) {
+		if ws := s.Windows[w.ID]; s.windowOpen(ws) && slices.Contains(w.Categories, category) {
 			n++
 		}
 	}

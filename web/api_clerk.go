@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/yimen-hall/yimen/display"
@@ -100,7 +101,7 @@ func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, _ := s.engine.Hall().StaffMember(sessionOf(r).Staff)
-	if m == nil || !contains(m.Windows, win.ID) {
+	if m == nil || !slices.Contains(m.Windows, win.ID) {
 		failWith(w, http.StatusForbidden, "not_your_window", "您不在"+win.Name+"工作")
 		return
 	}
@@ -191,13 +192,4 @@ func (s *Server) putStaffStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, st)
-}
-
-func contains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
