@@ -25,7 +25,7 @@ func benchStartup(ctx context.Context, out io.Writer, tickets int) error {
 	}
 	defer os.RemoveAll(dir)
 	t0 := time.Now()
-	events, err := writeHistory(dir, tickets)
+	snap, events, err := writeHistory(dir, tickets)
 	if err != nil {
 		return err
 	}
@@ -41,30 +41,30 @@ func benchStartup(ctx context.Context, out io.Writer, tickets int) error {
 		c.stop()
 		// Stopping saves a fresh snapshot; put the lagging one back so
 		// every run replays the same tail.
-		if err := rewindSnapshot(dir, events); err != nil {
+		if err := rewindSnapshot(dir, snap); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintf(out, "startup: %d tickets (%d events, %.0f MB file, written in %v); exec → listening: %v, %v, %v (replaying %d events after the snapshot)\n",
-		tickets, len(events), float64(st.Size())/(1<<20), gen.Round(time.Second),
+		tickets, events, float64(st.Size())/(1<<20), gen.Round(time.Second),
 		runs[0].Round(time.Millisecond), runs[1].Round(time.Millisecond), runs[2].Round(time.Millisecond), snapshotLag)
 	return nil
 }
 
-// history keeps what rewindSnapshot needs.
-type history struct {
+// snapshot is a saved state and the seq it is at.
+type snapshot struct {
 	seq  uint64
 	data []byte
 }
 
 // writeHistory makes a year of a busy hall: every day a day mark and,
 // for each ticket, issued, called and finished. It returns the lagging
-// snapshot it stored.
-func writeHistory(dir string, tickets int) ([]history, error) {
+// snapshot it stored and how many events it wrote.
+func writeHistory(dir string, tickets int) (snapshot, uint64, error) {
 	h := queue.DemoHall()
 	store, err := bolt.Open(dir, time.Second)
 	if err != nil {
-		return nil, err
+		return snapshot{}, 0, err
 	}
 	defer store.Close()
 	const days = 365
@@ -73,13 +73,12 @@ func writeHistory(dir string, tickets int) ([]history, error) {
 	var (
 		seq     uint64
 		batch   []queue.Event
-		total   uint64
 		written int
 	)
 	// Count the events first, to know where the lagging snapshot falls.
-	total = uint64(days) + uint64(tickets)*3
+	total := uint64(days) + uint64(tickets)*3
 	snapAt := total - snapshotLag
-	var snap history
+	var snap snapshot
 	emit := func(ev queue.Event) error {
 		seq++
 		ev.Seq = seq
@@ -90,7 +89,7 @@ func writeHistory(dir string, tickets int) ([]history, error) {
 			if err != nil {
 				return err
 			}
-			snap = history{seq, data}
+			snap = snapshot{seq, data}
 		}
 		if len(batch) == 20_000 {
 			if err := store.Append(batch); err != nil {
@@ -104,7 +103,7 @@ func writeHistory(dir string, tickets int) ([]history, error) {
 	for d := range days {
 		day := start.AddDate(0, 0, d)
 		if err := emit(queue.Event{At: day, Type: queue.EvDay, Day: day.In(h.Location()).Format(time.DateOnly)}); err != nil {
-			return nil, err
+			return snapshot{}, 0, err
 		}
 		counters := map[string]int{}
 		for i := 0; i < perDay && written < tickets; i++ {
@@ -127,7 +126,7 @@ func writeHistory(dir string, tickets int) ([]history, error) {
 				{At: at.Add(11 * time.Minute), Type: queue.EvFinished, Ticket: id, Window: win.ID, Staff: win.A, Outcome: queue.OutcomeImmediate},
 			} {
 				if err := emit(ev); err != nil {
-					return nil, err
+					return snapshot{}, 0, err
 				}
 			}
 			written++
@@ -135,23 +134,23 @@ func writeHistory(dir string, tickets int) ([]history, error) {
 	}
 	if len(batch) > 0 {
 		if err := store.Append(batch); err != nil {
-			return nil, err
+			return snapshot{}, 0, err
 		}
 	}
 	if snap.data == nil {
-		return nil, fmt.Errorf("history too short for a snapshot")
+		return snapshot{}, 0, fmt.Errorf("history too short for a snapshot")
 	}
 	if err := store.SaveSnapshot(snap.seq, snap.data); err != nil {
-		return nil, err
+		return snapshot{}, 0, err
 	}
-	return []history{snap}, nil
+	return snap, seq, nil
 }
 
-func rewindSnapshot(dir string, h []history) error {
+func rewindSnapshot(dir string, snap snapshot) error {
 	store, err := bolt.Open(dir, 5*time.Second)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	return store.SaveSnapshot(h[0].seq, h[0].data)
+	return store.SaveSnapshot(snap.seq, snap.data)
 }
