@@ -38,7 +38,7 @@ func (m *Main) startBridges(ctx context.Context, auth *web.Auth) (web.Devices, e
 		br.Serve(ctx)
 	}()
 	m.bridges = append(m.bridges, closerFunc(func() error { <-done; return nil }))
-	return bridgeDevices{br}, nil
+	return bridgeDevices{br, m}, nil
 }
 
 func (m *Main) deviceAlarm(a bridge.Alarm) {
@@ -57,9 +57,24 @@ func (m *Main) deviceAlarm(a bridge.Alarm) {
 }
 
 // bridgeDevices adapts the bridge to what the web layer shows.
-type bridgeDevices struct{ *bridge.Bridge }
+type bridgeDevices struct {
+	*bridge.Bridge
+	m *Main
+}
 
 func (b bridgeDevices) DevicesJSON() any { return b.Devices() }
+
+// Assign gives a device its window; a new device's "assign me" alarm is
+// then done with.
+func (b bridgeDevices) Assign(hwid, window string) error {
+	if err := b.Bridge.Assign(hwid, window); err != nil {
+		return err
+	}
+	if window != "" {
+		b.m.hub.ClearAlarm("device:" + hwid)
+	}
+	return nil
+}
 
 type closerFunc func() error
 

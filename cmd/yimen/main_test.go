@@ -90,12 +90,13 @@ func (c *client) do(method, path string, body any) (int, map[string]any) {
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	var out map[string]any
+	var v any
 	if len(data) > 0 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		if err := json.Unmarshal(data, &out); err != nil {
+		if err := json.Unmarshal(data, &v); err != nil {
 			c.t.Fatalf("%s %s: answer is not JSON: %s", method, path, data)
 		}
 	}
+	out, _ := v.(map[string]any) // lists come back as nil: callers look at the status
 	return resp.StatusCode, out
 }
 
