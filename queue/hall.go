@@ -134,44 +134,35 @@ func (h *Hall) Location() *time.Location {
 	return h.loc
 }
 
-// Category returns the category with the given id.
-func (h *Hall) Category(id string) (*Category, bool) {
-	for i := range h.Categories {
-		if h.Categories[i].ID == id {
-			return &h.Categories[i], true
+// byID finds an item of a hall list by its id; the lists are short (tens
+// of items), so a scan is as fast as a map and needs no upkeep.
+func byID[T any](list []T, id string, idOf func(*T) string) (*T, bool) {
+	for i := range list {
+		if idOf(&list[i]) == id {
+			return &list[i], true
 		}
 	}
 	return nil, false
+}
+
+// Category returns the category with the given id.
+func (h *Hall) Category(id string) (*Category, bool) {
+	return byID(h.Categories, id, func(c *Category) string { return c.ID })
 }
 
 // Service returns the service with the given id.
 func (h *Hall) Service(id string) (*Service, bool) {
-	for i := range h.Services {
-		if h.Services[i].ID == id {
-			return &h.Services[i], true
-		}
-	}
-	return nil, false
+	return byID(h.Services, id, func(s *Service) string { return s.ID })
 }
 
 // Window returns the window with the given id.
 func (h *Hall) Window(id string) (*Window, bool) {
-	for i := range h.Windows {
-		if h.Windows[i].ID == id {
-			return &h.Windows[i], true
-		}
-	}
-	return nil, false
+	return byID(h.Windows, id, func(w *Window) string { return w.ID })
 }
 
 // StaffMember returns the staff member with the given id.
 func (h *Hall) StaffMember(id string) (*Staff, bool) {
-	for i := range h.Staff {
-		if h.Staff[i].ID == id {
-			return &h.Staff[i], true
-		}
-	}
-	return nil, false
+	return byID(h.Staff, id, func(s *Staff) string { return s.ID })
 }
 
 // Public returns a copy of the hall without any PIN or PIN hash, for
