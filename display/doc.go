@@ -13,5 +13,8 @@
 // and boot id of its last message gets exactly what it missed, or a fresh
 // snapshot when the ring no longer reaches back that far or the daemon has
 // restarted. A screen that cannot keep up is dropped rather than allowed
-// to slow anyone else; it reconnects and catches up the same way.
+// to slow anyone else; it reconnects and catches up the same way. The hub
+// itself has few subscribers, the websocket server's writer shards; one
+// that falls behind is dropped too, and brings its screens up to date
+// with a snapshot.
 package display

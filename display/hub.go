@@ -72,8 +72,8 @@ func NewHub(st *queue.State, o Options) *Hub {
 	return h
 }
 
-// Sub is one screen's subscription. Messages arrive on C; when C is closed
-// the screen was too slow (or the hub closed) and should reconnect.
+// Sub is a subscription to every message. Messages arrive on C; when C is
+// closed the subscriber fell too far behind and must catch up.
 type Sub struct {
 	C      <-chan *Frame
 	c      chan *Frame
@@ -184,26 +184,15 @@ func (h *Hub) snapshot() []byte {
 	return data
 }
 
-// Subscribe registers a screen and returns what to send it first. With
-// since and boot from the screen's last message that is what it missed;
-// otherwise (or when the ring no longer reaches back) a snapshot. Later
-// messages arrive on the Sub's channel.
-func (h *Hub) Subscribe(since uint64, boot string) (*Sub, []*Frame) {
+// Subscribe registers a subscriber (a writer shard of the websocket
+// server) for every message from now on; Catchup gives what comes before.
+func (h *Hub) Subscribe() *Sub {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	c := make(chan *Frame, subBuffer)
 	s := &Sub{C: c, c: c}
 	h.subs[s] = struct{}{}
-	if boot == h.boot && since <= h.seq && h.replayable(since) {
-		var first []*Frame
-		for _, f := range h.ring {
-			if f.Seq > since {
-				first = append(first, f)
-			}
-		}
-		return s, first
-	}
-	return s, []*Frame{{Seq: h.seq, Data: h.snapshot()}}
+	return s
 }
 
 // replayable reports whether the ring holds every message after since.
@@ -214,7 +203,7 @@ func (h *Hub) replayable(since uint64) bool {
 	return len(h.ring) > 0 && h.ring[0].Seq <= since+1
 }
 
-// Unsubscribe removes a screen.
+// Unsubscribe removes a subscriber.
 func (h *Hub) Unsubscribe(s *Sub) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -228,22 +217,6 @@ func (h *Hub) drop(s *Sub) {
 	s.closed = true
 	delete(h.subs, s)
 	close(s.c)
-}
-
-// Subscribers counts connected screens.
-func (h *Hub) Subscribers() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.subs)
-}
-
-// Close disconnects every screen.
-func (h *Hub) Close() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for s := range h.subs {
-		h.drop(s)
-	}
 }
 
 // Catchup returns what a screen that last saw since (of boot) needs to be

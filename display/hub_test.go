@@ -76,7 +76,7 @@ func TestCatchup(t *testing.T) {
 func TestPatches(t *testing.T) {
 	e, hub := newHub(t)
 	ctx := context.Background()
-	sub, _ := hub.Subscribe(0, "")
+	sub := hub.Subscribe()
 	defer hub.Unsubscribe(sub)
 	next := func() display.Message {
 		t.Helper()

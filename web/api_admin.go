@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/yimen-hall/yimen/display"
 	"github.com/yimen-hall/yimen/queue"
 )
 
@@ -108,6 +107,3 @@ func (s *Server) postAssignDevice(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, s.devices.DevicesJSON())
 }
-
-// alarmsOf is used by pages that show alarms outside the board.
-func (s *Server) alarmsOf() []display.Alarm { return s.hub.Alarms() }

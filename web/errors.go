@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/yimen-hall/yimen/queue"
@@ -65,7 +66,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	}
 	var tooBig *http.MaxBytesError
 	switch {
-	case err == nil || (errors.Is(err, errEOF) && r.ContentLength <= 0):
+	case err == nil || (errors.Is(err, io.EOF) && r.ContentLength <= 0):
 		return true
 	case errors.As(err, &tooBig):
 		failWith(w, http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("请求过大（上限 %d 字节）", maxBody))

@@ -15,8 +15,6 @@ import (
 	"github.com/yimen-hall/yimen/queue"
 )
 
-var errEOF = io.EOF
-
 // Server holds what the handlers need.
 type Server struct {
 	engine  *queue.Engine

@@ -96,7 +96,7 @@ func (sh *shard) run() {
 	}()
 	resync := false
 	for {
-		sub, _ := sh.hub.Subscribe(0, "")
+		sub := sh.hub.Subscribe()
 		if resync {
 			// The shard fell behind and the hub dropped it: bring every
 			// screen up to date with a fresh snapshot.
