@@ -317,6 +317,22 @@ func TestBrowserPages(t *testing.T) {
 		t.Errorf("the lobby lost its state when the daemon went away: %q", n)
 	}
 	screenshot(t, lobby, "lobby-disconnected")
+
+	// The daemon comes back (same address, same data): the lobby drops the
+	// banner, resyncs, and shows and announces the next call.
+	m2 := startPagesDaemon(t, func(n *Main) {
+		n.Addr, n.DataDir = strings.TrimPrefix(m.URL, "http://"), m.DataDir
+	})
+	waitJS(t, lobby, "the lobby back after the restart", `document.getElementById('conn').hidden`, 15*time.Second)
+	api := &client{t: t, base: m2.URL}
+	_, tk := api.do("POST", "/api/tickets", map[string]any{"service": "birth"})
+	again := api.login("S09", "240109")
+	if code, ans := again.do("POST", "/api/windows/6/next", nil); code != 200 {
+		t.Fatalf("call after the restart: %d %v", code, ans)
+	}
+	next := tk["number"].(string)
+	waitJS(t, lobby, "the call after the restart", `document.getElementById('call-num').textContent === `+quote(next)+` && document.getElementById('call-win').textContent === '6号窗口'`, 3*time.Second)
+	waitJS(t, lobby, "its announcement", `yimenVoice.played.concat(yimenVoice.queue.map(function(a){return a.text}), yimenVoice.current ? [yimenVoice.current.text] : []).indexOf(`+quote("请 "+next+" 号 到 6 号窗口 办理")+`) >= 0`, 3*time.Second)
 	t.Logf("browser test took %v", time.Since(start).Round(time.Millisecond))
 }
 
