@@ -44,7 +44,7 @@ func Open(dir string, lockWait time.Duration) (*Store, error) {
 		return nil, fmt.Errorf("bolt: data directory: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("bolt: %s: %w", path, ErrLocked)
 	}
