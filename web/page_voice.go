@@ -15,8 +15,9 @@ import (
 // The lobby page announces calls by playing these short clips one after
 // another. voice/make-clips.sh made them; a hall may replace them with its
 // own recordings (same names), either in the source tree or, without
-// rebuilding, in a directory named by YIMEN_VOICE_DIR: a file there takes
-// the place of the embedded one of the same name.
+// rebuilding, in the directory given by Config.VoiceDir (yimen's
+// --voice-dir or YIMEN_VOICE_DIR): a file there takes the place of the
+// embedded one of the same name.
 //
 //go:embed voice/*.ogg
 var voiceFS embed.FS
@@ -63,7 +64,7 @@ func loadVoice(overrideDir string) *voiceSet {
 }
 
 func (s *Server) voiceRoutes(m *http.ServeMux) {
-	vs := loadVoice(os.Getenv("YIMEN_VOICE_DIR"))
+	vs := loadVoice(s.voiceDir)
 	m.HandleFunc("GET /voice/{name}", func(w http.ResponseWriter, r *http.Request) {
 		a, ok := vs.clips[r.PathValue("name")]
 		if !ok {

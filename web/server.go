@@ -33,6 +33,8 @@ type Server struct {
 	printer any
 	// devices, when set, serves the device websocket and the learn-mode API.
 	devices Devices
+	// voiceDir holds a hall's own voice clips, replacing embedded ones.
+	voiceDir string
 
 	mux *http.ServeMux
 }
@@ -58,6 +60,9 @@ type Config struct {
 	IssueRate int
 	Printer   any
 	Devices   Devices
+	// VoiceDir, when set, holds recordings that replace the embedded voice
+	// clips of the same name.
+	VoiceDir string
 }
 
 // New builds the server and its routes.
@@ -65,7 +70,7 @@ func New(c Config) *Server {
 	s := &Server{
 		engine: c.Engine, hub: c.Hub, kiosk: c.Kiosk, auth: c.Auth,
 		logger: c.Logger, now: c.Now, publicURL: strings.TrimRight(c.PublicURL, "/"),
-		printer: c.Printer, devices: c.Devices,
+		printer: c.Printer, devices: c.Devices, voiceDir: c.VoiceDir,
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)

@@ -32,6 +32,7 @@ type Main struct {
 	PublicURL     string
 	IssueRate     int
 	AdminPassword string
+	VoiceDir      string
 	// HashCost is the bcrypt cost of PINs and the admin password; 0 is
 	// bcrypt's default. Tests lower it.
 	HashCost int
@@ -71,8 +72,8 @@ func (f listFlag) String() string     { return "" }
 func (f listFlag) Set(s string) error { *f.v = append(*f.v, s); return nil }
 
 // ParseFlags reads the command line; environment variables YIMEN_ADDR,
-// YIMEN_DATA, YIMEN_HALL, YIMEN_PRINTER, YIMEN_PUBLIC_URL and
-// YIMEN_ADMIN_PASSWORD give defaults.
+// YIMEN_DATA, YIMEN_HALL, YIMEN_PRINTER, YIMEN_PUBLIC_URL,
+// YIMEN_ADMIN_PASSWORD and YIMEN_VOICE_DIR give defaults.
 func (m *Main) ParseFlags(args []string) error {
 	env := func(k, def string) string {
 		if v := os.Getenv(k); v != "" {
@@ -90,6 +91,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&m.PublicURL, "public-url", env("YIMEN_PUBLIC_URL", m.PublicURL), "address phones use for the ticket page (QR code)")
 	fs.IntVar(&m.IssueRate, "issue-rate", m.IssueRate, "tickets per minute one kiosk address may take; 0: no limit")
 	fs.StringVar(&m.AdminPassword, "admin-password", env("YIMEN_ADMIN_PASSWORD", ""), "set the manager's password (stored hashed)")
+	fs.StringVar(&m.VoiceDir, "voice-dir", env("YIMEN_VOICE_DIR", ""), "directory of the hall's own voice clips (same names as the embedded ones)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{fmt.Errorf("serve: %w", err)}
 	}
@@ -153,7 +155,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Kiosk:  kiosk.New(m.engine, kp, kiosk.Options{Logger: m.logger}),
 		Auth:   auth,
 		Logger: m.logger, Now: m.Now, PublicURL: m.PublicURL, IssueRate: m.IssueRate,
-		Printer: m.printer, Devices: devices,
+		Printer: m.printer, Devices: devices, VoiceDir: m.VoiceDir,
 	})
 
 	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {

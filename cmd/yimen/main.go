@@ -67,7 +67,7 @@ usage:
   yimen [serve] [--addr :8080] [--data ./yimen-data] [--hall hall.json]
         [--printer sim|none|serial:/dev/ttyUSB0?baud=9600|tcp:HOST:9100|file:/dev/usb/lp0]
         [--bridge serial:/dev/ttyUSB1?baud=9600 ...] [--public-url http://192.168.1.10:8080]
-        [--issue-rate 30] [--admin-password PW]
+        [--issue-rate 30] [--admin-password PW] [--voice-dir DIR]
   yimen print-test --printer URI     print a sample ticket and the printer's status
   yimen ports                        list serial ports with their USB VID:PID
   yimen simulate-devices --target URL|/dev/pts/N   play a call pad, rating pad and LED board
