@@ -123,10 +123,20 @@ func TestRestartRebuildsState(t *testing.T) {
 
 func TestLogFailureRefusesCommands(t *testing.T) {
 	f := newFixture(t, smallHall)
+	var told error
+	f.e.Close()
+	e, err := queue.NewEngine(f.hall, f.log, queue.Options{Now: f.clock.Now, OnFailure: func(err error) { told = err }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.e = e
 	f.issue("pension", false)
 	f.log.FailAppend = errDisk
 	if _, err := f.e.Issue(ctx, "pension", false); queue.ErrorKind(err) != queue.Unavailable {
 		t.Fatalf("Issue with a failing log = %v, want Unavailable", err)
+	}
+	if told != errDisk {
+		t.Errorf("OnFailure was told %v, want the append's error", told)
 	}
 	f.log.FailAppend = nil
 	if _, err := f.e.Issue(ctx, "pension", false); queue.ErrorKind(err) != queue.Unavailable {

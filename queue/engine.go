@@ -22,6 +22,7 @@ type Engine struct {
 	logger *slog.Logger
 	// SnapshotEvery bounds how many events start-up has to replay.
 	snapshotEvery uint64
+	onFailure     func(error)
 
 	mu      sync.Mutex // guards st, pending, failed
 	st      *State     // includes events not yet committed
@@ -49,6 +50,10 @@ type Options struct {
 	Now           func() time.Time
 	Logger        *slog.Logger
 	SnapshotEvery uint64 // events between state snapshots; 10,000 when zero
+	// OnFailure is told when the log cannot be written: from then on the
+	// engine refuses commands until the daemon is restarted, and the
+	// manager must know at once.
+	OnFailure func(error)
 }
 
 // NewEngine rebuilds the hall's state from the log's snapshot and the
@@ -56,10 +61,10 @@ type Options struct {
 func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 	e := &Engine{
 		hall: h, log: log, now: o.Now, logger: o.Logger,
-		snapshotEvery: o.SnapshotEvery,
-		kick:          make(chan struct{}, 1),
-		stop:          make(chan struct{}),
-		done:          make(chan struct{}),
+		snapshotEvery: o.SnapshotEvery, onFailure: o.OnFailure,
+		kick: make(chan struct{}, 1),
+		stop: make(chan struct{}),
+		done: make(chan struct{}),
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -246,6 +251,9 @@ func (e *Engine) commit(b *batch) {
 		e.failed = err
 		e.mu.Unlock()
 		b.err = err
+		if e.onFailure != nil {
+			e.onFailure(err)
+		}
 		return
 	}
 	e.commitMu.Lock()

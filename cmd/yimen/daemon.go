@@ -125,7 +125,13 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.store = store
-	if m.engine, err = queue.NewEngine(m.hall, store, queue.Options{Now: m.Now, Logger: m.logger}); err != nil {
+	if m.engine, err = queue.NewEngine(m.hall, store, queue.Options{
+		Now: m.Now, Logger: m.logger,
+		OnFailure: func(err error) {
+			m.hub.SetAlarm(display.Alarm{Source: "store", Level: "error",
+				Text: "记录无法写入（磁盘已满或损坏？），已停止取号叫号，请检查后重启服务：" + err.Error()})
+		},
+	}); err != nil {
 		return err
 	}
 	st, err := m.engine.Subscribe(func(evs []queue.Event) { m.hub.Apply(evs) })
