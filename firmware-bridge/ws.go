@@ -15,7 +15,7 @@ import (
 // exactly as on a serial line but without COBS and delimiter (ver … crc).
 // The device sends HELLO first; from then on it pushes events and the
 // bridge acknowledges them, and the bridge pushes SHOW frames that the
-// device acknowledges. Mount it e.g. at /devices/ws.
+// device acknowledges. yimen serves it at /ws/device.
 func (b *Bridge) ServeWS(w http.ResponseWriter, r *http.Request) {
 	if b.o.WSToken != "" && subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("token")), []byte(b.o.WSToken)) != 1 {
 		http.Error(w, "设备令牌无效", http.StatusUnauthorized)
