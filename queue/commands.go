@@ -89,15 +89,20 @@ func (e *Engine) Next(ctx context.Context, window, staff string) (*Ticket, error
 		if s.Windows[window].Paused {
 			return nil, errorf(Conflict, "window_paused", "窗口已暂停，请先恢复服务")
 		}
-		if cur := s.Current(window); cur != nil {
+		cur := s.Current(window)
+		t := s.pickNext(w)
+		// The call goes first: the hall waits for it, while the finished
+		// ticket's patch can follow. The state is the same in either order.
+		if t != nil {
+			emit(Event{Type: EvCalled, Ticket: t.ID, Number: t.Number, Window: window, Staff: staff})
+		}
+		if cur != nil {
 			emit(Event{Type: EvFinished, Ticket: cur.ID, Window: window, Staff: staff, Outcome: OutcomeImmediate})
 		}
-		t := s.pickNext(w)
 		if t == nil {
 			return nil, nil
 		}
-		emit(Event{Type: EvCalled, Ticket: t.ID, Number: t.Number, Window: window, Staff: staff})
-		c := *t
+		c := *s.Tickets[t.ID]
 		return &c, nil
 	})
 }

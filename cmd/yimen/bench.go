@@ -29,6 +29,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	calls := fs.Int("calls", 200, "calls measured by the fan-out benchmark")
 	tickets := fs.Int("tickets", 500_000, "tickets of history for the start-up benchmark")
 	printerURI := fs.String("printer", "none", "printer of the daemon under test")
+	finish := fs.Bool("finish", true, "fanout: finish each ticket before the next call (false: next finishes it, as a call pad's single key does)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{fmt.Errorf("bench: %w", err)}
 	}
@@ -42,7 +43,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 		case "issue":
 			err = benchIssue(ctx, stdout, *kiosks, *duration, *printerURI)
 		case "fanout", "memory":
-			err = benchFanout(ctx, stdout, *screens, *calls)
+			err = benchFanout(ctx, stdout, *screens, *calls, *finish)
 		case "startup":
 			err = benchStartup(ctx, stdout, *tickets)
 		default:
