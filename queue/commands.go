@@ -66,7 +66,7 @@ func (e *Engine) Open(ctx context.Context, window, staff string) (WindowState, e
 // next clerk.
 func (e *Engine) Leave(ctx context.Context, window, staff string) error {
 	_, err := exec(ctx, e, func(s *State, emit func(Event)) (struct{}, error) {
-		if _, err := e.authorize(s, window, staff); err != nil {
+		if _, err := e.Authorize(window, staff); err != nil {
 			return struct{}{}, err
 		}
 		if s.Windows[window].Occupant == staff {
@@ -266,8 +266,10 @@ func (e *Engine) Cancel(ctx context.Context, ticket, reason string) (Ticket, err
 	})
 }
 
-// authorize checks that a clerk may work a window at all.
-func (e *Engine) authorize(s *State, window, staff string) (*Window, error) {
+// Authorize checks that a clerk may work a window at all: the window
+// exists (NotFound) and the clerk lists it (Forbidden). Every window
+// command checks this first; read-only views of a window check it too.
+func (e *Engine) Authorize(window, staff string) (*Window, error) {
 	w, ok := e.hall.Window(window)
 	if !ok {
 		return nil, errorf(NotFound, "unknown_window", "没有这个窗口")
@@ -282,7 +284,7 @@ func (e *Engine) authorize(s *State, window, staff string) (*Window, error) {
 // take makes the clerk the window's occupant if they are not already,
 // applying the A/B post rule.
 func (e *Engine) take(s *State, emit func(Event), window, staff string) (*Window, error) {
-	w, err := e.authorize(s, window, staff)
+	w, err := e.Authorize(window, staff)
 	if err != nil {
 		return nil, err
 	}

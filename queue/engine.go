@@ -118,9 +118,6 @@ func (e *Engine) restore() (*State, error) {
 // Hall returns the hall configuration.
 func (e *Engine) Hall() *Hall { return e.hall }
 
-// Now returns the engine's clock reading.
-func (e *Engine) Now() time.Time { return e.now() }
-
 // Read runs fn with the current state under the engine's lock. fn must not
 // keep references into the state nor call the engine.
 func (e *Engine) Read(fn func(*State)) {

@@ -7,8 +7,9 @@ import (
 	"github.com/yimen-hall/yimen/queue"
 )
 
-// getFloor is the manager's live floor: the board, every open ticket,
-// tickets that did not print, and the printer's state.
+// getFloor is the manager's live floor: the board, every open ticket and
+// the tickets that did not print. (The printer's state is
+// GET /api/admin/printer.)
 func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) {
 	var open, unprinted []ticketJSON
 	s.engine.Read(func(st *queue.State) {
@@ -21,15 +22,11 @@ func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	})
-	ans := map[string]any{
+	writeJSON(w, http.StatusOK, map[string]any{
 		"board":     rawJSON(s.hub.Snapshot()),
 		"open":      open,
 		"unprinted": unprinted,
-	}
-	if p, ok := s.printer.(interface{ StatusJSON() any }); ok {
-		ans["printer"] = p.StatusJSON()
-	}
-	writeJSON(w, http.StatusOK, ans)
+	})
 }
 
 type rawJSON []byte

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/yimen-hall/yimen/display"
@@ -95,14 +94,8 @@ func (s *Server) windowState(id string) windowAnswer {
 
 func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	win, ok := s.engine.Hall().Window(id)
-	if !ok {
-		failWith(w, http.StatusNotFound, "unknown_window", "没有这个窗口")
-		return
-	}
-	m, _ := s.engine.Hall().StaffMember(sessionOf(r).Staff)
-	if m == nil || !slices.Contains(m.Windows, win.ID) {
-		failWith(w, http.StatusForbidden, "not_your_window", "您不在"+win.Name+"工作")
+	if _, err := s.engine.Authorize(id, sessionOf(r).Staff); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, s.windowState(id))

@@ -69,6 +69,15 @@ func TestContractAPI(t *testing.T) {
 	if code, ans := clerk.do("POST", "/api/windows/4/next", nil); code != 403 {
 		t.Errorf("next at someone else's window = %d %v, want 403", code, ans)
 	}
+	if code, ans := clerk.do("GET", "/api/windows/4", nil); code != 403 || ans["code"] != "not_your_window" {
+		t.Errorf("viewing someone else's window = %d %v, want 403 not_your_window", code, ans)
+	}
+	if code, ans := clerk.do("GET", "/api/windows/99", nil); code != 404 || ans["code"] != "unknown_window" {
+		t.Errorf("viewing an unknown window = %d %v, want 404 unknown_window", code, ans)
+	}
+	if code, ans := clerk.do("GET", "/api/windows/3", nil); code != 200 || ans["window"].(map[string]any)["id"] != "3" {
+		t.Errorf("viewing my window = %d %v", code, ans)
+	}
 	code, ans := clerk.do("POST", "/api/windows/3/next", nil)
 	if code != 200 || ans["ticket"].(map[string]any)["number"] != "B001" {
 		t.Fatalf("next = %d %v", code, ans)

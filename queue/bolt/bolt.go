@@ -118,18 +118,6 @@ func (s *Store) Replay(after uint64, fn func(queue.Event) error) error {
 	})
 }
 
-// LastSeq returns the sequence of the last stored event.
-func (s *Store) LastSeq() (uint64, error) {
-	var seq uint64
-	err := s.db.View(func(tx *bolt.Tx) error {
-		if k, _ := tx.Bucket(bucketEvents).Cursor().Last(); k != nil {
-			seq = binary.BigEndian.Uint64(k)
-		}
-		return nil
-	})
-	return seq, err
-}
-
 // SaveSnapshot stores the state as of seq.
 func (s *Store) SaveSnapshot(seq uint64, data []byte) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
