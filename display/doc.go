@@ -9,12 +9,12 @@
 // (the windows, queues and staff it touched), plus fields of its own, e.g.
 // a "called" message names the number and the window.
 //
-// Messages are kept in a ring, so a screen that reconnects with the seq
-// and boot id of its last message gets exactly what it missed, or a fresh
-// snapshot when the ring no longer reaches back that far or the daemon has
-// restarted. A screen that cannot keep up is dropped rather than allowed
-// to slow anyone else; it reconnects and catches up the same way. The hub
-// itself has few subscribers, the websocket server's writer shards; one
-// that falls behind is dropped too, and brings its screens up to date
-// with a snapshot.
+// Messages are kept in a ring (the last 4096, at most 4 MB of them), so a
+// screen that reconnects with the seq and boot id of its last message gets
+// exactly what it missed, or a fresh snapshot when the ring no longer
+// reaches back that far, the daemon has restarted, or it missed more than
+// 64 messages. Subscribers (one writer per screen) are woken, never sent
+// to: a slow one is not dropped and holds up nobody; when it runs it takes
+// everything since its seq the same way, so a screen that fell behind is
+// caught up with one snapshot instead of a backlog.
 package display

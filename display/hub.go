@@ -19,12 +19,20 @@ type Hub struct {
 	now    func() time.Time
 	boot   string
 
-	mu     sync.Mutex
-	st     *queue.State
-	seq    uint64
-	ring   []*Frame // the last ringSize messages, oldest first
-	subs   map[*Sub]struct{}
-	alarms map[string]Alarm
+	// mu guards the state, the ring and the alarms. A thousand screen
+	// writers read the ring at once after every message: they share it.
+	mu        sync.RWMutex
+	st        *queue.State
+	seq       uint64
+	ring      []*Frame // the last messages, oldest first, at most ringSize and ringBytes
+	ringBytes int      // bytes of the messages in ring
+	snap      *Frame   // the snapshot at seq, made once for every screen that needs it
+	alarms    map[string]Alarm
+
+	// subMu guards subs. Subscribers are woken after mu is released, so
+	// that they do not queue up on it while the rest are being woken.
+	subMu sync.Mutex
+	subs  map[*Sub]struct{}
 }
 
 // Frame is one encoded message, shared by every screen it goes to.
@@ -44,10 +52,16 @@ func (f *Frame) Wire(enc func([]byte) any) any {
 }
 
 const (
-	ringSize = 4096
-	// subBuffer is how many messages a subscriber (a writer shard of the
-	// websocket server) may lag before it is dropped and must resync.
-	subBuffer = 1024
+	// The replay ring keeps the last ringSize messages, and no more than
+	// maxRingBytes of them: a flood of big messages (alarms) must not
+	// grow the daemon's memory without bound.
+	ringSize     = 4096
+	maxRingBytes = 4 << 20
+	// coalesceAfter is how many messages a screen may be behind before
+	// it is sent one fresh snapshot instead of each of them: a screen
+	// that fell behind (a slow TV, a starved daemon) needs the board as
+	// it is now, and one message is cheaper to write and to read.
+	coalesceAfter = 64
 )
 
 // Options configures a hub.
@@ -72,17 +86,19 @@ func NewHub(st *queue.State, o Options) *Hub {
 	return h
 }
 
-// Sub is a subscription to every message. Messages arrive on C; when C is
-// closed the subscriber fell too far behind and must catch up.
+// Sub is a subscription to the hub's messages. Wake receives whenever
+// messages were published since it was last drained; the subscriber then
+// takes them with Catchup. A subscriber is never dropped for being slow:
+// it is woken once however many messages wait, and Catchup coalesces.
 type Sub struct {
-	C      <-chan *Frame
-	c      chan *Frame
-	closed bool
+	Wake <-chan struct{}
+	wake chan struct{}
 }
 
 // Apply takes a batch of committed events; it never blocks.
 func (h *Hub) Apply(evs []queue.Event) {
 	h.mu.Lock()
+	defer h.wake()
 	defer h.mu.Unlock()
 	for _, ev := range evs {
 		h.st.Apply(ev)
@@ -94,14 +110,15 @@ func (h *Hub) Apply(evs []queue.Event) {
 
 // Read runs fn on the hub's state (what the screens show) under its lock.
 func (h *Hub) Read(fn func(*queue.State)) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+	h.mu.RLock()
+	defer h.mu.RUnlock()
 	fn(h.st)
 }
 
 // SetAlarm raises (or updates) the alarm of a source; ClearAlarm drops it.
 func (h *Hub) SetAlarm(a Alarm) {
 	h.mu.Lock()
+	defer h.wake()
 	defer h.mu.Unlock()
 	if old, ok := h.alarms[a.Source]; ok && old.Level == a.Level && old.Text == a.Text {
 		return
@@ -116,6 +133,7 @@ func (h *Hub) SetAlarm(a Alarm) {
 // ClearAlarm drops the alarm of a source, if any.
 func (h *Hub) ClearAlarm(source string) {
 	h.mu.Lock()
+	defer h.wake()
 	defer h.mu.Unlock()
 	if _, ok := h.alarms[source]; !ok {
 		return
@@ -126,8 +144,8 @@ func (h *Hub) ClearAlarm(source string) {
 
 // Alarms returns the current alarms.
 func (h *Hub) Alarms() []Alarm {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+	h.mu.RLock()
+	defer h.mu.RUnlock()
 	return h.alarmList()
 }
 
@@ -140,27 +158,38 @@ func (h *Hub) alarmList() []Alarm {
 	return out
 }
 
-// publish numbers, stores and fans out a message. h.mu is held.
+// publish numbers and stores a message; the caller wakes the subscribers
+// once h.mu is released. h.mu is held.
 func (h *Hub) publish(m Message) {
-	h.seq++
-	m.Seq = h.seq
+	m.Seq = h.seq + 1
 	data, err := json.Marshal(m)
 	if err != nil {
 		h.logger.Error("display: encode message", "type", m.Type, "err", err)
-		return
+		return // seq stays: the ring holds consecutive seqs
 	}
-	if len(h.ring) == ringSize {
-		copy(h.ring, h.ring[1:])
-		h.ring = h.ring[:ringSize-1]
+	h.seq++
+	drop := 0
+	for drop < len(h.ring) && (len(h.ring)-drop >= ringSize || h.ringBytes+len(data) > maxRingBytes) {
+		h.ringBytes -= len(h.ring[drop].Data)
+		drop++
 	}
-	f := &Frame{Seq: m.Seq, Data: data}
-	h.ring = append(h.ring, f)
+	if drop > 0 {
+		n := copy(h.ring, h.ring[drop:])
+		clear(h.ring[n:])
+		h.ring = h.ring[:n]
+	}
+	h.ring = append(h.ring, &Frame{Seq: m.Seq, Data: data})
+	h.ringBytes += len(data)
+}
+
+// wake tells every subscriber that there may be something new.
+func (h *Hub) wake() {
+	h.subMu.Lock()
+	defer h.subMu.Unlock()
 	for s := range h.subs {
 		select {
-		case s.c <- f:
-		default:
-			h.logger.Warn("display: screen too slow, dropped", "seq", m.Seq)
-			h.drop(s)
+		case s.wake <- struct{}{}:
+		default: // already woken; it takes everything when it runs
 		}
 	}
 }
@@ -169,7 +198,15 @@ func (h *Hub) publish(m Message) {
 func (h *Hub) Snapshot() []byte {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.snapshot()
+	return h.snapshotFrame().Data
+}
+
+// snapshotFrame is the snapshot at the current seq, encoded once.
+func (h *Hub) snapshotFrame() *Frame {
+	if h.snap == nil || h.snap.Seq != h.seq {
+		h.snap = &Frame{Seq: h.seq, Data: h.snapshot()}
+	}
+	return h.snap
 }
 
 func (h *Hub) snapshot() []byte {
@@ -184,13 +221,13 @@ func (h *Hub) snapshot() []byte {
 	return data
 }
 
-// Subscribe registers a subscriber (a writer shard of the websocket
-// server) for every message from now on; Catchup gives what comes before.
+// Subscribe registers a subscriber (a screen's writer) to be woken for
+// every message from now on; Catchup gives the messages.
 func (h *Hub) Subscribe() *Sub {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	c := make(chan *Frame, subBuffer)
-	s := &Sub{C: c, c: c}
+	h.subMu.Lock()
+	defer h.subMu.Unlock()
+	c := make(chan struct{}, 1)
+	s := &Sub{Wake: c, wake: c}
 	h.subs[s] = struct{}{}
 	return s
 }
@@ -205,41 +242,35 @@ func (h *Hub) replayable(since uint64) bool {
 
 // Unsubscribe removes a subscriber.
 func (h *Hub) Unsubscribe(s *Sub) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.drop(s)
-}
-
-func (h *Hub) drop(s *Sub) {
-	if s.closed {
-		return
-	}
-	s.closed = true
+	h.subMu.Lock()
+	defer h.subMu.Unlock()
 	delete(h.subs, s)
-	close(s.c)
 }
 
 // Catchup returns what a screen that last saw since (of boot) needs to be
-// current: the frames after since, or a snapshot when the ring no longer
-// reaches back or boot is another run's; and the seq it is then at.
+// current, and the seq it is then at: the frames after since; or one
+// snapshot when the ring no longer reaches back, boot is another run's,
+// or the screen is more than coalesceAfter messages behind.
 func (h *Hub) Catchup(since uint64, boot string) ([]*Frame, uint64) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if boot == h.boot && since <= h.seq && h.replayable(since) {
-		var out []*Frame
-		for _, f := range h.ring {
-			if f.Seq > since {
-				out = append(out, f)
-			}
-		}
-		return out, h.seq
+	h.mu.RLock()
+	if boot == h.boot && since <= h.seq && h.seq-since <= coalesceAfter && h.replayable(since) {
+		defer h.mu.RUnlock()
+		i := len(h.ring) - int(h.seq-since) // the ring holds consecutive seqs
+		return slices.Clone(h.ring[i:]), h.seq
 	}
-	return []*Frame{{Seq: h.seq, Data: h.snapshot()}}, h.seq
+	h.mu.RUnlock()
+	h.mu.Lock() // the snapshot is made once, for every screen that needs it
+	defer h.mu.Unlock()
+	return []*Frame{h.snapshotFrame()}, h.seq
 }
+
+// Boot names this run of the hub; a screen's seq from another run means
+// nothing here.
+func (h *Hub) Boot() string { return h.boot }
 
 // Seq returns the seq of the last message.
 func (h *Hub) Seq() uint64 {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+	h.mu.RLock()
+	defer h.mu.RUnlock()
 	return h.seq
 }

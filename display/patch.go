@@ -63,8 +63,10 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 		if w, ok := h.Window(m.Window); ok {
 			m.WindowName = w.Name
 		}
-		if ev.Type == queue.EvCalled {
-			m.Recent = recentView(s)
+		if ev.Type == queue.EvCalled && len(s.Recent) > 0 {
+			// Only the new call: screens keep the list from the snapshot.
+			c := callView(s, s.Recent[0])
+			m.Call = &c
 		}
 	case queue.EvOpened, queue.EvClosed, queue.EvPaused, queue.EvResumed:
 		m.Window, m.Reason = ev.Window, ev.Reason

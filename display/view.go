@@ -26,7 +26,8 @@ type Message struct {
 	Queues  []QueueView  `json:"queues,omitempty"`
 	Windows []WindowView `json:"windows,omitempty"`
 	Staff   []StaffView  `json:"staff,omitempty"`
-	Recent  []CallView   `json:"recent,omitempty"`
+	Recent  []CallView   `json:"recent,omitempty"` // snapshot and day: the last calls, newest first
+	Call    *CallView    `json:"call,omitempty"`   // called: the call to put first in recent
 	Alarms  []Alarm      `json:"alarms,omitempty"`
 }
 
@@ -136,13 +137,17 @@ func staffView(s *queue.State, m *queue.Staff) StaffView {
 func recentView(s *queue.State) []CallView {
 	out := make([]CallView, 0, len(s.Recent))
 	for _, c := range s.Recent {
-		v := CallView{Number: c.Number, Window: c.Window, Recall: c.Recall, At: c.At}
-		if w, ok := s.Hall().Window(c.Window); ok {
-			v.WindowName = w.Name
-		}
-		out = append(out, v)
+		out = append(out, callView(s, c))
 	}
 	return out
+}
+
+func callView(s *queue.State, c queue.Call) CallView {
+	v := CallView{Number: c.Number, Window: c.Window, Recall: c.Recall, At: c.At}
+	if w, ok := s.Hall().Window(c.Window); ok {
+		v.WindowName = w.Name
+	}
+	return v
 }
 
 // board fills a message with the whole board.

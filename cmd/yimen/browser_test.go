@@ -273,6 +273,8 @@ func TestBrowserPages(t *testing.T) {
 	// A recall is announced again, "再次".
 	click(t, clerk, `[data-act="recall"]`)
 	waitJS(t, lobby, "the recall announced", `(function(){var w=`+quote("再次 "+want)+`; return (yimenVoice.current && yimenVoice.current.text===w) || yimenVoice.queue.some(function(a){return a.text===w}) || yimenVoice.played.indexOf(w)>=0})()`, 2*time.Second)
+	// A call carries only itself: the lobby keeps the recent list, newest first.
+	waitJS(t, lobby, "the recent calls kept from the calls", `yimenBoard.recent.length === 2 && yimenBoard.recent[0].number === `+quote(number)+` && yimenBoard.recent[0].recall && !yimenBoard.recent[1].recall && document.getElementById('recent').textContent.indexOf(`+quote(number)+`) >= 0`, 2*time.Second)
 	// The first announcement is played out in full, never cut short.
 	waitJS(t, lobby, "the first announcement played", `yimenVoice.played.indexOf(`+quote(want)+`) >= 0`, 10*time.Second)
 	if errs := evalJS[int](t, lobby, `yimenVoice.errors`); errs != 0 {

@@ -86,6 +86,8 @@
   // then patches merged by id. It reconnects with ?since=&boot= and keeps
   // the last state meanwhile. opts.onMessage(msg, board) runs after each
   // merge; opts.onStatus(connected) on connect and disconnect.
+  var RECENT_CALLS = 12; // as many as a snapshot's recent list holds
+
   function Board(opts) {
     this.opts = opts || {};
     this.seq = 0;
@@ -192,7 +194,13 @@
     merge(this.queues, this.queueOrder, msg.queues, 'category', full);
     merge(this.windows, this.windowOrder, msg.windows, 'id', full);
     merge(this.staff, this.staffOrder, msg.staff, 'id', full);
-    if (full || msg.recent) { this.recent = msg.recent || []; }
+    if (full) {
+      this.recent = msg.recent || [];
+    } else if (msg.call) {
+      // A call carries only itself: the list is kept here, newest first.
+      this.recent.unshift(msg.call);
+      if (this.recent.length > RECENT_CALLS) { this.recent.length = RECENT_CALLS; }
+    }
     if (msg.type === 'snapshot' || msg.type === 'alarm') { this.alarms = msg.alarms || []; }
     this.ready = true;
     if (this.opts.onMessage) { this.opts.onMessage(msg, this); }

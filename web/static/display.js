@@ -115,7 +115,7 @@
     if (full || msg.windows) { renderWindows(b); }
     if (full || msg.queues) { renderQueues(b); }
     if (full || msg.staff || msg.windows) { renderStaff(b); }
-    if (full || msg.recent) { renderRecent(b); }
+    if (full || msg.call) { renderRecent(b); }
     if (msg.type === 'snapshot') {
       if (b.hall) {
         setText($('hall'), b.hall.name);

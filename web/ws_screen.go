@@ -1,0 +1,112 @@
+package web
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/yimen-hall/yimen/display"
+)
+
+// Every screen has its own writer goroutine, woken by the hub when there
+// is something new, which then takes everything it has not yet written.
+// A screen that is slow to read (a cheap TV box, a daemon short of CPU)
+// only makes its own writer wait: the others go on, and when it is
+// writable again it gets what it missed, coalesced into one snapshot if it
+// is far behind (display.Hub.Catchup). Each message is encoded and framed
+// once for every screen (a websocket.PreparedMessage).
+//
+// Only a screen whose socket accepts nothing for screenStall — a TV
+// switched off at the wall, a frozen browser — is closed; it reconnects
+// with ?since= when it comes back.
+const screenStall = 30 * time.Second
+
+type screen struct {
+	conn  *websocket.Conn
+	sub   *display.Sub
+	hub   *display.Hub
+	stall time.Duration
+	last  uint64 // seq the screen is at
+	boot  string // the hub run that seq belongs to
+	gone  chan struct{}
+}
+
+// screens owns every screen's goroutines.
+type screens struct {
+	hub   *display.Hub
+	stall time.Duration
+	live  atomic.Int64 // screens connected
+	wg    sync.WaitGroup
+	quit  chan struct{}
+	once  sync.Once
+}
+
+func newScreens(hub *display.Hub) *screens {
+	return &screens{hub: hub, stall: screenStall, quit: make(chan struct{})}
+}
+
+// add starts writing to a new screen that last saw since (of boot).
+func (ss *screens) add(conn *websocket.Conn, since uint64, boot string) {
+	select {
+	case <-ss.quit:
+		conn.Close()
+		return
+	default:
+	}
+	s := &screen{conn: conn, hub: ss.hub, sub: ss.hub.Subscribe(), stall: ss.stall, last: since, boot: boot, gone: make(chan struct{})}
+	ss.live.Add(1)
+	ss.wg.Go(func() { readDisplay(conn, s.gone) })
+	ss.wg.Go(func() {
+		defer ss.live.Add(-1)
+		s.run(ss.quit)
+	})
+}
+
+// close disconnects every screen and waits for their goroutines.
+func (ss *screens) close() {
+	ss.once.Do(func() { close(ss.quit) })
+	ss.wg.Wait()
+}
+
+func (s *screen) run(quit <-chan struct{}) {
+	defer s.conn.Close() // ends the reader too
+	defer s.hub.Unsubscribe(s.sub)
+	ping := time.NewTicker(wsPingPeriod)
+	defer ping.Stop()
+	for {
+		if !s.catchUp() {
+			return
+		}
+		select {
+		case <-s.sub.Wake:
+		case <-ping.C:
+			if s.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(wsWriteWait)) != nil {
+				return
+			}
+		case <-s.gone:
+			return
+		case <-quit:
+			msg := websocket.FormatCloseMessage(websocket.CloseGoingAway, "")
+			s.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+			return
+		}
+	}
+}
+
+// catchUp writes everything after the screen's seq; false when the
+// screen is gone or stalled.
+func (s *screen) catchUp() bool {
+	frames, seq := s.hub.Catchup(s.last, s.boot)
+	if len(frames) == 0 {
+		return true
+	}
+	s.conn.SetWriteDeadline(time.Now().Add(s.stall))
+	for _, f := range frames {
+		if err := s.conn.WritePreparedMessage(f.Wire(prepare).(*websocket.PreparedMessage)); err != nil {
+			return false
+		}
+	}
+	s.last, s.boot = seq, s.hub.Boot()
+	return true
+}
