@@ -37,7 +37,8 @@ func TestNumberingRestartsAtLocalMidnight(t *testing.T) {
 		}
 	})
 	// Yesterday's ledger: two issued, both closed by the day's end.
-	l, err := f.e.Ledger("2026-11-21")
+	day := time.Date(2026, 11, 21, 0, 0, 0, 0, f.hall.Location())
+	l, err := f.e.Report(day, day, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

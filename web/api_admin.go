@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/yimen-hall/yimen/queue"
 )
@@ -32,24 +31,6 @@ func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) {
 type rawJSON []byte
 
 func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
-
-// getLedger is the daily ledger (台账) of one day, today by default.
-func (s *Server) getLedger(w http.ResponseWriter, r *http.Request) {
-	day := r.URL.Query().Get("day")
-	if day == "" {
-		day = s.now().In(s.engine.Hall().Location()).Format(time.DateOnly)
-	}
-	if _, err := time.Parse(time.DateOnly, day); err != nil {
-		failWith(w, http.StatusBadRequest, "bad_day", "日期应写成 2026-11-21")
-		return
-	}
-	l, err := s.engine.Ledger(day)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, l)
-}
 
 func (s *Server) postReprint(w http.ResponseWriter, r *http.Request) {
 	res, err := s.kiosk.Reprint(r.Context(), r.PathValue("id"), s.statusURL(r))

@@ -35,6 +35,8 @@ type Server struct {
 	devices Devices
 	// voiceDir holds a hall's own voice clips, replacing embedded ones.
 	voiceDir string
+	// summaries keeps closed days' ledger summaries (nil: none kept).
+	summaries queue.SummaryStore
 
 	mux *http.ServeMux
 }
@@ -63,6 +65,9 @@ type Config struct {
 	// VoiceDir, when set, holds recordings that replace the embedded voice
 	// clips of the same name.
 	VoiceDir string
+	// Summaries keeps closed days' ledger summaries, so that a month of
+	// ledger does not replay a month of log.
+	Summaries queue.SummaryStore
 }
 
 // New builds the server and its routes.
@@ -71,6 +76,7 @@ func New(c Config) *Server {
 		engine: c.Engine, hub: c.Hub, kiosk: c.Kiosk, auth: c.Auth,
 		logger: c.Logger, now: c.Now, publicURL: strings.TrimRight(c.PublicURL, "/"),
 		printer: c.Printer, devices: c.Devices, voiceDir: c.VoiceDir,
+		summaries: c.Summaries,
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)

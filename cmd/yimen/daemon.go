@@ -162,6 +162,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Auth:   auth,
 		Logger: m.logger, Now: m.Now, PublicURL: m.PublicURL, IssueRate: m.IssueRate,
 		Printer: m.printer, Devices: devices, VoiceDir: m.VoiceDir,
+		Summaries: m.store,
 	})
 
 	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {

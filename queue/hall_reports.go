@@ -1,0 +1,78 @@
+package queue
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// The hall's reporting settings. They are read from the hall file's own
+// fields (kept in Extra by the loader) so that a hall file written before
+// they existed still loads, and the defaults below apply.
+//
+//	"target_wait_minutes": 15       the wait the hall promises (服务承诺)
+//	"followup_days": 3               days to follow up a low rating
+//	"market_days": {"every": [1,4,7]} 墟场日: day of month mod 10
+
+// DefaultTargetWait is the promised wait when the hall sets none.
+const DefaultTargetWait = 15 * time.Minute
+
+// DefaultFollowupDays is how long a low rating may stay open by default.
+const DefaultFollowupDays = 3
+
+func (h *Hall) extraNumber(key string) (float64, bool) {
+	raw, ok := h.Extra[key]
+	if !ok {
+		return 0, false
+	}
+	var v float64
+	if json.Unmarshal(raw, &v) != nil || v <= 0 {
+		return 0, false
+	}
+	return v, true
+}
+
+// TargetWait is the hall's promised wait, the bar of the ledger's share
+// served within target and of the window recommendation.
+func (h *Hall) TargetWait() time.Duration {
+	if v, ok := h.extraNumber("target_wait_minutes"); ok {
+		return time.Duration(v * float64(time.Minute))
+	}
+	return DefaultTargetWait
+}
+
+// FollowupDays is how many days a low rating may wait for its follow-up.
+func (h *Hall) FollowupDays() int {
+	if v, ok := h.extraNumber("followup_days"); ok {
+		return int(v)
+	}
+	return DefaultFollowupDays
+}
+
+// MarketDays is the hall's market-day rule: the last digits of the day of
+// the month on which the market is held (墟日 "逢一四七": 1, 4, 7 means the
+// 1st, 4th, 7th, 11th, 14th, 17th, 21st …). Empty when the hall has none.
+func (h *Hall) MarketDays() []int {
+	var md struct {
+		Every []int `json:"every"`
+	}
+	if raw, ok := h.Extra["market_days"]; !ok || json.Unmarshal(raw, &md) != nil {
+		return nil
+	}
+	var out []int
+	for _, d := range md.Every {
+		if d >= 0 && d <= 9 {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// IsMarketDay reports whether a date is one of the hall's market days.
+func (h *Hall) IsMarketDay(day time.Time) bool {
+	for _, d := range h.MarketDays() {
+		if day.Day()%10 == d {
+			return true
+		}
+	}
+	return false
+}

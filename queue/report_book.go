@@ -1,0 +1,158 @@
+package queue
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// SummaryStore keeps closed days' summaries (queue/bolt implements it).
+type SummaryStore interface {
+	// LoadSummaries returns the stored summaries of the days from … to
+	// (inclusive, "2006-01-02"), by day.
+	LoadSummaries(from, to string) (map[string][]byte, error)
+	// SaveSummary stores one day's summary durably, replacing any.
+	SaveSummary(day string, data []byte) error
+}
+
+// dayRange is where a day lies in the log.
+type dayRange struct {
+	day        string
+	from, upto uint64 // [from, upto) sequence numbers
+}
+
+// Summaries returns one summary per calendar day from … to (inclusive),
+// up to today. Today's comes from the log as it stands now; a closed day's
+// from store when it holds one, else rebuilt from that day's events alone
+// and stored for next time (store may be nil: nothing is kept). A day the
+// hall did not open has an empty summary.
+func (e *Engine) Summaries(from, to time.Time, store SummaryStore) ([]DaySummary, error) {
+	var (
+		today  string
+		ranges = map[string]dayRange{}
+	)
+	first, last := from.Format(time.DateOnly), to.Format(time.DateOnly)
+	e.Read(func(s *State) {
+		today = s.Day
+		for i, m := range s.Days {
+			if m.Day < first || m.Day > last {
+				continue
+			}
+			r := dayRange{day: m.Day, from: m.Seq, upto: math.MaxUint64}
+			if i+1 < len(s.Days) {
+				r.upto = s.Days[i+1].Seq
+			}
+			ranges[m.Day] = r
+		}
+	})
+	now := e.now().In(e.hall.Location())
+	if nowDay := now.Format(time.DateOnly); today == "" || nowDay > today {
+		today = nowDay // no event yet today
+	}
+	var stored map[string][]byte
+	if store != nil {
+		var err error
+		if stored, err = store.LoadSummaries(first, last); err != nil {
+			return nil, &Error{Kind: Unavailable, Code: "summary_read", Message: "读取台账失败", Err: err}
+		}
+	}
+	var out []DaySummary
+	for d := from; ; d = d.AddDate(0, 0, 1) {
+		day := d.Format(time.DateOnly)
+		if day > last || day > today {
+			break
+		}
+		r, opened := ranges[day]
+		if !opened {
+			out = append(out, DaySummary{Version: summaryVersion, Day: day})
+			continue
+		}
+		if r.upto != math.MaxUint64 {
+			var sum DaySummary
+			if data, ok := stored[day]; ok && json.Unmarshal(data, &sum) == nil && sum.Version == summaryVersion {
+				out = append(out, sum)
+				continue
+			}
+		}
+		sum, err := e.replayDay(r, now)
+		if err != nil {
+			return nil, err
+		}
+		// A day is closed once the next has begun: until then the day
+		// roll may still cancel its open tickets.
+		if r.upto != math.MaxUint64 && store != nil {
+			data, err := json.Marshal(sum)
+			if err == nil {
+				err = store.SaveSummary(day, data)
+			}
+			if err != nil {
+				e.logger.Warn("day summary not stored", "day", day, "err", err)
+			}
+		}
+		out = append(out, sum)
+	}
+	return out, nil
+}
+
+// RebuildSummary replays one day's events into its summary, ignoring any
+// stored one (what a check of the stored summaries compares against).
+func (e *Engine) RebuildSummary(day string) (DaySummary, error) {
+	r := dayRange{day: day}
+	e.Read(func(s *State) {
+		for i, m := range s.Days {
+			if m.Day == day {
+				r.from, r.upto = m.Seq, math.MaxUint64
+				if i+1 < len(s.Days) {
+					r.upto = s.Days[i+1].Seq
+				}
+			}
+		}
+	})
+	if r.from == 0 {
+		return DaySummary{Version: summaryVersion, Day: day}, nil
+	}
+	return e.replayDay(r, e.now())
+}
+
+var errStop = errors.New("stop")
+
+// replayDay folds the events of one day. Clerks still signed in at the end
+// of the log are counted up to now, or, for a day already over, up to its
+// last event before local midnight.
+func (e *Engine) replayDay(r dayRange, now time.Time) (DaySummary, error) {
+	b := newDayBuilder(e.hall)
+	day, err := time.ParseInLocation(time.DateOnly, r.day, e.hall.Location())
+	if err != nil {
+		return DaySummary{}, fmt.Errorf("queue: day %q: %w", r.day, err)
+	}
+	midnight := day.AddDate(0, 0, 1)
+	end := time.Time{}
+	err = e.log.Replay(r.from-1, func(ev Event) error {
+		if ev.Seq >= r.upto {
+			return errStop
+		}
+		b.apply(ev)
+		if ev.At.Before(midnight) {
+			end = ev.At
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return DaySummary{}, &Error{Kind: Unavailable, Code: "log_read", Message: "读取记录失败", Err: err}
+	}
+	if now.Before(midnight) && r.upto == math.MaxUint64 {
+		end = now // the running day
+	}
+	return b.summary(r.day, end), nil
+}
+
+// Report is the ledger of the days from … to (inclusive, hall time).
+func (e *Engine) Report(from, to time.Time, store SummaryStore) (Report, error) {
+	days, err := e.Summaries(from, to, store)
+	if err != nil {
+		return Report{}, err
+	}
+	return BuildReport(e.hall, from.Format(time.DateOnly), to.Format(time.DateOnly), days), nil
+}
