@@ -65,7 +65,8 @@ func (q queueEngine) Window(window string) WindowView {
 		}
 		if ok {
 			for _, c := range hw.Categories {
-				v.Waiting += len(s.Waiting(c))
+				n, _ := s.WaitingCounts(c)
+				v.Waiting += n
 			}
 		}
 	})

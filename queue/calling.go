@@ -1,5 +1,7 @@
 package queue
 
+import "slices"
+
 // pickNext chooses the ticket a window calls next, across every category it
 // serves. Under the strict policy priority tickets go first, then the
 // longest wait. Under the interleave policy a window calls one priority
@@ -8,18 +10,15 @@ package queue
 func (s *State) pickNext(w *Window) *Ticket {
 	var prio, ord *Ticket
 	for _, c := range w.Categories {
-		for _, t := range s.queues[c] {
-			if t.Priority {
-				if prio == nil || t.before(prio) {
-					prio = t
-				}
-				continue
-			}
-			// Queues are in call order: the first ordinary one is the oldest.
-			if ord == nil || t.before(ord) {
-				ord = t
-			}
-			break
+		q := s.queues[c]
+		if q == nil {
+			continue
+		}
+		if t := q.prio.first(); t != nil && (prio == nil || t.before(prio)) {
+			prio = t
+		}
+		if t := q.ord.first(); t != nil && (ord == nil || t.before(ord)) {
+			ord = t
 		}
 	}
 	switch {
@@ -36,4 +35,61 @@ func (s *State) pickNext(w *Window) *Ticket {
 	default:
 		return ord
 	}
+}
+
+// ahead counts the tickets of its category called before a waiting
+// ticket, following the calling policy as one window calling the category
+// would: strict calls every priority ticket first; interleave lets up to
+// Every ordinary tickets that came before a priority ticket go first, then
+// the priority ticket. Binary searches only, so that a long line does not
+// slow issuing; under interleave one per priority ticket before it.
+func (s *State) ahead(t *Ticket) int {
+	q := s.queues[t.Category]
+	if q == nil {
+		return 0
+	}
+	prio := q.prio.waiting()
+	if s.hall.Calling.Mode != "interleave" {
+		if t.Priority {
+			return max(q.prio.index(t), 0)
+		}
+		return len(prio) + max(q.ord.index(t), 0)
+	}
+	every := s.hall.Calling.Every
+	// called counts the ordinary tickets called before each priority
+	// ticket in turn: those queued no later than it, at most quota of them.
+	called, quota := 0, every-s.streak(t.Category)
+	step := func(p *Ticket) {
+		if n := q.ord.upTo(p.QueuedAt); n > called {
+			called = min(n, called+max(quota, 0))
+		}
+		quota = every
+	}
+	if t.Priority {
+		i := max(q.prio.index(t), 0)
+		for _, p := range prio[:i+1] {
+			step(p)
+		}
+		return i + called
+	}
+	j := max(q.ord.index(t), 0)
+	for k, p := range prio {
+		step(p)
+		if called > j {
+			return j + k // t goes before the k-th priority ticket
+		}
+	}
+	return j + len(prio)
+}
+
+// streak is how many ordinary tickets the window serving a category that
+// is nearest to its next priority call has called since its last one.
+func (s *State) streak(category string) int {
+	n := 0
+	for _, w := range s.hall.Windows {
+		if ws := s.Windows[w.ID]; ws != nil && slices.Contains(w.Categories, category) {
+			n = max(n, ws.Streak)
+		}
+	}
+	return n
 }

@@ -124,3 +124,45 @@ func TestWindowActions(t *testing.T) {
 		t.Errorf("Next at someone else's window = %v, want not_your_window", err)
 	}
 }
+
+// A ticket's "ahead" is where the calling policy puts it: under
+// interleave a priority ticket goes after at most Every ordinary ones
+// (not first, as a count of the line would say), and an ordinary one is
+// not held back by every priority ticket. Checked against the order the
+// window then really calls, before each call.
+func TestAheadFollowsCallingPolicy(t *testing.T) {
+	for _, c := range []struct{ name, hall string }{
+		{"interleave", strings.Replace(smallHall, `"name": "测试镇便民服务中心",`,
+			`"name": "测试镇便民服务中心", "calling": {"mode": "interleave", "every": 2},`, 1)},
+		{"strict", smallHall},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, c.hall)
+			kinds := []bool{false, false, false, false, true, false, true, true, false, false, false, true, false}
+			for _, prio := range kinds {
+				f.issue("pension", prio)
+				f.clock.Add(time.Minute)
+			}
+			// Before each call: every waiting ticket's ahead.
+			var predicted []map[string]int
+			var order []string
+			for range kinds {
+				p := map[string]int{}
+				f.e.Read(func(s *queue.State) {
+					for _, tk := range s.Waiting("civil") {
+						p[tk.Number] = s.Ahead(tk)
+					}
+				})
+				predicted = append(predicted, p)
+				order = append(order, f.next("2", "A2"))
+			}
+			for k, p := range predicted {
+				for i, n := range order[k:] {
+					if got, ok := p[n]; !ok || got != i {
+						t.Errorf("after %d calls: %s ahead = %d (known %v), then called with %d before it; calls %v", k, n, got, ok, i, order)
+					}
+				}
+			}
+		})
+	}
+}

@@ -27,7 +27,8 @@ func (s *State) Route(svc *Service) string {
 // the open windows serving the category (one, when none is open, so that
 // closed categories still compare among themselves).
 func (s *State) ExpectedWait(category string) time.Duration {
-	return s.waitFor(category, len(s.queues[category]))
+	all, _ := s.WaitingCounts(category)
+	return s.waitFor(category, all)
 }
 
 func (s *State) waitFor(category string, ahead int) time.Duration {

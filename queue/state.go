@@ -1,9 +1,6 @@
 package queue
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // State is the hall at one point of its log. It changes only through Apply,
 // so the engine, the push hub and a ledger of a past day all share the same
@@ -26,7 +23,7 @@ type State struct {
 	// Days records where each day starts in the log, for ledgers of past days.
 	Days []DayMark `json:"days"`
 
-	queues  map[string][]*Ticket // waiting tickets per category, in call order
+	queues  map[string]*waitLines // waiting tickets per category
 	byToken map[string]*Ticket
 }
 
@@ -105,22 +102,13 @@ func (s *State) attach(h *Hall) {
 			s.ServiceSecs[c.ID] = m * 60
 		}
 	}
-	s.queues = map[string][]*Ticket{}
+	s.queues = map[string]*waitLines{}
 	s.byToken = map[string]*Ticket{}
 	for _, t := range s.Tickets {
 		s.byToken[t.Token] = t
 		if t.Waiting() {
-			s.queues[t.Category] = append(s.queues[t.Category], t)
+			s.enqueue(t)
 		}
-	}
-	for c, q := range s.queues {
-		slices.SortFunc(q, func(a, b *Ticket) int {
-			if a.before(b) {
-				return -1
-			}
-			return 1
-		})
-		s.queues[c] = q
 	}
 }
 
@@ -287,18 +275,15 @@ func (s *State) release(t *Ticket) {
 
 func (s *State) enqueue(t *Ticket) {
 	q := s.queues[t.Category]
-	i, _ := slices.BinarySearchFunc(q, t, func(a, b *Ticket) int {
-		if a.before(b) {
-			return -1
-		}
-		return 1
-	})
-	s.queues[t.Category] = slices.Insert(q, i, t)
+	if q == nil {
+		q = &waitLines{}
+		s.queues[t.Category] = q
+	}
+	q.of(t).insert(t)
 }
 
 func (s *State) dequeue(t *Ticket) {
-	q := s.queues[t.Category]
-	if i := slices.Index(q, t); i >= 0 {
-		s.queues[t.Category] = slices.Delete(q, i, i+1)
+	if q := s.queues[t.Category]; q != nil {
+		q.of(t).remove(t)
 	}
 }

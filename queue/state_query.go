@@ -2,20 +2,24 @@ package queue
 
 import "time"
 
-// Waiting returns the waiting tickets of a category in call order. The
-// slice is the state's own: do not keep it past the lock.
-func (s *State) Waiting(category string) []*Ticket { return s.queues[category] }
+// Waiting returns the waiting tickets of a category in call order under
+// the strict policy (priority first), as a new slice.
+func (s *State) Waiting(category string) []*Ticket {
+	q := s.queues[category]
+	if q == nil {
+		return nil
+	}
+	return append(append(make([]*Ticket, 0, q.len()), q.prio.waiting()...), q.ord.waiting()...)
+}
 
 // WaitingCounts returns how many wait per category, and how many of those
 // are priority tickets.
 func (s *State) WaitingCounts(category string) (all, priority int) {
-	for _, t := range s.queues[category] {
-		if !t.Priority {
-			break
-		}
-		priority++
+	q := s.queues[category]
+	if q == nil {
+		return 0, 0
 	}
-	return len(s.queues[category]), priority
+	return q.len(), q.prio.len()
 }
 
 // TicketByToken finds today's ticket by its status-page token.
@@ -24,19 +28,13 @@ func (s *State) TicketByToken(token string) (*Ticket, bool) {
 	return t, ok
 }
 
-// Ahead counts the tickets that will be called before t in its category.
+// Ahead counts the tickets that will be called before t in its category,
+// as the hall's calling policy orders them.
 func (s *State) Ahead(t *Ticket) int {
 	if !t.Waiting() {
 		return 0
 	}
-	n := 0
-	for _, o := range s.queues[t.Category] {
-		if o == t {
-			break
-		}
-		n++
-	}
-	return n
+	return s.ahead(t)
 }
 
 // EstimatedWait estimates how long a waiting ticket still waits.
