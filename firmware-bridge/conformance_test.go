@@ -26,10 +26,15 @@ type link struct {
 	noise func(b []byte)                         // writes bytes towards the host
 }
 
+// patience is how long a test waits for what should happen at once: CI
+// shares two cores with -race, and a passing test waits no longer than the
+// event takes.
+const patience = 30 * time.Second
+
 // eventually polls cond until it holds or the deadline passes.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(patience)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -37,6 +42,12 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// testResponseTimeout is short enough that the offline checks stay quick and
+// long enough that a device answering through a pty on a loaded machine under
+// -race is not taken for a silent one (a late answer would otherwise drop it
+// offline and hold back its display updates).
+const testResponseTimeout = 250 * time.Millisecond
 
 type alarms struct {
 	mu sync.Mutex
@@ -72,7 +83,7 @@ func testLogger(t *testing.T) *slog.Logger {
 func newRig(t *testing.T, l link, opts ...func(*Options)) *rig {
 	r := &rig{t: t, eng: newFakeEngine("w1"), alarms: &alarms{}}
 	o := Options{Engine: r.eng, Registry: NewMemRegistry(), Logger: testLogger(t), OnAlarm: r.alarms.add,
-		ResponseTimeout: 15 * time.Millisecond, CycleInterval: 10 * time.Millisecond, ReopenMin: 20 * time.Millisecond, ReopenMax: 100 * time.Millisecond}
+		ResponseTimeout: testResponseTimeout, CycleInterval: 10 * time.Millisecond, ReopenMin: 20 * time.Millisecond, ReopenMax: 100 * time.Millisecond}
 	for _, f := range opts {
 		f(&o)
 	}

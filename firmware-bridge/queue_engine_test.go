@@ -22,7 +22,7 @@ func TestQueueEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := pipeLink()
-	br, err := New(Options{Engine: QueueEngine(e), Registry: NewMemRegistry(), Logger: testLogger(t), ResponseTimeout: 15 * time.Millisecond, CycleInterval: 10 * time.Millisecond})
+	br, err := New(Options{Engine: QueueEngine(e), Registry: NewMemRegistry(), Logger: testLogger(t), ResponseTimeout: testResponseTimeout, CycleInterval: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,7 +91,9 @@ func TestDeadPrinterDoesNotHoldTheKiosk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	// The print timeout is 200 ms; the bound only catches a kiosk that waits
+	// on the printer for good, with room for a loaded CI machine.
+	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("the kiosk waited %v on a dead printer", d)
 	}
 	if r.Printed || r.PrintError != "打印机无响应" {

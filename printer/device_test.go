@@ -13,6 +13,11 @@ import (
 	"github.com/yimen-hall/yimen/printer/escpostest"
 )
 
+// patience is how long a test waits for what should happen at once: CI
+// shares two cores with -race, and a passing test waits no longer than the
+// event takes.
+const patience = 30 * time.Second
+
 func eventually(d time.Duration, cond func() bool) bool {
 	end := time.Now().Add(d)
 	for !cond() {
@@ -69,7 +74,7 @@ func TestReconnect(t *testing.T) {
 	}
 	var states []State
 	changes := make(chan Status, 32)
-	d := New(dial, Config{Status: true, Poll: 50 * time.Millisecond, Timeout: 200 * time.Millisecond}, Options{OnStatus: func(s Status) { changes <- s }})
+	d := New(dial, Config{Status: true, Poll: 50 * time.Millisecond, Timeout: 2 * time.Second}, Options{OnStatus: func(s Status) { changes <- s }})
 	defer d.Close()
 	ctx := context.Background()
 
@@ -79,7 +84,7 @@ func TestReconnect(t *testing.T) {
 		t.Fatalf("absent printer: %v", err)
 	}
 	present.Store(true)
-	if !eventually(3*time.Second, func() bool { return d.Status().State == StateOK }) {
+	if !eventually(patience, func() bool { return d.Status().State == StateOK }) {
 		t.Fatalf("not reconnected: %+v", d.Status())
 	}
 	if err := d.Print(ctx, sampleTicket()); err != nil {
@@ -87,11 +92,11 @@ func TestReconnect(t *testing.T) {
 	}
 	present.Store(false)
 	f.Unplug()
-	if !eventually(time.Second, func() bool { return d.Status().State == StateOffline }) {
+	if !eventually(patience, func() bool { return d.Status().State == StateOffline }) {
 		t.Fatalf("unplug not noticed: %+v", d.Status())
 	}
 	present.Store(true)
-	if !eventually(3*time.Second, func() bool { return d.Status().State == StateOK }) {
+	if !eventually(patience, func() bool { return d.Status().State == StateOK }) {
 		t.Fatalf("not reconnected after replug: %+v", d.Status())
 	}
 	if err := d.Print(ctx, sampleTicket()); err != nil {
@@ -135,7 +140,7 @@ func TestWriteOnly(t *testing.T) {
 		t.Errorf("status %+v", s)
 	}
 	f.Unplug() // OnStatus(offline) panics; the device carries on
-	if !eventually(time.Second, func() bool { return d.Status().State == StateOffline }) {
+	if !eventually(patience, func() bool { return d.Status().State == StateOffline }) {
 		t.Errorf("status %+v", d.Status())
 	}
 }

@@ -109,6 +109,10 @@ func evalJS[T any](t testing.TB, ctx context.Context, expr string) T {
 // waitJS waits until a JavaScript expression is truthy.
 func waitJS(t testing.TB, ctx context.Context, what, expr string, timeout time.Duration) {
 	t.Helper()
+	// timeout is what a quiet machine needs; CI shares two cores between
+	// Chromium, the daemon and -race, so never wait less than patience.
+	// A passing wait returns as soon as the page shows expr.
+	timeout = max(timeout, patience)
 	deadline := time.Now().Add(timeout)
 	for {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+expr+")"))

@@ -109,9 +109,14 @@ func (c *client) login(staff, pin string) *client {
 	return &client{t: c.t, base: c.base, token: ans["token"].(string)}
 }
 
+// patience is how long a test waits for what should happen soon: CI shares
+// two cores with -race, and a passing test waits no longer than the event
+// takes.
+const patience = 60 * time.Second
+
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(patience)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)

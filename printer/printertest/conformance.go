@@ -21,8 +21,15 @@ func Ticket() printer.Ticket {
 	}
 }
 
-// deadline is what the kiosk gives Print.
-const deadline = 2 * time.Second
+// deadline is what the kiosk gives Print here. It is longer than Timeout so
+// that a refusal shows the printer's own verdict (no answer), not the
+// caller's expired context.
+const deadline = 10 * time.Second
+
+// slack absorbs scheduling delays on a loaded machine. The timing checks
+// below catch a Print that ignores its deadline or the status timeout
+// (it would hang for good or for seconds more), not small overruns.
+const slack = 2 * time.Second
 
 // Conformance runs the behaviour every printer transport must show against
 // a scripted Fake: printing, refusing when not ready, no answer, stray and
@@ -45,7 +52,7 @@ func Conformance(t *testing.T, open Opener) {
 		start := time.Now()
 		err := p.Print(ctx, Ticket())
 		took := time.Since(start)
-		if took > deadline+100*time.Millisecond {
+		if took > deadline+slack {
 			t.Errorf("Print took %v, deadline %v", took, deadline)
 		}
 		return err, took
@@ -99,7 +106,7 @@ func Conformance(t *testing.T, open Opener) {
 		if s := e.p.Status(); s.State != printer.StateOK {
 			t.Errorf("status %+v", s)
 		}
-		if !Eventually(time.Second, func() bool { return e.rec.Saw(printer.StateOK) }) {
+		if !Eventually(Patience, func() bool { return e.rec.Saw(printer.StateOK) }) {
 			t.Errorf("OnStatus saw %v, want ok", e.rec.States())
 		}
 	})
@@ -119,13 +126,15 @@ func Conformance(t *testing.T, open Opener) {
 			e := setup(t, tc.st)
 			err, took := print(t, e.p)
 			wantFault(t, err, tc.want)
-			if took > time.Second {
-				t.Errorf("refusal took %v, want quick", took)
+			// At worst Print waits out a status poll already under way,
+			// then its own query: two status timeouts.
+			if took > 2*Timeout+slack {
+				t.Errorf("refusal took %v, want it within two status timeouts (%v each)", took, Timeout)
 			}
 			if n := len(e.f.Jobs()); n != 0 {
 				t.Errorf("printer got %d tickets while %s", n, tc.want)
 			}
-			if !Eventually(time.Second, func() bool { return e.rec.Saw(tc.want) }) {
+			if !Eventually(Patience, func() bool { return e.rec.Saw(tc.want) }) {
 				t.Errorf("OnStatus saw %v, want %s", e.rec.States(), tc.want)
 			}
 			// Fixed: the next ticket prints.
@@ -144,7 +153,7 @@ func Conformance(t *testing.T, open Opener) {
 		if s := e.p.Status(); s.State != printer.StateNearEnd {
 			t.Errorf("status %+v", s)
 		}
-		if !Eventually(time.Second, func() bool { return e.rec.Saw(printer.StateNearEnd) }) {
+		if !Eventually(Patience, func() bool { return e.rec.Saw(printer.StateNearEnd) }) {
 			t.Errorf("OnStatus saw %v", e.rec.States())
 		}
 	})
@@ -175,7 +184,7 @@ func Conformance(t *testing.T, open Opener) {
 		// poller may turn the status back at once: look at what OnStatus
 		// was told, not at the status afterwards.)
 		e.f.Inject([]byte{0x10, 0x00, 0x0C, 0x00})
-		if !Eventually(time.Second, func() bool { return e.rec.Saw(printer.StatePaperEnd) }) {
+		if !Eventually(Patience, func() bool { return e.rec.Saw(printer.StatePaperEnd) }) {
 			t.Errorf("ASB paper end not noticed: OnStatus saw %v", e.rec.States())
 		}
 	})
@@ -188,10 +197,10 @@ func Conformance(t *testing.T, open Opener) {
 		if f.Sent == 0 {
 			t.Logf("fault reports 0 bytes sent (write buffered before unplug): %v", err)
 		}
-		if !Eventually(2*time.Second, func() bool { return e.p.Status().State == printer.StateOffline }) {
+		if !Eventually(Patience, func() bool { return e.p.Status().State == printer.StateOffline }) {
 			t.Errorf("status after unplug %+v", e.p.Status())
 		}
-		if !Eventually(time.Second, func() bool { return e.rec.Saw(printer.StateOffline) }) {
+		if !Eventually(Patience, func() bool { return e.rec.Saw(printer.StateOffline) }) {
 			t.Errorf("OnStatus saw %v, want offline", e.rec.States())
 		}
 		// A Print while unplugged fails fast with a Fault, never a panic.
@@ -205,7 +214,7 @@ func Conformance(t *testing.T, open Opener) {
 			if err != nil {
 				t.Errorf("Print while unplugged = %v", err)
 			}
-		} else if time.Since(start) > time.Second {
+		} else if time.Since(start) > Timeout+slack {
 			t.Errorf("Print while unplugged took %v", time.Since(start))
 		}
 	})
@@ -216,7 +225,8 @@ func Conformance(t *testing.T, open Opener) {
 		defer cancel()
 		start := time.Now()
 		err := e.p.Print(ctx, Ticket())
-		if took := time.Since(start); took > 250*time.Millisecond {
+		// Ignoring ctx would wait out the status timeout (3 s).
+		if took := time.Since(start); took > Timeout/2 {
 			t.Errorf("Print took %v with a 50ms deadline", took)
 		}
 		wantFault(t, err, printer.StateNoAnswer)

@@ -18,11 +18,18 @@ import (
 // Opener returns a printer wired to f. It registers its own cleanup.
 type Opener func(t *testing.T, f *escpostest.Fake, o printer.Options) printer.Printer
 
-// Settings the harnesses use: quick polls so tests stay short.
+// Settings the harnesses use. Polls are quick so tests stay short; the
+// status timeout is long enough that a healthy printer on a loaded machine
+// under -race is never taken for a silent one.
 const (
 	Poll    = 100 * time.Millisecond
-	Timeout = 300 * time.Millisecond
+	Timeout = 3 * time.Second
 )
+
+// Patience is how long a test waits for something that should happen at
+// once: generous, because CI shares two cores with -race, and a test that
+// passes waits no longer than the event takes.
+const Patience = 30 * time.Second
 
 // InProcess wires the Device to f through an in-memory link; every redial
 // gets a fresh connection, as a replugged printer would.
