@@ -32,7 +32,9 @@ func newTestServer(t testing.TB) (*Server, string) {
 	})
 	t.Cleanup(func() { s.Close(); e.Close() })
 	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest("POST", "/api/login", bytes.NewReader([]byte(`{"staff":"S03","pin":"240103"}`))))
+	login := httptest.NewRequest("POST", "/api/login", bytes.NewReader([]byte(`{"staff":"S03","pin":"240103"}`)))
+	login.Header.Set("Content-Type", "application/json")
+	s.ServeHTTP(rec, login)
 	var ans struct{ Token string }
 	json.Unmarshal(rec.Body.Bytes(), &ans)
 	if ans.Token == "" {
@@ -70,6 +72,7 @@ func FuzzAPI(f *testing.F) {
 	f.Fuzz(func(t *testing.T, route uint8, signedIn bool, body []byte) {
 		r := fuzzRoutes[int(route)%len(fuzzRoutes)]
 		req := httptest.NewRequest(r.method, r.path, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
 		if signedIn {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}

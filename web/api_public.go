@@ -68,10 +68,32 @@ func (s *Server) statusURL(r *http.Request) func(token string) string {
 	return func(token string) string { return base + "/t/" + token }
 }
 
+// issueAllowed lets a paired kiosk take numbers at the kiosk rate, and,
+// when the hall allows it, a phone without a kiosk at the phone rate. It
+// answers the refusal itself.
+func (s *Server) issueAllowed(w http.ResponseWriter, r *http.Request) bool {
+	if k, ok := s.kiosks.Of(r); ok {
+		if s.issue != nil && !s.issue.allow("kiosk:"+k.ID) {
+			w.Header().Set("Retry-After", "10")
+			failWith(w, http.StatusTooManyRequests, "rate_limited", "取号过于频繁，请稍后再试")
+			return false
+		}
+		return true
+	}
+	if s.phones == nil {
+		failWith(w, http.StatusUnauthorized, "kiosk_not_paired", "只有大厅的取号机可以取号（本机未配对，请管理员在管理页面批准）")
+		return false
+	}
+	if !s.phones.allow("phone:" + remoteHost(r)) {
+		w.Header().Set("Retry-After", "600")
+		failWith(w, http.StatusTooManyRequests, "rate_limited", "本手机取号次数已达上限，请到取号机取号")
+		return false
+	}
+	return true
+}
+
 func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
-	if s.issue != nil && !s.issue.allow(r) {
-		w.Header().Set("Retry-After", "10")
-		failWith(w, http.StatusTooManyRequests, "rate_limited", "取号过于频繁，请稍后再试")
+	if !s.issueAllowed(w, r) {
 		return
 	}
 	var req struct {

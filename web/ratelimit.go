@@ -1,8 +1,6 @@
 package web
 
 import (
-	"net"
-	"net/http"
 	"sync"
 	"time"
 )
@@ -28,12 +26,8 @@ func newRateLimiter(n int, period time.Duration, now func() time.Time) *rateLimi
 	return &rateLimiter{now: now, n: float64(n), period: period, buckets: map[string]*bucket{}}
 }
 
-// allow takes one token for the request's client address.
-func (l *rateLimiter) allow(r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
+// allow takes one token for a client (an address, a kiosk).
+func (l *rateLimiter) allow(host string) bool {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()

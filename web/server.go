@@ -25,6 +25,12 @@ type Server struct {
 	logger  *slog.Logger
 	now     func() time.Time
 	issue   *rateLimiter
+	kiosks  *Kiosks
+	// phones, when set, lets phones without a kiosk credential take a
+	// number, under a stricter limit per address.
+	phones   *rateLimiter
+	pairRate *rateLimiter
+	csrf     *http.CrossOriginProtection
 	// publicURL is the base of the status page address printed in the QR
 	// code; empty means the address the kiosk itself used.
 	publicURL string
@@ -68,6 +74,11 @@ type Config struct {
 	// Summaries keeps closed days' ledger summaries, so that a month of
 	// ledger does not replay a month of log.
 	Summaries queue.SummaryStore
+	// Kiosks holds the paired kiosks; nil keeps an empty set in memory.
+	Kiosks *Kiosks
+	// PhoneTickets, when above 0, lets a phone on the hall's network take
+	// that many numbers an hour without a kiosk (the hall's choice).
+	PhoneTickets int
 }
 
 // New builds the server and its routes.
@@ -87,6 +98,18 @@ func New(c Config) *Server {
 	if c.IssueRate > 0 {
 		s.issue = newRateLimiter(c.IssueRate, time.Minute, s.now)
 	}
+	if c.PhoneTickets > 0 {
+		s.phones = newRateLimiter(c.PhoneTickets, time.Hour, s.now)
+	}
+	s.pairRate = newRateLimiter(6, time.Minute, s.now)
+	s.kiosks = c.Kiosks
+	if s.kiosks == nil {
+		s.kiosks, _ = NewKiosks(nil, s.now)
+	}
+	s.csrf = http.NewCrossOriginProtection()
+	if o := originOf(s.publicURL); o != "" {
+		s.csrf.AddTrustedOrigin(o) // only fails on a malformed origin, which originOf never gives
+	}
 	s.screens = newScreens(s.hub)
 	s.mux = http.NewServeMux()
 	s.routes()
@@ -96,9 +119,13 @@ func New(c Config) *Server {
 // Close disconnects every screen; call it after the HTTP server stopped.
 func (s *Server) Close() { s.screens.close() }
 
-// ServeHTTP serves every route.
+// ServeHTTP serves every route, behind the headers and the cross-site
+// checks every request gets (guard.go).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	setSecurityHeaders(w.Header())
+	if !s.guard(w, r) {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -128,5 +155,6 @@ func (s *Server) routes() {
 	if s.devices != nil {
 		m.HandleFunc("GET /ws/device", s.devices.ServeWS)
 	}
+	s.kioskRoutes(m)
 	s.pageRoutes(m)
 }

@@ -8,7 +8,7 @@ import (
 
 func TestContractAPI(t *testing.T) {
 	m := startMain(t, nil)
-	kiosk := &client{t: t, base: m.URL}
+	kiosk := kioskClient(t, m)
 
 	code, hall := kiosk.do("GET", "/api/hall", nil)
 	if code != 200 || hall["name"] != "乐昌镇便民服务中心" {
@@ -160,7 +160,7 @@ func TestLoginLockout(t *testing.T) {
 
 func TestIssueRateLimit(t *testing.T) {
 	m := startMain(t, func(m *Main) { m.IssueRate = 3 })
-	c := &client{t: t, base: m.URL}
+	c := kioskClient(t, m)
 	for i := range 3 {
 		if code, _ := c.do("POST", "/api/tickets", map[string]any{"service": "guide"}); code != 201 {
 			t.Fatalf("ticket %d = %d", i, code)

@@ -70,8 +70,9 @@ func startChild(dataDir string, extra ...string) (*child, error) {
 	if err != nil {
 		return nil, err
 	}
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--issue-rate", "0", "--admin-password", "bench-admin"}, extra...)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--issue-rate", "0"}, extra...)
 	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), "YIMEN_ADMIN_PASSWORD="+benchAdminPassword)
 	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err

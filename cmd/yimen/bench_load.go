@@ -27,6 +27,10 @@ func benchIssue(ctx context.Context, out io.Writer, kiosks int, d time.Duration,
 		return err
 	}
 	defer c.stop()
+	token, err := c.kioskToken()
+	if err != nil {
+		return err
+	}
 	services := []string{"medicare", "pension", "housing", "birth", "subsidy", "guide", "dispute", "land"}
 	var (
 		ok, failed atomic.Int64
@@ -44,7 +48,7 @@ func benchIssue(ctx context.Context, out io.Writer, kiosks int, d time.Duration,
 			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
 				body := fmt.Sprintf(`{"service":%q,"priority":%t}`, services[(k+i)%len(services)], i%10 == 0)
 				t0 := time.Now()
-				resp, err := hc.Post(c.url+"/api/tickets", "application/json", strings.NewReader(body))
+				resp, err := c.request(hc, "POST", "/api/tickets", token, body)
 				if err != nil {
 					failed.Add(1)
 					continue
@@ -102,11 +106,11 @@ func benchFanout(ctx context.Context, out io.Writer, screens, calls int, finish 
 
 	hc := &http.Client{Timeout: 10 * time.Second}
 	post := func(path, token, body string) (*http.Response, error) {
-		req, _ := http.NewRequest("POST", c.url+path, strings.NewReader(body))
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		return hc.Do(req)
+		return c.request(hc, "POST", path, token, body)
+	}
+	kioskTok, err := c.kioskToken()
+	if err != nil {
+		return err
 	}
 	resp, err := post("/api/login", "", `{"staff":"S01","pin":"240101"}`)
 	if err != nil {
@@ -129,7 +133,7 @@ func benchFanout(ctx context.Context, out io.Writer, screens, calls int, finish 
 		}
 	}
 	for range calls {
-		discard(post("/api/tickets", "", `{"service":"guide"}`))
+		discard(post("/api/tickets", kioskTok, `{"service":"guide"}`))
 	}
 	time.Sleep(time.Second)
 	var worst, all []time.Duration

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/heapprofiler"
+	"github.com/chromedp/cdproto/network"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -180,6 +181,9 @@ func apiCall(t testing.TB, base, token, method, path string, body any) (int, map
 		rd = bytes.NewReader(data)
 	}
 	req, _ := http.NewRequest(method, base+path, rd)
+	if method != "GET" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -194,10 +198,25 @@ func apiCall(t testing.TB, base, token, method, path string, body any) (int, map
 	return resp.StatusCode, out
 }
 
+// pairBrowserKiosk pairs a kiosk for a pages daemon and gives the
+// browser's shared (non-isolated) tabs its cookie, as approving the kiosk
+// screen on /admin would; it returns the credential for API calls.
+func pairBrowserKiosk(t testing.TB, browser context.Context, m *Main) string {
+	t.Helper()
+	token := kioskToken(t, m.URL, browserAdminPassword)
+	httpOnly := true
+	_, err := chromedp.Call(browser, network.SetCookie, network.SetCookieParams{Name: "yimen_kiosk", Value: token, URL: m.URL, HTTPOnly: &httpOnly})
+	if err != nil {
+		t.Fatalf("give the browser the kiosk cookie: %v", err)
+	}
+	return token
+}
+
 func TestBrowserPages(t *testing.T) {
 	start := time.Now()
 	m := startPagesDaemon(t)
 	browser := newBrowser(t)
+	kioskTok := pairBrowserKiosk(t, browser, m)
 
 	// The lobby, the window screen above window 3, and the kiosk.
 	lobby := tab(t, browser, false, 1920, 1080, m.URL+"/display", false)
@@ -330,7 +349,7 @@ func TestBrowserPages(t *testing.T) {
 		n.Addr, n.DataDir = strings.TrimPrefix(m.URL, "http://"), m.DataDir
 	})
 	waitJS(t, lobby, "the lobby back after the restart", `document.getElementById('conn').hidden`, 15*time.Second)
-	api := &client{t: t, base: m2.URL}
+	api := &client{t: t, base: m2.URL, token: kioskTok}
 	_, tk := api.do("POST", "/api/tickets", map[string]any{"service": "birth"})
 	again := api.login("S09", "240109")
 	if code, ans := again.do("POST", "/api/windows/6/next", nil); code != 200 {
@@ -348,6 +367,7 @@ func TestBrowserPages(t *testing.T) {
 func TestBrowserKioskUnprinted(t *testing.T) {
 	m := startPagesDaemon(t, func(m *Main) { m.PrinterURI = "none" })
 	browser := newBrowser(t)
+	pairBrowserKiosk(t, browser, m)
 	kiosk := tab(t, browser, false, 1920, 1080, m.URL+"/kiosk", false)
 	waitJS(t, kiosk, "the kiosk", `document.querySelectorAll('.svc').length === 20`, 10*time.Second)
 	click(t, kiosk, `.prio[data-prio="elder"]`)
@@ -391,6 +411,7 @@ func TestBrowserMeasure(t *testing.T) {
 	}
 	m := startPagesDaemon(t)
 	browser := newBrowser(t)
+	kioskTok := pairBrowserKiosk(t, browser, m)
 	for _, p := range []struct{ path string }{{"/"}, {"/kiosk"}, {"/clerk"}, {"/display"}, {"/display/window/3"}, {"/admin"}} {
 		ctx := tab(t, browser, true, 1920, 1080, m.URL+p.path, false)
 		waitJS(t, ctx, "load", `document.readyState === 'complete'`, 5*time.Second)
@@ -398,7 +419,7 @@ func TestBrowserMeasure(t *testing.T) {
 		total, audio := tabBytes(t, ctx)
 		t.Logf("first load %-18s %6d bytes (+%d bytes of voice clips)", p.path, total, audio)
 	}
-	_, tk := apiCall(t, m.URL, "", "POST", "/api/tickets", map[string]any{"service": "guide"})
+	_, tk := apiCall(t, m.URL, kioskTok, "POST", "/api/tickets", map[string]any{"service": "guide"})
 	ctx := tab(t, browser, true, 390, 844, m.URL+"/t/"+tk["token"].(string), true)
 	waitJS(t, ctx, "load", `document.readyState === 'complete'`, 5*time.Second)
 	time.Sleep(300 * time.Millisecond)
@@ -417,7 +438,7 @@ func TestBrowserMeasure(t *testing.T) {
 	waitJS(t, clerk, "desk", `!document.getElementById('desk').hidden`, 5*time.Second)
 	var lat []float64
 	for i := 0; i < 30; i++ {
-		apiCall(t, m.URL, "", "POST", "/api/tickets", map[string]any{"service": "guide"})
+		apiCall(t, m.URL, kioskTok, "POST", "/api/tickets", map[string]any{"service": "guide"})
 		waitJS(t, clerk, "ready", `!document.querySelector('[data-act="next"]').disabled`, 5*time.Second)
 		t0 := evalJS[float64](t, clerk, `(function(){var t = performance.timeOrigin + performance.now(); document.querySelector('[data-act="next"]').click(); return t})()`)
 		waitJS(t, lobby, "the call", fmt.Sprintf(`window.__mut > %f`, t0), 5*time.Second)

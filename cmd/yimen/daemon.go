@@ -33,6 +33,9 @@ type Main struct {
 	IssueRate     int
 	AdminPassword string
 	VoiceDir      string
+	// PhoneTickets lets phones take that many numbers an hour each without
+	// a kiosk; 0 (the default) keeps issuing to paired kiosks.
+	PhoneTickets int
 	// HashCost is the bcrypt cost of PINs and the admin password; 0 is
 	// bcrypt's default. Tests lower it.
 	HashCost int
@@ -91,6 +94,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&m.PublicURL, "public-url", env("YIMEN_PUBLIC_URL", m.PublicURL), "address phones use for the ticket page (QR code)")
 	fs.IntVar(&m.IssueRate, "issue-rate", m.IssueRate, "tickets per minute one kiosk address may take; 0: no limit")
 	fs.StringVar(&m.AdminPassword, "admin-password", env("YIMEN_ADMIN_PASSWORD", ""), "set the manager's password (stored hashed)")
+	fs.IntVar(&m.PhoneTickets, "phone-tickets", m.PhoneTickets, "numbers an hour one phone may take without a kiosk; 0: kiosks only")
 	fs.StringVar(&m.VoiceDir, "voice-dir", env("YIMEN_VOICE_DIR", ""), "directory of the hall's own voice clips (same names as the embedded ones)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{fmt.Errorf("serve: %w", err)}
@@ -156,6 +160,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.printer != nil {
 		kp = m.printer
 	}
+	kiosks, err := web.NewKiosks(m.store, m.Now)
+	if err != nil {
+		return err
+	}
 	m.web = web.New(web.Config{
 		Engine: m.engine, Hub: m.hub,
 		Kiosk:  kiosk.New(m.engine, kp, kiosk.Options{Logger: m.logger}),
@@ -163,6 +171,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Logger: m.logger, Now: m.Now, PublicURL: m.PublicURL, IssueRate: m.IssueRate,
 		Printer: m.printer, Devices: devices, VoiceDir: m.VoiceDir,
 		Summaries: m.store,
+		Kiosks:    kiosks, PhoneTickets: m.PhoneTickets,
 	})
 
 	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {
@@ -177,6 +186,13 @@ func (m *Main) Run(ctx context.Context) error {
 	go m.server.Serve(m.ln)
 	m.URL = "http://" + m.ln.Addr().String()
 	fmt.Fprintf(m.stderr, "yimen: listening on %s\n", m.URL)
+	if !kiosks.Paired() {
+		// A first start has no kiosk: one link, used once within half an
+		// hour, pairs the screen that opens it. Later kiosks are approved
+		// on /admin.
+		fmt.Fprintf(m.stderr, "yimen: no kiosk is paired yet: open %s/kiosk/pair/%s on the kiosk screen (works once, for 30 minutes), or approve it on /admin\n",
+			m.URL, kiosks.PairLink("取号机 1"))
+	}
 	return nil
 }
 

@@ -29,10 +29,11 @@ func BenchmarkKioskToFirstByte(b *testing.B) {
 	uri := printertest.PTYURI(b, fake) + "?baud=115200"
 	m := startMain(b, func(m *Main) { m.PrinterURI = uri })
 	hc := &http.Client{Timeout: 10 * time.Second}
+	token := kioskToken(b, m.URL, testAdminPassword)
 	var lat []time.Duration
 	for b.Loop() {
 		t0 := time.Now()
-		resp, err := hc.Post(m.URL+"/api/tickets", "application/json", strings.NewReader(`{"service":"medicare"}`))
+		resp, err := kioskPost(hc, m.URL, token, `{"service":"medicare"}`)
 		if err != nil {
 			b.Fatal(err)
 		}

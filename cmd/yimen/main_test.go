@@ -67,6 +67,7 @@ type client struct {
 	t     testing.TB
 	base  string
 	token string
+	hc    *http.Client // nil: http.DefaultClient
 }
 
 func (c *client) do(method, path string, body any) (int, map[string]any) {
@@ -81,10 +82,17 @@ func (c *client) do(method, path string, body any) (int, map[string]any) {
 		rd = bytes.NewReader(data)
 	}
 	req, _ := http.NewRequest(method, c.base+path, rd)
+	if method != "GET" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	hc := c.hc
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -113,6 +121,46 @@ func (c *client) login(staff, pin string) *client {
 // two cores with -race, and a passing test waits no longer than the event
 // takes.
 const patience = 60 * time.Second
+
+// adminClient signs the manager in with the tests' admin password.
+func adminClient(t testing.TB, base, password string) *client {
+	t.Helper()
+	c := &client{t: t, base: base}
+	code, ans := c.do("POST", "/api/admin/login", map[string]string{"password": password})
+	if code != 200 {
+		t.Fatalf("admin login: %d %v", code, ans)
+	}
+	return &client{t: t, base: base, token: ans["token"].(string)}
+}
+
+// kioskToken pairs a kiosk as the manager would for a script
+// (POST /api/admin/kiosks) and returns its credential; tests issue
+// numbers with it as "Authorization: Bearer TOKEN".
+func kioskToken(t testing.TB, base, adminPassword string) string {
+	t.Helper()
+	code, ans := adminClient(t, base, adminPassword).do("POST", "/api/admin/kiosks", map[string]string{"name": "测试取号机"})
+	if code != 201 || ans["token"] == nil {
+		t.Fatalf("pair a kiosk: %d %v", code, ans)
+	}
+	return ans["token"].(string)
+}
+
+// kioskClient is a paired kiosk of a test daemon started by startMain.
+func kioskClient(t testing.TB, m *Main) *client {
+	t.Helper()
+	return &client{t: t, base: m.URL, token: kioskToken(t, m.URL, testAdminPassword)}
+}
+
+// kioskPost issues a number as a paired kiosk with a plain HTTP client.
+func kioskPost(hc *http.Client, base, token, body string) (*http.Response, error) {
+	req, err := http.NewRequest("POST", base+"/api/tickets", strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	return hc.Do(req)
+}
 
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()

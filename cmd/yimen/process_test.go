@@ -77,6 +77,32 @@ func startDaemon(t *testing.T, args ...string) *daemon {
 	return d
 }
 
+var pairLinkLine = regexp.MustCompile(`open (http://\S+/kiosk/pair/\S+) on the kiosk screen`)
+
+// kioskToken pairs a kiosk with the one-time link a first start prints,
+// as the kiosk screen opening it would, and returns the credential.
+func (d *daemon) kioskToken(t *testing.T) string {
+	t.Helper()
+	var m []string
+	waitFor(t, "the pairing link on stderr", func() bool {
+		m = pairLinkLine.FindStringSubmatch(d.stderr.String())
+		return m != nil
+	})
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.Get(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "yimen_kiosk" && c.Value != "" {
+			return c.Value
+		}
+	}
+	t.Fatalf("the pairing link gave no kiosk cookie: %d", resp.StatusCode)
+	return ""
+}
+
 func TestSignalStopsCleanly(t *testing.T) {
 	dir := t.TempDir()
 	d := startDaemon(t, "serve", "--addr", "127.0.0.1:0", "--data", dir)
@@ -150,6 +176,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	}
 	dir := t.TempDir()
 	d := startDaemon(t, "--addr", "127.0.0.1:0", "--data", dir, "--issue-rate", "0", "--printer", "none")
+	token := d.kioskToken(t)
 	type ack struct{ number, token string }
 	var (
 		mu    sync.Mutex
@@ -166,7 +193,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 					return
 				default:
 				}
-				resp, err := hc.Post(d.url+"/api/tickets", "application/json", strings.NewReader(`{"service":"medicare"}`))
+				resp, err := kioskPost(hc, d.url, token, `{"service":"medicare"}`)
 				if err != nil {
 					continue // the daemon is gone: not acknowledged
 				}
@@ -207,13 +234,17 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	}
 	// New numbers continue after every one issued before the crash,
 	// acknowledged or not.
-	resp, err := http.Post(d2.url+"/api/tickets", "application/json", strings.NewReader(`{"service":"medicare"}`))
+	// The kiosk stays paired across the restart.
+	resp, err := kioskPost(http.DefaultClient, d2.url, token, `{"service":"medicare"}`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var tk struct{ Number string }
 	json.NewDecoder(resp.Body).Decode(&tk)
 	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Fatalf("the paired kiosk after the restart: %d", resp.StatusCode)
+	}
 	if numbers[tk.Number] {
 		t.Errorf("after the crash the daemon issued %s again", tk.Number)
 	}

@@ -67,7 +67,7 @@ func readMsg(t testing.TB, conn *websocket.Conn) pushMsg {
 
 func TestDisplayPush(t *testing.T) {
 	m := startMain(t, nil)
-	kiosk := &client{t: t, base: m.URL}
+	kiosk := kioskClient(t, m)
 	kiosk.do("POST", "/api/tickets", map[string]any{"service": "birth"}) // D001 before anyone watches
 
 	lobby := dialDisplay(t, m, "")

@@ -191,6 +191,7 @@
   });
   $('ledger-load').addEventListener('click', loadLedger);
   $('printer-load').addEventListener('click', loadPrinter);
+  $('ledger-print').addEventListener('click', function () { window.print(); });
   $('logout').addEventListener('click', function () { Y.api('POST', '/api/logout').then(showLogin, showLogin); });
 
   // Signed in already (the cookie)? The floor call tells.

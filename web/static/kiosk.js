@@ -95,6 +95,7 @@
       showTicket(r.data, s);
     }, function (err) {
       setBusy(false);
+      if (err.code === 'kiosk_not_paired') { Y.kioskPair(); return; }
       showError(err.code === 'network' ? '取号机暂时连不上服务器，请稍后再试，或到咨询台取号。' : err.message);
     });
   }
