@@ -151,7 +151,17 @@ func (h *Hub) Alarms() []Alarm {
 
 func (h *Hub) alarmList() []Alarm {
 	out := slices.Collect(maps.Values(h.alarms))
-	slices.SortFunc(out, func(a, b Alarm) int { return a.At.Compare(b.At) })
+	// real faults first: a page that shows the first few must not let a
+	// pile of notices hide a pad that stopped answering
+	slices.SortFunc(out, func(a, b Alarm) int {
+		if (a.Level == "error") != (b.Level == "error") {
+			if a.Level == "error" {
+				return -1
+			}
+			return 1
+		}
+		return a.At.Compare(b.At)
+	})
 	if out == nil {
 		out = []Alarm{} // an empty list clears the manager's alarms
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -51,6 +52,13 @@ type Options struct {
 	WSHeartbeat time.Duration
 	// WSToken, when set, must match the ?token= query of a websocket device.
 	WSToken string
+	// MaxPending bounds the proposals waiting for approval. Default 32.
+	MaxPending int
+	// PendingTTL is how long a proposal waits for approval. Default 15 min.
+	PendingTTL time.Duration
+	// MaxUnpairedWS bounds the websocket connections of devices that have
+	// not (yet) proven a pairing. Default 64.
+	MaxUnpairedWS int
 }
 
 // DefaultRatingReasons returns the reasons offered after a low rating.
@@ -84,6 +92,13 @@ func (o *Options) defaults() {
 	def(&o.ReopenMin, 200*time.Millisecond)
 	def(&o.ReopenMax, 5*time.Second)
 	def(&o.WSHeartbeat, 10*time.Second)
+	def(&o.PendingTTL, 15*time.Minute)
+	if o.MaxPending <= 0 {
+		o.MaxPending = 32
+	}
+	if o.MaxUnpairedWS <= 0 {
+		o.MaxUnpairedWS = 64
+	}
 	if o.Retries <= 0 {
 		o.Retries = 3
 	}
@@ -97,19 +112,23 @@ func (o *Options) defaults() {
 
 // Alarm codes.
 const (
-	AlarmOffline = "device_offline" // 设备无响应
-	AlarmOnline  = "device_online"  // 设备恢复
-	AlarmNew     = "device_new"     // 新设备待分配
-	AlarmBusDown = "bus_down"       // 串口断开
-	AlarmBusUp   = "bus_up"         // 串口恢复
+	AlarmOffline = "device_offline"  // …无响应 / …已断开
+	AlarmOnline  = "device_online"   // …恢复连接
+	AlarmPending = "devices_pending" // N 台新设备待确认 (Count 0: none left)
+	AlarmBusDown = "bus_down"        // 串口断开
+	AlarmBusUp   = "bus_up"          // 串口已连接
 )
 
-// Alarm reports a device or bus problem to the hall manager.
+// Alarm reports a device or bus problem to the hall manager. Message names
+// a device by its number and window, never by its hwid, so that it may be
+// shown wherever alarms go.
 type Alarm struct {
 	At      time.Time
 	Code    string
 	Message string // Chinese, for the admin page
-	HWID    string
+	HWID    string // for the log and the manager's device page only
+	No      int    // the device's number (编号), 0 for bus and pending alarms
+	Count   int    // AlarmPending: proposals waiting
 	Kind    Kind
 	Window  string
 	Bus     string
@@ -128,6 +147,12 @@ type Bridge struct {
 
 	events chan []Event
 	alarms chan Alarm
+
+	learnUntil      time.Time // learn mode is open before this
+	pendingReported int       // proposals last reported by AlarmPending
+	refused         uint64    // HELLOs refused (not paired)
+	refusedLogged   time.Time
+	unpairedWS      atomic.Int64 // websocket connections not (yet) paired
 }
 
 // device is the live state of one device. Guarded by Bridge.mu.
@@ -141,6 +166,9 @@ type device struct {
 	shownVer     uint64
 	missed       int
 	blinkPending bool
+	showSeq      uint8      // the host's seq for this device's SHOW/PAIR frames
+	prop         *proposal  // waiting for the manager's approval
+	session      *wsSession // the authenticated websocket, if any
 }
 
 // New returns a Bridge. It loads the registry and subscribes to the engine;
@@ -156,6 +184,9 @@ func New(o Options) (*Bridge, error) {
 		return nil, err
 	}
 	for _, in := range infos {
+		if in.State != StateApproved && !b.migrateLocked(&in) {
+			continue
+		}
 		in.Online = false
 		b.devs[in.HWID] = &device{info: in, lastEvent: -1}
 	}
@@ -202,15 +233,43 @@ func (b *Bridge) Serve(ctx context.Context) error {
 	}
 }
 
-// Devices lists every known device, unassigned ones first.
+// migrateLocked decides about a record stored before pairing existed: a
+// device the manager had assigned to a window is approved (a serial device
+// needs nothing more; a Wi-Fi one must pair again, having no secret); any
+// other was only ever a stranger's HELLO and is deleted.
+func (b *Bridge) migrateLocked(in *DeviceInfo) bool {
+	if in.Window == "" {
+		if err := b.o.Registry.Delete(in.HWID); err != nil {
+			b.log.Error("删除未确认的旧设备记录失败", "hwid", in.HWID, "err", err)
+		}
+		return false
+	}
+	in.State = StateApproved
+	in.No = b.nextNoLocked()
+	if err := b.o.Registry.Save(*in); err != nil {
+		b.log.Error("保存设备失败", "hwid", in.HWID, "err", err)
+	}
+	b.devs[in.HWID] = &device{info: *in, lastEvent: -1} // so nextNoLocked counts it
+	return true
+}
+
+// Devices lists every known device for the manager: proposals first, then
+// unassigned devices, then by window.
 func (b *Bridge) Devices() []DeviceInfo {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.pruneLocked(b.o.Now())
 	out := make([]DeviceInfo, 0, len(b.devs))
 	for _, d := range b.devs {
 		out = append(out, d.info)
 	}
 	slices.SortFunc(out, func(a, c DeviceInfo) int {
+		if (a.State == StatePending || a.ProposedKind != 0) != (c.State == StatePending || c.ProposedKind != 0) {
+			if a.State == StatePending || a.ProposedKind != 0 {
+				return -1
+			}
+			return 1
+		}
 		if (a.Window == "") != (c.Window == "") {
 			if a.Window == "" {
 				return -1
@@ -230,8 +289,8 @@ var ErrUnknownDevice = errors.New("bridge: unknown device")
 func (b *Bridge) Assign(hwid, window string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	d := b.devs[strings.ToLower(hwid)]
-	if d == nil {
+	d := b.devs[normHWID(hwid)]
+	if d == nil || d.info.State != StateApproved {
 		return fmt.Errorf("bridge: assign %s: %w", hwid, ErrUnknownDevice)
 	}
 	old := d.info
@@ -287,8 +346,15 @@ func (b *Bridge) notifyLocked() {
 	b.changed = make(chan struct{})
 }
 
-// display computes the frame (type byte + payload) a device should show.
+// normHWID is the registry's spelling of a hardware id.
+func normHWID(hwid string) string { return strings.ToLower(hwid) }
+
+// display computes the frame (type byte + payload) a device should show;
+// nil for a device that is not approved (it is shown nothing).
 func (b *Bridge) display(d *device, blink bool) []byte {
+	if d.info.State != StateApproved {
+		return nil
+	}
 	var flags uint8
 	if blink {
 		flags |= ShowBlink
@@ -303,7 +369,7 @@ func (b *Bridge) display(d *device, blink bool) []byte {
 		if d.info.Window == "" {
 			s.Waiting = NoWaiting
 		}
-		if v.Paused {
+		if v.Paused || (d.info.Window != "" && v.Staff == "" && v.Number == "") {
 			s.Flags |= ShowPaused
 		}
 		return append([]byte{byte(MsgShowNumber)}, s.Marshal()...)
@@ -331,6 +397,8 @@ func (b *Bridge) BoardText(v WindowView, assigned bool, w int) string {
 		return "未分配"
 	case v.Paused:
 		return "暂停服务"
+	case v.Number == "" && v.Staff == "":
+		return "暂未开放" // nobody signed in: what the lobby screen says too
 	case v.Number == "":
 		return ""
 	}
@@ -347,10 +415,24 @@ func (b *Bridge) boardFrame(d *device, v WindowView, flags uint8) []byte {
 	switch {
 	case d.info.Caps&CapText != 0:
 		return append([]byte{byte(MsgShowText)}, ShowText{Flags: flags, Text: text}.Marshal()...)
-	case d.info.Caps&CapBitmap != 0 && d.info.Width > 0 && d.info.Height > 0:
+	case d.info.Caps&CapBitmap != 0 && d.info.Width > 0 && d.info.Height > 0 && bitmapPayload(d.info.Width, d.info.Height) <= d.limit():
 		bm := b.o.Font.Render(text, d.info.Width, d.info.Height)
 		return append([]byte{byte(MsgShowBitmap)}, ShowBitmap{Flags: flags, Bitmap: bm}.Marshal()...)
-	default:
+	default: // number-only, or a panel whose bitmap exceeds its frame limit
+		if v.Paused || (d.info.Window != "" && v.Staff == "" && v.Number == "") {
+			flags |= ShowPaused
+		}
 		return append([]byte{byte(MsgShowNumber)}, ShowNumber{Flags: flags, Waiting: NoWaiting, Number: v.Number}.Marshal()...)
 	}
+}
+
+// bitmapPayload is the size of a SHOW_BITMAP payload for a w×h panel.
+func bitmapPayload(w, h int) int { return 4 + (w+7)/8*h }
+
+// limit is the largest payload the device accepts.
+func (d *device) limit() int {
+	if d.info.MaxPayload <= 0 {
+		return DefaultMaxPayload
+	}
+	return d.info.MaxPayload
 }

@@ -175,7 +175,7 @@ func (b *Bridge) cycle(ctx context.Context, m *master, l *busLoop) error {
 		if polled[a] {
 			continue
 		}
-		if err := b.pollDevice(ctx, m, l, a, devs[a], -1, polled); err != nil {
+		if err := b.pollDevice(ctx, m, l, a, devs[a], -1, 0, polled); err != nil {
 			return err
 		}
 	}
@@ -194,43 +194,79 @@ func (b *Bridge) fromDevice(ctx context.Context, m *master, l *busLoop, f Frame,
 			return nil
 		}
 		if addr == AddrUnprovisioned || addr == AddrBroadcast || addr == AddrHost {
+			if !b.wouldAdmit(h, l.name) {
+				// not paired and learn mode closed: acknowledge the HELLO so
+				// that it stops answering group polls, and remember nothing
+				b.onHello(h, l.name, addr, false, nil)
+				return b.pollDevice(ctx, m, l, AddrUnprovisioned, "", int(f.Seq), NakUnpaired, polled)
+			}
 			na := b.freeAddr(l.name)
 			if na == 0 {
 				b.log.Error("总线地址已满", "bus", l.name)
 				return nil
 			}
-			_, ok, _, err := m.exchange(Frame{Dst: addr, Type: MsgSetAddr, Payload: SetAddr{HWID: h.HWID, Addr: na}.Marshal()}, na)
-			if err != nil || !ok {
+			if ok, err := b.setAddr(m, addr, h.HWID, na); err != nil || !ok {
 				return err
 			}
 			b.log.Info("分配总线地址", "hwid", h.ID(), "addr", na)
 			addr = na
 		}
-		id := b.onHello(h, l.name, addr)
-		return b.pollDevice(ctx, m, l, addr, id, int(f.Seq), polled)
+		id, adm := b.onHello(h, l.name, addr, false, nil)
+		if adm == admitRefused {
+			return b.pollDevice(ctx, m, l, addr, "", int(f.Seq), NakUnpaired, polled)
+		}
+		return b.pollDevice(ctx, m, l, addr, id, int(f.Seq), 0, polled)
 	}
 	id := b.busDevices(l.name)[addr]
 	if id == "" {
-		b.log.Warn("未知地址的设备，等待其重新上报", "bus", l.name, "addr", addr)
-		return nil
+		// a device that is not paired (or lost its address): refuse its
+		// event so that it stops answering, and tell it why (NAK 5)
+		b.log.Debug("未配对地址的设备事件，已拒绝", "bus", l.name, "addr", addr, "type", f.Type.String())
+		return b.pollDevice(ctx, m, l, addr, "", int(f.Seq), NakUnpaired, polled)
 	}
 	b.seen(id)
-	ack := -1
+	ack, nak := -1, uint8(0)
 	if f.Type == MsgKey || f.Type == MsgRating || f.Type == MsgSignIn {
-		b.onEvent(ctx, id, f)
+		nak = b.onEvent(ctx, id, f)
 		ack = int(f.Seq)
 	}
-	return b.pollDevice(ctx, m, l, addr, id, ack, polled)
+	return b.pollDevice(ctx, m, l, addr, id, ack, nak, polled)
 }
 
-// pollDevice polls one address, acknowledging ack (if ≥ 0), and keeps
+// setAddr gives the device with hwid (answering from `from`) the address
+// na, resending the same frame (same seq) up to Retries times until it
+// acknowledges from na.
+func (b *Bridge) setAddr(m *master, from uint8, hwid [8]byte, na uint8) (bool, error) {
+	req := Frame{Dst: from, Type: MsgSetAddr, Seq: m.nextSeq(), Payload: SetAddr{HWID: hwid, Addr: na}.Marshal()}
+	for try := 0; try <= b.o.Retries; try++ {
+		f, ok, _, err := m.exchangeSeq(req, na)
+		if err != nil {
+			return false, err
+		}
+		if ok && f.Type == MsgAck && f.Seq == req.Seq {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// wouldAdmit reports whether a HELLO would be admitted (approved, or a
+// proposal during learn mode), without recording anything.
+func (b *Bridge) wouldAdmit(h Hello, bus string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.helloAdmissionLocked(h, bus, false) != admitRefused
+}
+
+// pollDevice polls one address, acknowledging ack (if ≥ 0) with the
+// verdict nak (0: accepted; else the NAK code, PROTOCOL.md §3), and keeps
 // polling while it has events queued (budget 4 exchanges).
-func (b *Bridge) pollDevice(ctx context.Context, m *master, l *busLoop, addr uint8, id string, ack int, polled map[uint8]bool) error {
+func (b *Bridge) pollDevice(ctx context.Context, m *master, l *busLoop, addr uint8, id string, ack int, nak uint8, polled map[uint8]bool) error {
 	polled[addr] = true
 	for range 4 {
 		req := Frame{Dst: addr, Type: MsgPoll}
 		if ack >= 0 {
-			req.Payload = []byte{uint8(ack)}
+			req.Payload = PollAck{Seq: uint8(ack), Nak: nak}.Marshal()
 		}
 		f, ok, _, err := m.exchange(req, addr)
 		if err != nil {
@@ -244,17 +280,23 @@ func (b *Bridge) pollDevice(ctx context.Context, m *master, l *busLoop, addr uin
 		}
 		switch f.Type {
 		case MsgHello:
-			if h, err := ParseHello(f.Payload); err == nil {
-				id = b.onHello(h, l.name, addr)
+			ack, nak = int(f.Seq), 0
+			h, err := ParseHello(f.Payload)
+			if err != nil {
+				nak = NakBadPayload
+				break
 			}
-			ack = int(f.Seq)
+			var adm admission
+			if id, adm = b.onHello(h, l.name, addr, false, nil); adm == admitRefused {
+				id, nak = "", NakUnpaired
+			}
 		case MsgKey, MsgRating, MsgSignIn:
+			ack, nak = int(f.Seq), NakUnpaired
 			if id == "" {
-				return nil
+				break
 			}
 			b.seen(id)
-			b.onEvent(ctx, id, f)
-			ack = int(f.Seq)
+			nak = b.onEvent(ctx, id, f)
 			if err := b.flushShows(ctx, m, b.busDevices(l.name)); err != nil {
 				return err
 			}
@@ -283,17 +325,17 @@ func (b *Bridge) freeAddr(bus string) uint8 {
 // retries on the same seq.
 func (b *Bridge) flushShows(ctx context.Context, m *master, devs map[uint8]string) error {
 	for addr, id := range devs {
-		t, p, ver, ok := b.pendingShow(id)
-		if !ok {
-			continue
-		}
 		b.mu.Lock()
 		online := b.devs[id] != nil && b.devs[id].info.Online
 		b.mu.Unlock()
 		if !online {
 			continue
 		}
-		req := Frame{Dst: addr, Type: t, Payload: p, Seq: m.nextSeq()}
+		req, ver, ok := b.pendingShow(id)
+		if !ok {
+			continue
+		}
+		req.Dst = addr
 		acked := false
 		for try := 0; try <= b.o.Retries && !acked; try++ {
 			f, ok, _, err := m.exchangeSeq(req, addr)

@@ -55,6 +55,11 @@ type alarms struct {
 }
 
 func (a *alarms) add(x Alarm) { a.mu.Lock(); a.l = append(a.l, x); a.mu.Unlock() }
+func (a *alarms) hasCount(code string, n int) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.l) > 0 && slices.ContainsFunc(a.l, func(x Alarm) bool { return x.Code == code && x.Count == n })
+}
 func (a *alarms) has(code, hwid string) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -108,27 +113,39 @@ func newRig(t *testing.T, l link, opts ...func(*Options)) *rig {
 	return r
 }
 
-// learn waits for the three devices and assigns them to window w1.
+// learn opens learn mode, waits for the three devices to propose
+// themselves, approves them and assigns them to window w1.
 func (r *rig) learn() {
 	t := r.t
-	eventually(t, "three unassigned devices", func() bool {
+	r.br.Learn(time.Minute)
+	for _, d := range []*SimDevice{r.pad, r.board, r.rater} {
+		d.Reboot() // powered up while learn mode is open
+	}
+	eventually(t, "three proposals", func() bool {
 		n := 0
 		for _, d := range r.br.Devices() {
-			if d.Window == "" && d.Online {
+			if d.State == StatePending {
 				n++
 			}
 		}
 		return n == 3
 	})
+	eventually(t, "one alarm for the three", func() bool { return r.alarms.hasCount(AlarmPending, 3) })
 	if r.board.Addr() == AddrUnprovisioned {
 		t.Fatal("LED board got no address")
 	}
 	for _, d := range []*SimDevice{r.pad, r.board, r.rater} {
+		if err := r.br.Assign(d.HWID(), "w1"); err == nil {
+			t.Fatal("a device was assigned before the manager approved it")
+		}
+		if err := r.br.Approve(d.HWID()); err != nil {
+			t.Fatal(err)
+		}
 		if err := r.br.Assign(d.HWID(), "w1"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, "device_new alarm for the board", func() bool { return r.alarms.has(AlarmNew, r.board.HWID()) })
+	eventually(t, "the proposals alarm cleared", func() bool { return r.alarms.hasCount(AlarmPending, 0) })
 }
 
 // boardShows waits until the LED board's last SHOW is the rendering of text.
@@ -160,6 +177,15 @@ func (r *rig) padShows(number string, waiting uint16) {
 // testConformance is the suite every bus transport passes.
 func testConformance(t *testing.T, l link) {
 	r := newRig(t, l)
+	// before the manager pairs it, a pad on the bus is heard and refused
+	r.pad.Press(KeyNext, 0)
+	eventually(t, "unpaired pad refused with NAK 5", func() bool {
+		n := r.pad.Naks()
+		return len(n) > 0 && n[len(n)-1].Type == MsgKey && n[len(n)-1].Code == NakUnpaired
+	})
+	if a := r.eng.actions(); len(a) != 0 || len(r.br.Devices()) != 0 {
+		t.Fatalf("an unpaired pad acted (%+v) or was stored (%+v)", a, r.br.Devices())
+	}
 	r.learn()
 	r.eng.issue("A001", "A002")
 	r.boardShows("")

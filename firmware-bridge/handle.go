@@ -3,48 +3,70 @@ package bridge
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
-// onHello registers or updates the device announcing itself on a link and
-// returns its hwid. A device never seen before is stored unassigned (learn
-// mode) and raises AlarmNew so the admin page can offer it.
-func (b *Bridge) onHello(h Hello, bus string, addr uint8) string {
+// onHello admits the device announcing itself on a link (PROTOCOL.md §6)
+// and returns its hwid and what it may do. An approved device of the same
+// kind comes online; anything else is at most a proposal for the manager,
+// and only while learn mode is open. proven says a Wi-Fi device answered
+// the challenge with its secret; s is its websocket session.
+func (b *Bridge) onHello(h Hello, bus string, addr uint8, proven bool, s *wsSession) (string, admission) {
 	id := h.ID()
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	d := b.devs[id]
-	isNew := d == nil
-	if isNew {
-		d = &device{info: DeviceInfo{HWID: id}, lastEvent: -1}
-		b.devs[id] = d
+	switch b.helloAdmissionLocked(h, bus, proven) {
+	case admitRefused:
+		b.refusedHelloLocked(h, bus)
+		return id, admitRefused
+	case admitPending:
+		b.proposeLocked(h, bus, addr, s)
+		b.log.Info("设备请求配对", "hwid", id, "kind", h.Kind.String(), "bus", bus, "addr", addr)
+		return id, admitPending
 	}
+	d := b.devs[id]
 	// an address belongs to one device per bus
 	if bus != "ws" {
 		for _, o := range b.devs {
 			if o != d && o.info.Bus == bus && o.info.Addr == addr {
 				o.info.Addr = 0
 				o.info.Online = false
-				_ = b.o.Registry.Save(o.info)
+				if o.info.State == StateApproved {
+					_ = b.o.Registry.Save(o.info)
+				}
 			}
 		}
 	}
-	d.info.Kind, d.info.Bus, d.info.Addr = h.Kind, bus, addr
+	d.info.Bus, d.info.Addr = bus, addr
 	d.info.Firmware, d.info.Caps = h.FirmwareString(), h.Caps
 	d.info.Width, d.info.Height = int(h.Width), int(h.Height)
+	d.info.MaxPayload = h.PayloadLimit()
 	d.info.LastSeen, d.info.Online = b.o.Now(), true
 	d.lastEvent = -1 // a device that booted restarts its sequence
 	d.missed = 0
 	d.shownVer = 0 // whatever it showed is gone
+	if s != nil {
+		d.session = s
+	}
 	if err := b.o.Registry.Save(d.info); err != nil {
 		b.log.Error("保存设备失败", "hwid", id, "err", err)
 	}
 	b.refreshLocked(d, false)
 	b.notifyLocked()
-	b.log.Info("设备上线", "hwid", id, "kind", h.Kind.String(), "bus", bus, "addr", addr, "firmware", d.info.Firmware)
-	if isNew || d.info.Window == "" {
-		b.alarmLocked(Alarm{Code: AlarmNew, Message: "发现新设备（" + h.Kind.Label() + "），待分配窗口", HWID: id, Kind: h.Kind, Bus: bus})
+	b.log.Info("设备上线", "hwid", id, "no", d.info.No, "kind", h.Kind.String(), "bus", bus, "addr", addr, "firmware", d.info.Firmware)
+	return id, admitApproved
+}
+
+// name is how alarms call a device: kind, number and window, no hwid.
+func (d *device) name() string {
+	if d.info.Window == "" {
+		return fmt.Sprintf("%s（编号 %d，未分配）", d.info.Kind.Label(), d.info.No)
 	}
-	return id
+	return fmt.Sprintf("%s（编号 %d，窗口 %s）", d.info.Kind.Label(), d.info.No, d.info.Window)
+}
+
+func (d *device) alarm(code, msg string) Alarm {
+	return Alarm{Code: code, Message: d.name() + msg, HWID: d.info.HWID, No: d.info.No, Kind: d.info.Kind, Window: d.info.Window, Bus: d.info.Bus}
 }
 
 // alarmLocked queues an alarm for Serve to deliver in order (OnAlarm must
@@ -69,7 +91,9 @@ func (b *Bridge) seen(id string) {
 	d.info.LastSeen = b.o.Now()
 	if !d.info.Online {
 		d.info.Online = true
-		b.alarmLocked(Alarm{Code: AlarmOnline, Message: d.info.Kind.Label() + "恢复连接", HWID: id, Kind: d.info.Kind, Window: d.info.Window, Bus: d.info.Bus})
+		if d.info.State == StateApproved {
+			b.alarmLocked(d.alarm(AlarmOnline, "恢复连接"))
+		}
 	}
 }
 
@@ -85,18 +109,32 @@ func (b *Bridge) missedOne(id string) {
 	if d.missed >= b.o.MissedPolls && d.info.Online {
 		d.info.Online = false
 		d.shownVer = 0 // resend the display when it returns
-		b.alarmLocked(Alarm{Code: AlarmOffline, Message: d.info.Kind.Label() + "无响应", HWID: id, Kind: d.info.Kind, Window: d.info.Window, Bus: d.info.Bus})
+		if d.info.State == StateApproved {
+			b.alarmLocked(d.alarm(AlarmOffline, "无响应"))
+		}
 	}
 }
 
-// disconnected marks a point-to-point device gone at once.
-func (b *Bridge) disconnected(id string) {
+// disconnected marks a websocket device gone at once, and forgets session
+// s wherever it was the device's link.
+func (b *Bridge) disconnected(id string, s *wsSession) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if d := b.devs[id]; d != nil && d.info.Online {
+	d := b.devs[id]
+	if d == nil {
+		return
+	}
+	if d.prop != nil && d.prop.session == s {
+		d.prop.session = nil
+	}
+	if d.session != s {
+		return
+	}
+	d.session = nil
+	if d.info.Online && d.info.State == StateApproved {
 		d.info.Online = false
 		d.shownVer = 0
-		b.alarmLocked(Alarm{Code: AlarmOffline, Message: d.info.Kind.Label() + "已断开", HWID: id, Kind: d.info.Kind, Window: d.info.Window, Bus: d.info.Bus})
+		b.alarmLocked(d.alarm(AlarmOffline, "已断开"))
 	}
 }
 
@@ -106,9 +144,9 @@ func (b *Bridge) disconnected(id string) {
 func (b *Bridge) onEvent(ctx context.Context, id string, f Frame) uint8 {
 	b.mu.Lock()
 	d := b.devs[id]
-	if d == nil {
+	if d == nil || d.info.State != StateApproved || d.prop != nil {
 		b.mu.Unlock()
-		return NakRefused
+		return NakUnpaired // not approved, or came back as another kind
 	}
 	if d.lastEvent == int(f.Seq) {
 		b.mu.Unlock()
@@ -206,15 +244,30 @@ func (b *Bridge) setSignIn(id, staff string) {
 }
 
 // pendingShow returns the frame a device should be sent, if its display is
-// behind. ver identifies it for markShown.
-func (b *Bridge) pendingShow(id string) (t MsgType, payload []byte, ver uint64, ok bool) {
+// behind, with a new seq of the device's own (so that it can never look
+// like a retry of the last SHOW the device acted on; PROTOCOL.md §4). ver
+// identifies it for markShown.
+func (b *Bridge) pendingShow(id string) (f Frame, ver uint64, ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	d := b.devs[id]
 	if d == nil || d.want == nil || d.shownVer == d.wantVer {
-		return 0, nil, 0, false
+		return Frame{}, 0, false
 	}
-	return MsgType(d.want[0]), d.want[1:], d.wantVer, true
+	d.showSeq++
+	return Frame{Type: MsgType(d.want[0]), Payload: d.want[1:], Seq: d.showSeq}, d.wantVer, true
+}
+
+// nextSeq returns a new seq of the device's own for a host request.
+func (b *Bridge) nextSeq(id string) uint8 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	d := b.devs[id]
+	if d == nil {
+		return 0
+	}
+	d.showSeq++
+	return d.showSeq
 }
 
 func (b *Bridge) markShown(id string, ver uint64) {

@@ -17,6 +17,8 @@ const (
 	MsgPollAny    MsgType = 0x04 // host → broadcast: devices in [lo,hi] with a queued event answer
 	MsgAck        MsgType = 0x05 // either way: seq = acknowledged seq
 	MsgNak        MsgType = 0x06 // either way: seq = refused seq; payload [code]
+	MsgChallenge  MsgType = 0x07 // host → Wi-Fi device: prove the pairing secret; payload nonce[16]
+	MsgAuth       MsgType = 0x08 // Wi-Fi device → host: seq = challenge seq; payload mac[16]
 	MsgKey        MsgType = 0x10 // device → host: key code, argument, flags
 	MsgRating     MsgType = 0x11 // device → host: score 1–5, reason index
 	MsgSignIn     MsgType = 0x12 // device → host: staff id + PIN typed on the pad
@@ -24,6 +26,7 @@ const (
 	MsgShowText   MsgType = 0x21 // host → device: UTF-8 text
 	MsgShowBitmap MsgType = 0x22 // host → device: 1-bpp bitmap
 	MsgSetAddr    MsgType = 0x30 // host → device: hardware id + new bus address
+	MsgPair       MsgType = 0x31 // host → Wi-Fi device: hardware id + the pairing secret to keep
 )
 
 func (t MsgType) String() string {
@@ -54,6 +57,12 @@ func (t MsgType) String() string {
 		return "SHOW_BITMAP"
 	case MsgSetAddr:
 		return "SET_ADDR"
+	case MsgChallenge:
+		return "CHALLENGE"
+	case MsgAuth:
+		return "AUTH"
+	case MsgPair:
+		return "PAIR"
 	}
 	return fmt.Sprintf("0x%02x", uint8(t))
 }
@@ -64,6 +73,7 @@ const (
 	NakBadPayload  = 0x02 // payload too short or malformed
 	NakBusy        = 0x03 // try again later
 	NakRefused     = 0x04 // understood but refused (unassigned device, engine said no)
+	NakUnpaired    = 0x05 // the device is not approved, or failed to prove its pairing secret
 )
 
 // Kind is a device class.
@@ -108,7 +118,8 @@ const (
 	CapNumber = 0x04 // shows SHOW_NUMBER on a small display (call pads)
 )
 
-// Hello is the payload of MsgHello (16 bytes).
+// Hello is the payload of MsgHello (18 bytes; firmware before the
+// MaxPayload field sent 16).
 type Hello struct {
 	Kind     Kind
 	HWID     [8]byte
@@ -116,6 +127,20 @@ type Hello struct {
 	Caps     uint8
 	Width    uint16 // display pixels, 0 if none
 	Height   uint8
+	// MaxPayload is the largest payload the device accepts; 0 (or a
+	// 16-byte HELLO) means DefaultMaxPayload.
+	MaxPayload uint16
+}
+
+// DefaultMaxPayload is the payload limit of a device that does not say.
+const DefaultMaxPayload = 300
+
+// PayloadLimit is the largest payload the host may send to the device.
+func (h Hello) PayloadLimit() int {
+	if h.MaxPayload == 0 {
+		return DefaultMaxPayload
+	}
+	return min(int(h.MaxPayload), MaxPayload)
 }
 
 // ID is the hardware id as 16 lowercase hex digits.
@@ -126,17 +151,21 @@ func (h Hello) FirmwareString() string {
 	return fmt.Sprintf("%d.%d.%d", h.Firmware[0], h.Firmware[1], h.Firmware[2])
 }
 
-const helloLen = 16
+const (
+	helloLen   = 16 // the fields every firmware sends
+	helloLenV2 = 18 // with MaxPayload
+)
 
 // Marshal encodes the payload.
 func (h Hello) Marshal() []byte {
-	b := make([]byte, 0, helloLen)
+	b := make([]byte, 0, helloLenV2)
 	b = append(b, uint8(h.Kind))
 	b = append(b, h.HWID[:]...)
 	b = append(b, h.Firmware[:]...)
 	b = append(b, h.Caps)
 	b = binary.LittleEndian.AppendUint16(b, h.Width)
-	return append(b, h.Height)
+	b = append(b, h.Height)
+	return binary.LittleEndian.AppendUint16(b, h.MaxPayload)
 }
 
 // ParseHello decodes a MsgHello payload. Longer payloads are accepted
@@ -152,6 +181,9 @@ func ParseHello(p []byte) (Hello, error) {
 	h.Caps = p[12]
 	h.Width = binary.LittleEndian.Uint16(p[13:])
 	h.Height = p[15]
+	if len(p) >= helloLenV2 {
+		h.MaxPayload = binary.LittleEndian.Uint16(p[16:])
+	}
 	return h, nil
 }
 
@@ -372,3 +404,21 @@ type PollAny struct{ Lo, Hi uint8 }
 
 // Marshal encodes the payload.
 func (p PollAny) Marshal() []byte { return []byte{p.Lo, p.Hi} }
+
+// PollAck is the payload of a POLL that acknowledges the device's event
+// with seq Seq. Nak 0 accepts it; any other value is the NAK code the host
+// refused it with (a bus has no NAK frame of its own towards a device's
+// event: the verdict rides on the acknowledging POLL). A one-byte payload
+// (older hosts) means accepted.
+type PollAck struct {
+	Seq uint8
+	Nak uint8
+}
+
+// Marshal encodes the payload; an accepted event takes one byte.
+func (p PollAck) Marshal() []byte {
+	if p.Nak == 0 {
+		return []byte{p.Seq}
+	}
+	return []byte{p.Seq, p.Nak}
+}

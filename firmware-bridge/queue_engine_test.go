@@ -27,6 +27,7 @@ func TestQueueEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	br.AddBus(l.name, 0, l.open)
+	br.Learn(time.Minute)
 	pad := NewSimDevice(KindCallPad, 1, 1, CapNumber, 0, 0)
 	board := NewSimDevice(KindLEDBoard, 2, 2, CapText, 0, 0)
 	rater := NewSimDevice(KindRatingPad, 3, 3, 0, 0, 0)
@@ -37,6 +38,9 @@ func TestQueueEngine(t *testing.T) {
 	defer func() { cancel(); <-done; <-done }()
 	eventually(t, "devices", func() bool { return len(br.Devices()) == 3 })
 	for _, d := range []*SimDevice{pad, board, rater} {
+		if err := br.Approve(d.HWID()); err != nil {
+			t.Fatal(err)
+		}
 		if err := br.Assign(d.HWID(), "1"); err != nil {
 			t.Fatal(err)
 		}
@@ -64,14 +68,21 @@ func TestQueueEngine(t *testing.T) {
 		sn, _ := ParseShowNumber(s[len(s)-1].Payload)
 		return sn.Number == "A001"
 	})
-	rater.Rate(5, 0)
-	eventually(t, "rated", func() bool {
+	rater.Rate(2, 2) // 不满意, then the reason key 2
+	eventually(t, "rated with the reason", func() bool {
 		var score int
+		var reason string
 		e.Read(func(s *queue.State) {
 			for _, tk := range s.Tickets {
-				score = tk.Score
+				score, reason = tk.Score, tk.Reason
 			}
 		})
-		return score == 5
+		return score == 2 && reason == "态度不好"
+	})
+	// a second rating of the same ticket is refused, and the pad hears it
+	rater.Rate(5, 0)
+	eventually(t, "second rating refused", func() bool {
+		n := rater.Naks()
+		return len(n) == 1 && n[0].Type == MsgRating && n[0].Code == NakRefused
 	})
 }

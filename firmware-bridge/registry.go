@@ -11,27 +11,50 @@ import (
 	"go.etcd.io/bbolt"
 )
 
-// DeviceInfo is what the bridge knows about one device.
+// Device states.
+const (
+	StatePending  = "pending"  // said HELLO during learn mode; the manager has not approved it
+	StateApproved = "approved" // approved by the manager; only these act or show
+)
+
+// DeviceInfo is what the bridge knows about one device. It is for the
+// manager's views only: public pushes never carry it.
 type DeviceInfo struct {
-	HWID     string    `json:"hwid"` // 16 hex digits
-	Kind     Kind      `json:"kind"`
-	Window   string    `json:"window,omitempty"` // "" = unassigned (待分配)
-	Bus      string    `json:"bus"`              // bus name, or "ws" for websocket devices
-	Addr     uint8     `json:"addr,omitempty"`   // bus address
-	Firmware string    `json:"firmware,omitempty"`
-	Caps     uint8     `json:"caps,omitempty"`
-	Width    int       `json:"width,omitempty"`
-	Height   int       `json:"height,omitempty"`
-	LastSeen time.Time `json:"last_seen"`
-	Online   bool      `json:"online"` // not persisted meaningfully; set live
+	HWID  string `json:"hwid"`  // 16 hex digits
+	State string `json:"state"` // StatePending or StateApproved
+	// No is the device's number (编号) given at approval; alarms name a
+	// device by it, never by its hwid.
+	No   int  `json:"no,omitempty"`
+	Kind Kind `json:"kind"`
+	// ProposedKind is set when an approved device said HELLO as another
+	// kind: it stays refused until the manager approves the new kind.
+	ProposedKind Kind   `json:"proposed_kind,omitempty"`
+	Window       string `json:"window,omitempty"` // "" = unassigned (待分配)
+	Bus          string `json:"bus"`              // bus name, or "ws" for websocket devices
+	Addr         uint8  `json:"addr,omitempty"`   // bus address
+	Firmware     string `json:"firmware,omitempty"`
+	Caps         uint8  `json:"caps,omitempty"`
+	Width        int    `json:"width,omitempty"`
+	Height       int    `json:"height,omitempty"`
+	// MaxPayload is the largest payload the device accepts (its HELLO).
+	MaxPayload int       `json:"max_payload,omitempty"`
+	LastSeen   time.Time `json:"last_seen"`
+	Online     bool      `json:"online"` // not persisted meaningfully; set live
+	// Expires is when a pending proposal is forgotten.
+	Expires time.Time `json:"expires,omitzero"`
+	// Secret is the pairing secret of a Wi-Fi device (nil for serial
+	// devices, which prove nothing but their wiring). Never shown.
+	Secret []byte `json:"-"`
 }
 
 // Registry persists devices. Implementations must be safe for concurrent use.
 type Registry interface {
 	// Load returns every stored device.
 	Load() ([]DeviceInfo, error)
-	// Save stores (inserts or replaces) one device by HWID.
+	// Save stores (inserts or replaces) one device by HWID, with its Secret.
 	Save(DeviceInfo) error
+	// Delete forgets a device (unpairing it).
+	Delete(hwid string) error
 }
 
 // MemRegistry is an in-memory Registry for tests and for running without a
@@ -64,6 +87,14 @@ func (r *MemRegistry) Save(d DeviceInfo) error {
 	return nil
 }
 
+// Delete implements Registry.
+func (r *MemRegistry) Delete(hwid string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.m, hwid)
+	return nil
+}
+
 // BoltBucket is the bucket NewBoltRegistry keeps devices in.
 const BoltBucket = "bridge_devices"
 
@@ -86,11 +117,12 @@ func (r boltRegistry) Load() ([]DeviceInfo, error) {
 	var out []DeviceInfo
 	err := r.db.View(func(tx *bbolt.Tx) error {
 		return tx.Bucket([]byte(BoltBucket)).ForEach(func(k, v []byte) error {
-			var d DeviceInfo
-			if err := json.Unmarshal(v, &d); err != nil {
+			var rec storedDevice
+			if err := json.Unmarshal(v, &rec); err != nil {
 				return fmt.Errorf("device %s: %w", k, err)
 			}
-			out = append(out, d)
+			rec.DeviceInfo.Secret = rec.Secret
+			out = append(out, rec.DeviceInfo)
 			return nil
 		})
 	})
@@ -102,7 +134,7 @@ func (r boltRegistry) Load() ([]DeviceInfo, error) {
 
 func (r boltRegistry) Save(d DeviceInfo) error {
 	d.Online = false
-	v, err := json.Marshal(d)
+	v, err := json.Marshal(storedDevice{d, d.Secret})
 	if err != nil {
 		return fmt.Errorf("bridge: save device %s: %w", d.HWID, err)
 	}
@@ -112,4 +144,20 @@ func (r boltRegistry) Save(d DeviceInfo) error {
 		return fmt.Errorf("bridge: save device %s: %w", d.HWID, err)
 	}
 	return nil
+}
+
+func (r boltRegistry) Delete(hwid string) error {
+	if err := r.db.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket([]byte(BoltBucket)).Delete([]byte(hwid))
+	}); err != nil {
+		return fmt.Errorf("bridge: delete device %s: %w", hwid, err)
+	}
+	return nil
+}
+
+// storedDevice is a registry record: the device and its secret, which
+// DeviceInfo's own JSON leaves out so that no view can leak it.
+type storedDevice struct {
+	DeviceInfo
+	Secret []byte `json:"secret,omitempty"`
 }

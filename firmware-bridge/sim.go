@@ -20,10 +20,20 @@ type SimDevice struct {
 	seq      uint8
 	queue    []Frame
 	hostSeq  int
+	hostCRC  uint16  // CRC of the last SHOW acted on: a retry is byte-identical
+	secret   []byte  // pairing secret from PAIR (Wi-Fi devices)
+	naks     []Nak   // events the host refused
 	shown    []Frame // every new SHOW, in order
 	onShow   func(Frame)
 	onSend   func(Frame) // test hook: an event frame is being answered
 	disabled bool
+}
+
+// Nak is an event of the device that the host refused.
+type Nak struct {
+	Type MsgType
+	Seq  uint8
+	Code uint8
 }
 
 // NewSimDevice returns a device of kind with hardware id hwid (8 bytes as
@@ -31,7 +41,7 @@ type SimDevice struct {
 // (AddrUnprovisioned for a new device). width/height describe its display.
 func NewSimDevice(kind Kind, hwid uint64, addr uint8, caps uint8, width, height int) *SimDevice {
 	d := &SimDevice{addr: addr, hostSeq: -1}
-	d.hello = Hello{Kind: kind, Firmware: [3]uint8{1, 0, 0}, Caps: caps, Width: uint16(width), Height: uint8(height)}
+	d.hello = Hello{Kind: kind, Firmware: [3]uint8{1, 0, 0}, Caps: caps, Width: uint16(width), Height: uint8(height), MaxPayload: DefaultMaxPayload}
 	for i := range 8 {
 		d.hello.HWID[i] = byte(hwid >> (56 - 8*i))
 	}
@@ -45,7 +55,30 @@ func (d *SimDevice) HWID() string { return d.hello.ID() }
 // Addr returns the current bus address.
 func (d *SimDevice) Addr() uint8 { d.mu.Lock(); defer d.mu.Unlock(); return d.addr }
 
-// boot forgets everything but the address and queues a HELLO.
+// SetMaxPayload sets the frame limit the device announces in its HELLO
+// (before it boots or connects).
+func (d *SimDevice) SetMaxPayload(n uint16) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.hello.MaxPayload = n
+	d.boot()
+}
+
+// Secret returns the pairing secret the device keeps (nil before PAIR).
+func (d *SimDevice) Secret() []byte { d.mu.Lock(); defer d.mu.Unlock(); return slices.Clone(d.secret) }
+
+// SetSecret gives the device a secret, as if paired earlier (or, in a
+// test, as an impostor's guess).
+func (d *SimDevice) SetSecret(s []byte) { d.mu.Lock(); d.secret = slices.Clone(s); d.mu.Unlock() }
+
+// Naks returns the device's events that the host refused, in order.
+func (d *SimDevice) Naks() []Nak { d.mu.Lock(); defer d.mu.Unlock(); return slices.Clone(d.naks) }
+
+// Reboot drops the queue and queues a HELLO, as a power cycle (or a new
+// websocket connection) does; the address and the secret stay.
+func (d *SimDevice) Reboot() { d.mu.Lock(); d.boot(); d.mu.Unlock() }
+
+// boot forgets everything but the address and the secret and queues a HELLO.
 func (d *SimDevice) boot() {
 	d.queue = nil
 	d.hostSeq = -1
@@ -91,8 +124,12 @@ func (d *SimDevice) Shown() []Frame { d.mu.Lock(); defer d.mu.Unlock(); return s
 // by the device, on the link's goroutine).
 func (d *SimDevice) OnShow(fn func(Frame)) { d.mu.Lock(); d.onShow = fn; d.mu.Unlock() }
 
-func (d *SimDevice) ack(seq uint8) {
+// ack drops the oldest event if seq is its; code ≠ 0 records a refusal.
+func (d *SimDevice) ack(seq, code uint8) {
 	if len(d.queue) > 0 && d.queue[0].Seq == seq {
+		if code != 0 {
+			d.naks = append(d.naks, Nak{Type: d.queue[0].Type, Seq: seq, Code: code})
+		}
 		d.queue = d.queue[1:]
 	}
 }
@@ -137,8 +174,12 @@ func (d *SimDevice) handle(f Frame) (reply Frame, ok, show bool) {
 		if bcast {
 			return Frame{}, false, false
 		}
-		if len(f.Payload) >= 1 {
-			d.ack(f.Payload[0])
+		switch len(f.Payload) {
+		case 0:
+		case 1:
+			d.ack(f.Payload[0], 0)
+		default: // the verdict on the event rides on the POLL
+			d.ack(f.Payload[0], f.Payload[1])
 		}
 		return d.head(), true, false
 	case MsgPollAny:
@@ -146,9 +187,28 @@ func (d *SimDevice) handle(f Frame) (reply Frame, ok, show bool) {
 			return Frame{}, false, false
 		}
 		return d.head(), true, false
-	case MsgAck, MsgNak:
-		d.ack(f.Seq)
+	case MsgAck:
+		d.ack(f.Seq, 0)
 		return Frame{}, false, false
+	case MsgNak:
+		code := uint8(NakRefused)
+		if len(f.Payload) > 0 {
+			code = f.Payload[0]
+		}
+		d.ack(f.Seq, code)
+		return Frame{}, false, false
+	case MsgChallenge:
+		if d.secret == nil || len(d.queue) == 0 || d.queue[0].Type != MsgHello {
+			return Frame{}, false, false // nothing to prove: the host will refuse the HELLO
+		}
+		return r(MsgAuth, f.Seq, AuthMAC(d.secret, f.Payload, d.queue[0].Payload))
+	case MsgPair:
+		p, err := ParsePair(f.Payload)
+		if err != nil || p.HWID != d.hello.HWID {
+			return Frame{}, false, false
+		}
+		d.secret = slices.Clone(p.Secret[:]) // the firmware stores it in EEPROM/NVS
+		return r(MsgAck, f.Seq, nil)
 	case MsgSetAddr:
 		s, err := ParseSetAddr(f.Payload)
 		if err != nil || s.HWID != d.hello.HWID {
@@ -157,8 +217,10 @@ func (d *SimDevice) handle(f Frame) (reply Frame, ok, show bool) {
 		d.addr = s.Addr
 		return r(MsgAck, f.Seq, nil)
 	case MsgShowNumber, MsgShowText, MsgShowBitmap:
-		if d.hostSeq != int(f.Seq) {
-			d.hostSeq = int(f.Seq)
+		// a retry repeats the seq and the bytes; a new SHOW that happens to
+		// reuse the seq differs in its CRC and is drawn
+		if crc := frameCRC(f); d.hostSeq != int(f.Seq) || d.hostCRC != crc {
+			d.hostSeq, d.hostCRC = int(f.Seq), crc
 			f.Payload = slices.Clone(f.Payload)
 			d.shown = append(d.shown, f)
 			show = true
@@ -236,4 +298,13 @@ func (s *SimBus) Serve(ctx context.Context, rw io.ReadWriter) error {
 		}
 	}
 	return ctx.Err()
+}
+
+// frameCRC is the CRC field f has on the wire.
+func frameCRC(f Frame) uint16 {
+	raw, err := f.Marshal()
+	if err != nil {
+		return 0
+	}
+	return uint16(raw[len(raw)-2])<<8 | uint16(raw[len(raw)-1])
 }

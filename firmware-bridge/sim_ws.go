@@ -11,12 +11,38 @@ import (
 )
 
 // SimWS connects d to a bridge websocket endpoint (ws://host/path) as a
-// Wi-Fi device and runs until ctx ends or the connection fails. Events are
-// pushed and resent with the same seq until acknowledged.
+// Wi-Fi device and runs until ctx ends, reconnecting with backoff (200 ms
+// doubling to 2 s; the firmware uses 1 s … 30 s) whenever the connection
+// fails or the host refuses it, as the firmware does. Every connection
+// starts with a HELLO; events are pushed and resent with the same seq
+// until acknowledged.
 func SimWS(ctx context.Context, url string, d *SimDevice) error {
 	d.mu.Lock()
 	d.push = true
 	d.mu.Unlock()
+	delay := 200 * time.Millisecond
+	for {
+		start := time.Now()
+		err := simWSOnce(ctx, url, d)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if time.Since(start) > 10*time.Second {
+			delay = 200 * time.Millisecond
+		}
+		_ = err // the firmware only retries; tests look at what the host saw
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 2*time.Second)
+	}
+}
+
+// simWSOnce runs one connection until it fails or ctx ends.
+func simWSOnce(ctx context.Context, url string, d *SimDevice) error {
+	d.Reboot()
 	c, resp, err := websocket.DefaultDialer.DialContext(ctx, url, http.Header{})
 	if err != nil {
 		return fmt.Errorf("bridge: sim dial %s: %w", url, err)
@@ -25,6 +51,8 @@ func SimWS(ctx context.Context, url string, d *SimDevice) error {
 		resp.Body.Close()
 	}
 	defer c.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	go func() { <-ctx.Done(); c.Close() }()
 	var wmu sync.Mutex
 	send := func(f Frame) error {

@@ -50,7 +50,7 @@ func RunSimulator(ctx context.Context, target string, w io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("bridge: simulator pty: %w", err)
 		}
-		say("串口已就绪：%s\n请运行：yimen --bridge serial:%s?baud=9600\n然后在管理页把新设备分配到窗口", s.Name(), s.Name())
+		say("串口已就绪：%s\n请运行：yimen --bridge serial:%s?baud=9600\n然后在管理页开启学习模式，确认新设备并分配窗口", s.Name(), s.Name())
 		// the master fd is in blocking mode: closing our slave fd is what
 		// makes its pending Read return (EIO)
 		go func() { <-ctx.Done(); s.Close(); m.Close() }()

@@ -3,6 +3,8 @@ package bridge
 import (
 	"bufio"
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/hex"
 	"flag"
 	"fmt"
@@ -28,7 +30,7 @@ func vectorTable() []vector {
 		{"host asks every device in 0x01..0xF7 with a queued event to answer", Frame{Dst: AddrBroadcast, Src: 0, Seq: 3, Type: MsgPollAny, Payload: PollAny{1, 0xF7}.Marshal()}},
 		{"device 0x05 has nothing queued", Frame{Dst: 0, Src: 5, Seq: 0, Type: MsgHeartbeat}},
 		{"call pad 0x05 boots: kind 1 (呼叫器), hwid 594d00010000002a, firmware 1.2.3, caps number, 128x16 display", Frame{Dst: 0, Src: 5, Seq: 0, Type: MsgHello,
-			Payload: Hello{Kind: KindCallPad, HWID: hw, Firmware: [3]uint8{1, 2, 3}, Caps: CapNumber, Width: 128, Height: 16}.Marshal()}},
+			Payload: vectorHello().Marshal()}},
 		{"call pad 0x05 key 叫号 (next), device seq 7", Frame{Dst: 0, Src: 5, Seq: 7, Type: MsgKey, Payload: Key{Code: KeyNext}.Marshal()}},
 		{"call pad 0x05 key 转办 (transfer) to category #2", Frame{Dst: 0, Src: 5, Seq: 8, Type: MsgKey, Payload: Key{Code: KeyTransfer, Arg: 2}.Marshal()}},
 		{"call pad 0x05 key 办结 (finish) outcome 1 = promised, long press", Frame{Dst: 0, Src: 5, Seq: 9, Type: MsgKey, Payload: Key{Code: KeyFinish, Arg: 1, Flags: 1}.Marshal()}},
@@ -40,8 +42,30 @@ func vectorTable() []vector {
 		{"device 0x07 acknowledges host seq 6", Frame{Dst: 0, Src: 7, Seq: 6, Type: MsgAck}},
 		{"device 0x07 refuses host seq 9: unsupported type", Frame{Dst: 0, Src: 7, Seq: 9, Type: MsgNak, Payload: []byte{NakUnsupported}}},
 		{"host assigns address 0x05 to hwid 594d00010000002a (sent to 0xF7)", Frame{Dst: AddrUnprovisioned, Src: 0, Seq: 7, Type: MsgSetAddr, Payload: SetAddr{HWID: hw, Addr: 5}.Marshal()}},
+		{"host polls device 0x05 and refuses its event seq 0x07 with NAK 4 (no clerk signed in)", Frame{Dst: 5, Src: 0, Seq: 9, Type: MsgPoll, Payload: PollAck{Seq: 7, Nak: NakRefused}.Marshal()}},
+		{"host → Wi-Fi device: challenge, nonce 10 11 … 1f", Frame{Dst: 1, Src: 0, Seq: 2, Type: MsgChallenge, Payload: vectorNonce()}},
+		{"Wi-Fi device answers the challenge seq 2 (secret 00 … 0f, the call pad's HELLO above)", Frame{Dst: 0, Src: 1, Seq: 2, Type: MsgAuth, Payload: AuthMAC(vectorSecret(), vectorNonce(), vectorHello().Marshal())}},
+		{"host → Wi-Fi device 594d00010000002a: pair with secret 00 01 … 0f", Frame{Dst: 1, Src: 0, Seq: 3, Type: MsgPair, Payload: Pair{HWID: hw, Secret: [16]byte(vectorSecret())}.Marshal()}},
 		{"a 300-byte payload of 0x01 (COBS block of 254 without a zero)", Frame{Dst: 7, Src: 0, Seq: 8, Type: MsgShowText, Payload: bytes.Repeat([]byte{1}, 300)}},
 	}
+}
+
+// vectorHello is the call pad of the vectors: kind 1, hwid
+// 594d00010000002a, firmware 1.2.3, caps number, 128×16, max payload 300.
+func vectorHello() Hello {
+	return Hello{Kind: KindCallPad, HWID: [8]byte{0x59, 0x4d, 0x00, 0x01, 0x00, 0x00, 0x00, 0x2a}, Firmware: [3]uint8{1, 2, 3},
+		Caps: CapNumber, Width: 128, Height: 16, MaxPayload: 300}
+}
+
+func vectorSecret() []byte { return seqBytes(0x00, SecretLen) }
+func vectorNonce() []byte  { return seqBytes(0x10, NonceLen) }
+
+func seqBytes(from byte, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = from + byte(i)
+	}
+	return b
 }
 
 type badVector struct{ name, wire, why string }
@@ -78,6 +102,9 @@ func writeVectors(t *testing.T) {
 #   frame <wire-hex> <ver> <dst> <src> <seq> <type> <payload-hex or ->
 #         wire = COBS(ver dst src seq type lenLE payload crcBE) 00; header fields in hex
 #   bad   <wire-hex> <name>              must be rejected by the decoder
+#   hmac  <key-hex> <data-hex> <mac-hex> HMAC-SHA256 (all 32 bytes)
+#   auth  <secret-hex> <nonce-hex> <hello-payload-hex> <mac-hex>
+#         the AUTH proof: first 16 bytes of HMAC-SHA256(secret, "YIMEN-AUTH-1" nonce hello)
 #
 crc 313233343536373839 29b1
 crc - ffff
@@ -113,6 +140,12 @@ cobs 11000000 02110101 01
 	for _, v := range badTable(t) {
 		fmt.Fprintf(&b, "# %s\nbad %s %s\n", v.why, v.wire, v.name)
 	}
+	// RFC 4231 test cases 1 and 2, and a key longer than a block (hashed first)
+	b.WriteString("# RFC 4231 test case 1\nhmac 0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b 4869205468657265 b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7\n")
+	b.WriteString("# RFC 4231 test case 2 (\"Jefe\")\nhmac 4a656665 7768617420646f2079612077616e7420666f72206e6f7468696e673f 5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843\n")
+	longKey := bytes.Repeat([]byte{0xaa}, 131)
+	fmt.Fprintf(&b, "# RFC 4231 test case 6: a 131-byte key\nhmac %x %x 60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54\n", longKey, "Test Using Larger Than Block-Size Key - Hash Key First")
+	fmt.Fprintf(&b, "# the AUTH proof of the call pad above\nauth %x %x %x %x\n", vectorSecret(), vectorNonce(), vectorHello().Marshal(), AuthMAC(vectorSecret(), vectorNonce(), vectorHello().Marshal()))
 	if err := os.WriteFile("testdata/vectors.txt", []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -181,11 +214,21 @@ func TestVectors(t *testing.T) {
 			if fr, err := Decode(unhex(t, fs[1])); err == nil {
 				t.Errorf("line %d (%s): decoded %v, want error", line, fs[2], fr)
 			}
+		case "hmac":
+			m := hmac.New(sha256.New, unhex(t, fs[1]))
+			m.Write(unhex(t, fs[2]))
+			if got := m.Sum(nil); !bytes.Equal(got, unhex(t, fs[3])) {
+				t.Errorf("line %d: hmac = %x", line, got)
+			}
+		case "auth":
+			if got := AuthMAC(unhex(t, fs[1]), unhex(t, fs[2]), unhex(t, fs[3])); !bytes.Equal(got, unhex(t, fs[4])) {
+				t.Errorf("line %d: auth mac = %x", line, got)
+			}
 		default:
 			t.Errorf("line %d: unknown record %q", line, fs[0])
 		}
 	}
-	if counts["frame"] < 10 || counts["bad"] < 5 || counts["crc"] < 1 || counts["cobs"] < 5 {
+	if counts["frame"] < 10 || counts["bad"] < 5 || counts["crc"] < 1 || counts["cobs"] < 5 || counts["hmac"] < 3 || counts["auth"] < 1 {
 		t.Errorf("too few vectors: %v", counts)
 	}
 }

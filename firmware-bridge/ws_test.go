@@ -43,23 +43,20 @@ func TestWebsocketDevices(t *testing.T) {
 	for _, d := range []*SimDevice{board, tablet} {
 		wg.Go(func() { SimWS(ctx, url, d) })
 	}
+	br.Learn(time.Minute)
 	eventually(t, "devices", func() bool { return len(br.Devices()) == 2 })
 	for _, d := range []*SimDevice{board, tablet} {
+		if err := br.Approve(d.HWID()); err != nil {
+			t.Fatal(err)
+		}
+		if d.Secret() == nil {
+			t.Fatal("an approved Wi-Fi device got no secret")
+		}
 		if err := br.Assign(d.HWID(), "w2"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	showsText := func(d *SimDevice, text string) {
-		t.Helper()
-		eventually(t, "text "+text, func() bool {
-			s := d.Shown()
-			if len(s) == 0 {
-				return false
-			}
-			st, err := ParseShowText(s[len(s)-1].Payload)
-			return err == nil && s[len(s)-1].Type == MsgShowText && st.Text == text
-		})
-	}
+	showsText := func(d *SimDevice, text string) { t.Helper(); waitShowsText(t, d, text) }
 	showsText(board, "未分配"[:0])
 	eng.issue("B007")
 	if err := eng.Act(ctx, Action{Key: KeyNext, Window: "w2", Staff: "s-w2"}); err != nil {
@@ -90,3 +87,16 @@ func TestWebsocketDevices(t *testing.T) {
 type httpHandlerFunc func(w http.ResponseWriter, r *http.Request)
 
 func (f httpHandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) { f(w, r) }
+
+// waitShowsText waits until the last SHOW of d is SHOW_TEXT text.
+func waitShowsText(t *testing.T, d *SimDevice, text string) {
+	t.Helper()
+	eventually(t, "text "+text, func() bool {
+		s := d.Shown()
+		if len(s) == 0 {
+			return false
+		}
+		st, err := ParseShowText(s[len(s)-1].Payload)
+		return err == nil && s[len(s)-1].Type == MsgShowText && st.Text == text
+	})
+}

@@ -150,6 +150,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/admin/tickets/{id}/cancel", s.admin(s.postCancel))
 	m.HandleFunc("GET /api/admin/devices", s.admin(s.getDevices))
 	m.HandleFunc("POST /api/admin/devices/{hwid}/assign", s.admin(s.postAssignDevice))
+	m.HandleFunc("GET /api/admin/devices/learn", s.admin(s.getDeviceLearn))
+	m.HandleFunc("POST /api/admin/devices/learn", s.admin(s.postDeviceLearn))
+	m.HandleFunc("POST /api/admin/devices/{hwid}/approve", s.admin(s.postApproveDevice))
+	m.HandleFunc("POST /api/admin/devices/{hwid}/forget", s.admin(s.postForgetDevice))
 
 	m.HandleFunc("GET /ws/display", s.serveDisplayWS)
 	if s.devices != nil {

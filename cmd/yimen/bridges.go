@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -41,19 +42,33 @@ func (m *Main) startBridges(ctx context.Context, auth *web.Auth) (web.Devices, e
 	return bridgeDevices{br, m}, nil
 }
 
+// deviceAlarm puts a device alarm on the floor. Alarms travel on the
+// public push, so they name a device by its number (编号), never by its
+// hwid; proposals are one alarm that counts them.
 func (m *Main) deviceAlarm(a bridge.Alarm) {
-	source := "device:" + a.HWID
-	if a.HWID == "" {
-		source = "bus:" + a.Bus
-	}
+	source := deviceAlarmSource(a)
 	switch a.Code {
-	case "device_online", "bus_up":
+	case bridge.AlarmOnline, bridge.AlarmBusUp:
 		m.hub.ClearAlarm(source)
-	case "device_new":
+	case bridge.AlarmPending:
+		if a.Count == 0 {
+			m.hub.ClearAlarm(source)
+			return
+		}
 		m.hub.SetAlarm(display.Alarm{Source: source, Level: "warn", Text: a.Message, At: a.At})
 	default:
 		m.hub.SetAlarm(display.Alarm{Source: source, Level: "error", Text: a.Message, At: a.At})
 	}
+}
+
+func deviceAlarmSource(a bridge.Alarm) string {
+	switch {
+	case a.Code == bridge.AlarmPending:
+		return "devices:pending"
+	case a.No != 0:
+		return fmt.Sprintf("device:%d", a.No)
+	}
+	return "bus:" + a.Bus
 }
 
 // bridgeDevices adapts the bridge to what the web layer shows.
@@ -64,14 +79,32 @@ type bridgeDevices struct {
 
 func (b bridgeDevices) DevicesJSON() any { return b.Devices() }
 
-// Assign gives a device its window; a new device's "assign me" alarm is
-// then done with.
-func (b bridgeDevices) Assign(hwid, window string) error {
-	if err := b.Bridge.Assign(hwid, window); err != nil {
+// Approve pairs a proposed device; its errors are told apart by the web
+// layer's sentinels.
+func (b bridgeDevices) Approve(hwid string) error {
+	err := b.Bridge.Approve(hwid)
+	switch {
+	case errors.Is(err, bridge.ErrDeviceOffline):
+		return fmt.Errorf("%w: %w", web.ErrDeviceOffline, err)
+	case errors.Is(err, bridge.ErrNotProposed):
+		return fmt.Errorf("%w: %w", web.ErrDeviceNotProposed, err)
+	}
+	return err
+}
+
+// Forget unpairs a device; an alarm about it goes with it.
+func (b bridgeDevices) Forget(hwid string) error {
+	var no int
+	for _, d := range b.Devices() {
+		if d.HWID == hwid {
+			no = d.No
+		}
+	}
+	if err := b.Bridge.Forget(hwid); err != nil {
 		return err
 	}
-	if window != "" {
-		b.m.hub.ClearAlarm("device:" + hwid)
+	if no != 0 {
+		b.m.hub.ClearAlarm(fmt.Sprintf("device:%d", no))
 	}
 	return nil
 }

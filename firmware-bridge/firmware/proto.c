@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "hmac_sha256.h"
+
 uint16_t yp_crc16(const uint8_t *data, size_t n)
 {
 	uint16_t crc = 0xFFFF;
@@ -102,10 +104,11 @@ int yp_decode(const uint8_t *wire, size_t n, uint8_t *raw, size_t rawcap, yp_fra
 	if (m < YP_MIN_FRAME)
 		return YP_ERR_SHORT;
 	size_t body = (size_t)m - YP_CRC;
-	uint16_t crc = (uint16_t)((raw[body] << 8) | raw[body + 1]);
+	/* (uint16_t)x << 8, never uint8_t << 8: that is int, 16 bits on AVR */
+	uint16_t crc = (uint16_t)((uint16_t)raw[body] << 8 | raw[body + 1]);
 	if (yp_crc16(raw, body) != crc)
 		return YP_ERR_CRC;
-	uint16_t len = (uint16_t)(raw[5] | (raw[6] << 8));
+	uint16_t len = (uint16_t)(raw[5] | (uint16_t)raw[6] << 8);
 	if (len != body - YP_HEADER)
 		return YP_ERR_LENGTH;
 	if (raw[0] != YP_VERSION)
@@ -117,6 +120,7 @@ int yp_decode(const uint8_t *wire, size_t n, uint8_t *raw, size_t rawcap, yp_fra
 	f->type = raw[4];
 	f->len = len;
 	f->payload = raw + YP_HEADER;
+	f->crc = crc;
 	return YP_OK;
 }
 
@@ -124,7 +128,7 @@ int yp_decode(const uint8_t *wire, size_t n, uint8_t *raw, size_t rawcap, yp_fra
 
 void yp_device_init(yp_device *d)
 {
-	uint8_t hello[16];
+	uint8_t hello[YP_HELLO_LEN];
 	d->q_head = d->q_len = 0;
 	d->host_seq_valid = 0;
 	d->rx_len = 0;
@@ -136,6 +140,8 @@ void yp_device_init(yp_device *d)
 	hello[13] = (uint8_t)(d->width & 0xFF);
 	hello[14] = (uint8_t)(d->width >> 8);
 	hello[15] = d->height;
+	hello[16] = (uint8_t)(YP_MAX_PAYLOAD & 0xFF); /* the host respects it */
+	hello[17] = (uint8_t)(YP_MAX_PAYLOAD >> 8);
 	yp_queue(d, YP_HELLO, hello, sizeof hello);
 }
 
@@ -164,9 +170,13 @@ int yp_queue_rating(yp_device *d, uint8_t score, uint8_t reason)
 	return yp_queue(d, YP_RATING, p, 2);
 }
 
-static void ack_event(yp_device *d, uint8_t seq)
+/* ack_event drops the oldest event if seq is its; nak ≠ 0 reports that the
+ * host refused it. */
+static void ack_event(yp_device *d, uint8_t seq, uint8_t nak)
 {
 	if (d->q_len && d->q[d->q_head].seq == seq) {
+		if (nak && d->on_nak)
+			d->on_nak(d, d->q[d->q_head].type, seq, nak);
 		d->q_head = (uint8_t)((d->q_head + 1) % YP_QUEUE);
 		d->q_len--;
 	}
@@ -175,7 +185,7 @@ static void ack_event(yp_device *d, uint8_t seq)
 static int reply(yp_device *d, uint8_t type, uint8_t seq, const uint8_t *p, uint16_t len,
 		 uint8_t *out, size_t cap)
 {
-	yp_frame r = {YP_VERSION, YP_ADDR_HOST, d->addr, seq, type, len, p};
+	yp_frame r = {YP_VERSION, YP_ADDR_HOST, d->addr, seq, type, len, p, 0};
 	return yp_encode(&r, out, cap);
 }
 
@@ -196,19 +206,37 @@ int yp_handle(yp_device *d, const yp_frame *f, uint8_t *out, size_t cap)
 	case YP_POLL:
 		if (bcast)
 			return 0;
+		/* ack_seq, and on a bus the host's verdict on that event */
 		if (f->len >= 1)
-			ack_event(d, f->payload[0]);
+			ack_event(d, f->payload[0], f->len >= 2 ? f->payload[1] : 0);
 		return send_head(d, out, cap);
 	case YP_POLL_ANY:
 		if (f->len < 2 || !d->q_len || d->addr < f->payload[0] || d->addr > f->payload[1])
 			return 0;
 		return send_head(d, out, cap);
 	case YP_ACK:
-		ack_event(d, f->seq);
+		ack_event(d, f->seq, 0);
 		return 0;
-	case YP_NAK:
-		ack_event(d, f->seq); /* refused: do not retry forever */
+	case YP_NAK: /* refused: do not retry forever */
+		ack_event(d, f->seq, f->len >= 1 && f->payload[0] ? f->payload[0] : YP_NAK_REFUSED);
 		return 0;
+	case YP_CHALLENGE: {
+		/* prove the secret over the HELLO still queued on this connection */
+		uint8_t mac[YP_MAC_LEN];
+		yp_event *e = &d->q[d->q_head];
+		if (bcast || !d->has_secret || f->len < YP_NONCE_LEN || !d->q_len || e->type != YP_HELLO)
+			return 0; /* nothing to prove with: the host drops us */
+		yp_auth_mac(d->secret, f->payload, e->payload, e->len, mac);
+		return reply(d, YP_AUTH, f->seq, mac, YP_MAC_LEN, out, cap);
+	}
+	case YP_PAIR:
+		if (bcast || f->len < 8 + YP_SECRET_LEN || memcmp(f->payload, d->hwid, 8) != 0)
+			return 0;
+		memcpy(d->secret, f->payload + 8, YP_SECRET_LEN);
+		d->has_secret = 1;
+		if (d->on_secret)
+			d->on_secret(d);
+		return reply(d, YP_ACK, f->seq, NULL, 0, out, cap);
 	case YP_SET_ADDR:
 		if (f->len < 9 || memcmp(f->payload, d->hwid, 8) != 0)
 			return 0;
@@ -220,10 +248,13 @@ int yp_handle(yp_device *d, const yp_frame *f, uint8_t *out, size_t cap)
 	case YP_SHOW_TEXT:
 	case YP_SHOW_BITMAP: {
 		uint8_t nak = 0;
-		if (!(d->host_seq_valid && d->host_seq == f->seq)) { /* retry: do not redraw */
+		/* a retry repeats seq and bytes: ACK it without redrawing; a new
+		 * SHOW reusing the seq (host restarted) differs in its CRC */
+		if (!(d->host_seq_valid && d->host_seq == f->seq && d->host_crc == f->crc)) {
 			nak = d->on_show ? d->on_show(d, f) : 0;
 			d->host_seq_valid = 1;
 			d->host_seq = f->seq;
+			d->host_crc = f->crc;
 		}
 		if (bcast)
 			return 0;
@@ -235,7 +266,7 @@ int yp_handle(yp_device *d, const yp_frame *f, uint8_t *out, size_t cap)
 		if (bcast)
 			return 0;
 		{
-			uint8_t code = 0x01; /* unsupported */
+			uint8_t code = YP_NAK_UNSUPPORTED;
 			return reply(d, YP_NAK, f->seq, &code, 1, out, cap);
 		}
 	}
@@ -274,4 +305,14 @@ int yp_pending(yp_device *d, uint8_t *out, size_t cap)
 	if (!d->q_len)
 		return 0;
 	return send_head(d, out, cap);
+}
+
+void yp_auth_mac(const uint8_t secret[YP_SECRET_LEN], const uint8_t nonce[YP_NONCE_LEN],
+		 const uint8_t *hello, size_t hello_len, uint8_t mac[YP_MAC_LEN])
+{
+	static const uint8_t label[] = "YIMEN-AUTH-1";
+	uint8_t full[YP_SHA256_LEN];
+	yp_hmac_sha256(secret, YP_SECRET_LEN, label, sizeof label - 1, nonce, YP_NONCE_LEN,
+		       hello, hello_len, full);
+	memcpy(mac, full, YP_MAC_LEN);
 }

@@ -7,7 +7,7 @@ cc=${CC:-gcc}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 $cc -std=c99 -Wall -Wextra -Werror -pedantic -O1 -g -fsanitize=address,undefined \
-	-o "$out/test_proto" "$here/proto.c" "$here/test_proto.c" 2>/dev/null ||
+	-o "$out/test_proto" "$here/proto.c" "$here/hmac_sha256.c" "$here/test_proto.c" 2>/dev/null ||
 	$cc -std=c99 -Wall -Wextra -Werror -pedantic -O1 -g \
-		-o "$out/test_proto" "$here/proto.c" "$here/test_proto.c"
+		-o "$out/test_proto" "$here/proto.c" "$here/hmac_sha256.c" "$here/test_proto.c"
 "$out/test_proto" "$here/../testdata/vectors.txt"

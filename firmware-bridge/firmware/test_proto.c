@@ -1,5 +1,6 @@
 /* Host unit test of proto.c against ../testdata/vectors.txt. */
 #include "proto.h"
+#include "hmac_sha256.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,18 +37,20 @@ static void vectors(const char *path)
 {
 	static char line[8192];
 	FILE *fp = fopen(path, "r");
-	int nframe = 0, nbad = 0, ncrc = 0, ncobs = 0, lineno = 0;
+	int nframe = 0, nbad = 0, ncrc = 0, ncobs = 0, nhmac = 0, nauth = 0, lineno = 0;
 	CHECK(fp != NULL, "open %s", path);
 	if (!fp)
 		return;
 	while (fgets(line, sizeof line, fp)) {
-		char *tok[10];
+		char *tok[10] = {0};
 		int nt = 0;
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
 		for (char *t = strtok(line, " \n"); t && nt < 10; t = strtok(NULL, " \n"))
 			tok[nt++] = t;
+		if (nt == 0)
+			continue;
 		if (strcmp(tok[0], "crc") == 0 && nt == 3) {
 			size_t n = unhex(tok[1], big_a, sizeof big_a);
 			unsigned want = (unsigned)strtoul(tok[2], NULL, 16);
@@ -85,13 +88,29 @@ static void vectors(const char *path)
 			yp_frame f;
 			CHECK(yp_decode(big_a, n, raw, sizeof raw, &f) != YP_OK, "line %d (%s) accepted", lineno, tok[2]);
 			nbad++;
+		} else if (strcmp(tok[0], "hmac") == 0 && nt == 4) {
+			uint8_t mac[32], want[32];
+			size_t kn = unhex(tok[1], big_a, sizeof big_a), dn = unhex(tok[2], big_b, sizeof big_b);
+			unhex(tok[3], want, sizeof want);
+			yp_hmac_sha256(big_a, kn, big_b, dn, NULL, 0, NULL, 0, mac);
+			CHECK(memcmp(mac, want, 32) == 0, "line %d: hmac", lineno);
+			nhmac++;
+		} else if (strcmp(tok[0], "auth") == 0 && nt == 5) {
+			uint8_t secret[16], nonce[16], hello[64], mac[16], want[16];
+			unhex(tok[1], secret, 16);
+			unhex(tok[2], nonce, 16);
+			size_t hn = unhex(tok[3], hello, sizeof hello);
+			unhex(tok[4], want, 16);
+			yp_auth_mac(secret, nonce, hello, hn, mac);
+			CHECK(memcmp(mac, want, 16) == 0, "line %d: auth mac", lineno);
+			nauth++;
 		} else {
 			CHECK(0, "line %d: unknown record %s", lineno, tok[0]);
 		}
 	}
 	fclose(fp);
-	CHECK(nframe >= 10 && nbad >= 5 && ncrc >= 1 && ncobs >= 5, "too few vectors");
-	printf("vectors: %d frame, %d bad, %d crc, %d cobs\n", nframe, nbad, ncrc, ncobs);
+	CHECK(nframe >= 10 && nbad >= 5 && ncrc >= 1 && ncobs >= 5 && nhmac >= 3 && nauth >= 1, "too few vectors");
+	printf("vectors: %d frame, %d bad, %d crc, %d cobs, %d hmac, %d auth\n", nframe, nbad, ncrc, ncobs, nhmac, nauth);
 }
 
 /* ---- device state machine ---- */
@@ -107,6 +126,23 @@ static void capture(yp_device *d, const uint8_t *b, size_t n)
 	sent_len = n;
 }
 
+static int naks, nak_type, nak_code, secrets;
+
+static void on_nak(yp_device *d, uint8_t type, uint8_t seq, uint8_t code)
+{
+	(void)d;
+	(void)seq;
+	naks++;
+	nak_type = type;
+	nak_code = code;
+}
+
+static void on_secret(yp_device *d)
+{
+	(void)d;
+	secrets++;
+}
+
 static uint8_t on_show(yp_device *d, const yp_frame *f)
 {
 	(void)d;
@@ -117,7 +153,7 @@ static uint8_t on_show(yp_device *d, const yp_frame *f)
 
 static yp_frame host(uint8_t dst, uint8_t seq, uint8_t type, const uint8_t *p, uint16_t len)
 {
-	yp_frame f = {YP_VERSION, dst, YP_ADDR_HOST, seq, type, len, p};
+	yp_frame f = {YP_VERSION, dst, YP_ADDR_HOST, seq, type, len, p, 0};
 	return f;
 }
 
@@ -148,6 +184,7 @@ static void device(void)
 	d.kind = 1;
 	memcpy(d.hwid, "YM\0\1\0\0\0*", 8);
 	d.on_show = on_show;
+	d.on_nak = on_nak;
 	yp_device_init(&d);
 
 	send_to(&d, host(6, 1, YP_POLL, NULL, 0));
@@ -155,6 +192,8 @@ static void device(void)
 
 	send_to(&d, host(5, 1, YP_POLL, NULL, 0));
 	CHECK(reply_type(&r, raw) == YP_HELLO && r.src == 5, "boot poll gives HELLO");
+	CHECK(r.len == YP_HELLO_LEN && (r.payload[16] | r.payload[17] << 8) == YP_MAX_PAYLOAD,
+	      "HELLO announces the frame limit");
 	uint8_t hello_seq = r.seq;
 
 	yp_queue_key(&d, 0x01, 0, 0);
@@ -183,6 +222,20 @@ static void device(void)
 	send_to(&d, host(5, 7, YP_SHOW_NUMBER, show, sizeof show));
 	CHECK(reply_type(&r, raw) == YP_ACK && r.seq == 7 && shows == 1, "duplicate SHOW acked, not redrawn");
 
+	/* a new SHOW that reuses seq 7 (the host restarted) is drawn */
+	uint8_t show2[] = {0, 3, 0, 4, 'B', '0', '0', '1'};
+	send_to(&d, host(5, 7, YP_SHOW_NUMBER, show2, sizeof show2));
+	CHECK(reply_type(&r, raw) == YP_ACK && r.seq == 7 && shows == 2, "new SHOW on the old seq drawn");
+
+	/* on a bus the verdict on an event rides on the acknowledging POLL */
+	yp_queue_key(&d, 0x01, 0, 0);
+	send_to(&d, host(5, 1, YP_POLL, NULL, 0));
+	CHECK(reply_type(&r, raw) == YP_KEY, "key queued");
+	uint8_t verdict[2] = {r.seq, YP_NAK_REFUSED};
+	send_to(&d, host(5, 2, YP_POLL, verdict, 2));
+	CHECK(reply_type(&r, raw) == YP_HEARTBEAT && naks == 1 && nak_type == YP_KEY && nak_code == YP_NAK_REFUSED,
+	      "POLL with a NAK code refuses the key (naks %d)", naks);
+
 	send_to(&d, host(5, 8, 0x7E, NULL, 0));
 	CHECK(reply_type(&r, raw) == YP_NAK && r.len == 1 && r.payload[0] == 1, "unknown type NAKed");
 
@@ -207,10 +260,49 @@ static void device(void)
 	      (unsigned)(d.rx_dropped - before));
 }
 
+/* A Wi-Fi device: PAIR gives it a secret; a CHALLENGE is answered with
+ * the proof over its queued HELLO, which the host checks (vectors). */
+static void pairing(void)
+{
+	static yp_device d;
+	uint8_t raw[YP_MAX_RAW], mac[YP_MAC_LEN];
+	yp_frame r;
+	memset(&d, 0, sizeof d);
+	d.push = 1;
+	d.addr = 1;
+	d.kind = 3;
+	memcpy(d.hwid, "YM\0\3\0\0\0\x7", 8);
+	d.on_secret = on_secret;
+	yp_device_init(&d);
+
+	uint8_t nonce[YP_NONCE_LEN];
+	for (int i = 0; i < YP_NONCE_LEN; i++)
+		nonce[i] = (uint8_t)(0x10 + i);
+	send_to(&d, host(1, 1, YP_CHALLENGE, nonce, sizeof nonce));
+	CHECK(sent_len == 0, "a device without a secret answers no challenge");
+
+	uint8_t pair[8 + YP_SECRET_LEN];
+	memcpy(pair, d.hwid, 8);
+	for (int i = 0; i < YP_SECRET_LEN; i++)
+		pair[8 + i] = (uint8_t)i;
+	pair[0] ^= 1;
+	send_to(&d, host(1, 2, YP_PAIR, pair, sizeof pair));
+	CHECK(sent_len == 0 && !d.has_secret, "PAIR for another hwid ignored");
+	pair[0] ^= 1;
+	send_to(&d, host(1, 3, YP_PAIR, pair, sizeof pair));
+	CHECK(reply_type(&r, raw) == YP_ACK && r.seq == 3 && d.has_secret && secrets == 1, "PAIR stored and acked");
+
+	send_to(&d, host(1, 4, YP_CHALLENGE, nonce, sizeof nonce));
+	CHECK(reply_type(&r, raw) == YP_AUTH && r.seq == 4 && r.len == YP_MAC_LEN, "challenge answered");
+	yp_auth_mac(d.secret, nonce, d.q[d.q_head].payload, d.q[d.q_head].len, mac);
+	CHECK(memcmp(r.payload, mac, YP_MAC_LEN) == 0, "AUTH carries the proof over the HELLO");
+}
+
 int main(int argc, char **argv)
 {
 	vectors(argc > 1 ? argv[1] : "../testdata/vectors.txt");
 	device();
+	pairing();
 	if (failures) {
 		fprintf(stderr, "%d failure(s)\n", failures);
 		return 1;
