@@ -42,6 +42,13 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 		m.Type = "day"
 		board(s, &m)
 		return m, true
+	case queue.EvHall:
+		// The configuration changed: one message with the new board
+		// (categories, windows and staff as configured now), no reload.
+		m.Type = "hall"
+		m.Hall = &HallView{Name: h.Name, Notices: h.Notices}
+		board(s, &m)
+		return m, true
 	case queue.EvPrinted, queue.EvRated:
 		return m, false
 	case queue.EvIssued:

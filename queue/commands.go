@@ -23,12 +23,16 @@ func (e *Engine) Issue(ctx context.Context, service string, priority bool) (Issu
 		return Issued{}, err
 	}
 	return exec(ctx, e, func(s *State, emit func(Event)) (Issued, error) {
-		svc, ok := e.hall.Service(service)
+		svc, ok := s.hall.Service(service)
 		if !ok {
 			return Issued{}, errorf(NotFound, "unknown_service", "没有这个事项：%q", service)
 		}
+		svc, err := s.issuable(svc, e.now())
+		if err != nil {
+			return Issued{}, err
+		}
 		cat := s.Route(svc)
-		c, _ := e.hall.Category(cat)
+		c, _ := s.hall.Category(cat)
 		n := s.Counters[c.Prefix] + 1
 		number := FormatNumber(c.Prefix, n)
 		id := strings.ReplaceAll(s.Day, "-", "") + "-" + number
@@ -66,7 +70,7 @@ func (e *Engine) Open(ctx context.Context, window, staff string) (WindowState, e
 // next clerk.
 func (e *Engine) Leave(ctx context.Context, window, staff string) error {
 	_, err := exec(ctx, e, func(s *State, emit func(Event)) (struct{}, error) {
-		if _, err := e.Authorize(window, staff); err != nil {
+		if _, err := authorize(s.hall, window, staff); err != nil {
 			return struct{}{}, err
 		}
 		if s.Windows[window].Occupant == staff {
@@ -152,10 +156,13 @@ func (e *Engine) Finish(ctx context.Context, window, staff, outcome string) (Tic
 // Transfer sends the window's current ticket to another category (转办). It
 // keeps its number and its place by the time it was first issued.
 func (e *Engine) Transfer(ctx context.Context, window, staff, category string) (Ticket, error) {
-	if _, ok := e.hall.Category(category); !ok {
+	if _, ok := e.Hall().Category(category); !ok {
 		return Ticket{}, errorf(NotFound, "unknown_category", "没有这个业务类别：%q", category)
 	}
 	return e.onCurrent(ctx, window, staff, func(s *State, t *Ticket, emit func(Event)) error {
+		if _, ok := s.hall.Category(category); !ok { // removed meanwhile
+			return errorf(NotFound, "unknown_category", "没有这个业务类别：%q", category)
+		}
 		if t.Category == category {
 			return errorf(Conflict, "same_category", "号票已在该类别")
 		}
@@ -270,11 +277,15 @@ func (e *Engine) Cancel(ctx context.Context, ticket, reason string) (Ticket, err
 // exists (NotFound) and the clerk lists it (Forbidden). Every window
 // command checks this first; read-only views of a window check it too.
 func (e *Engine) Authorize(window, staff string) (*Window, error) {
-	w, ok := e.hall.Window(window)
+	return authorize(e.Hall(), window, staff)
+}
+
+func authorize(h *Hall, window, staff string) (*Window, error) {
+	w, ok := h.Window(window)
 	if !ok {
 		return nil, errorf(NotFound, "unknown_window", "没有这个窗口")
 	}
-	st, ok := e.hall.StaffMember(staff)
+	st, ok := h.StaffMember(staff)
 	if !ok || !slices.Contains(st.Windows, window) {
 		return nil, errorf(Forbidden, "not_your_window", "您不在%s工作", w.Name)
 	}
@@ -284,7 +295,7 @@ func (e *Engine) Authorize(window, staff string) (*Window, error) {
 // take makes the clerk the window's occupant if they are not already,
 // applying the A/B post rule.
 func (e *Engine) take(s *State, emit func(Event), window, staff string) (*Window, error) {
-	w, err := e.Authorize(window, staff)
+	w, err := authorize(s.hall, window, staff)
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +305,7 @@ func (e *Engine) take(s *State, emit func(Event), window, staff string) (*Window
 	}
 	if occ := ws.Occupant; occ != "" && occ != staff && s.Staff[occ].Status == StaffOnDuty && w.A != staff {
 		name := occ
-		if m, ok := e.hall.StaffMember(occ); ok {
+		if m, ok := s.hall.StaffMember(occ); ok {
 			name = m.Name
 		}
 		return nil, errorf(Conflict, "window_busy", "%s正由%s在岗办理", w.Name, name)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,10 +17,13 @@ import (
 // events are durable. Concurrent commands share one log commit (group
 // commit), and subscribers see committed events in log order.
 type Engine struct {
-	hall   *Hall
-	log    Log
-	now    func() time.Time
-	logger *slog.Logger
+	// boot is the hall given at start, in force until the log sets one;
+	// current is the committed one (see hall_config.go).
+	boot    *Hall
+	current atomic.Pointer[Hall]
+	log     Log
+	now     func() time.Time
+	logger  *slog.Logger
 	// SnapshotEvery bounds how many events start-up has to replay.
 	snapshotEvery uint64
 	onFailure     func(error)
@@ -60,7 +64,7 @@ type Options struct {
 // events after it, and starts the committer. Close stops it.
 func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 	e := &Engine{
-		hall: h, log: log, now: o.Now, logger: o.Logger,
+		boot: h, log: log, now: o.Now, logger: o.Logger,
 		snapshotEvery: o.SnapshotEvery, onFailure: o.OnFailure,
 		kick: make(chan struct{}, 1),
 		stop: make(chan struct{}),
@@ -80,6 +84,7 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 		return nil, err
 	}
 	e.st = st
+	e.current.Store(st.hall)
 	if e.committed, err = st.Clone(); err != nil {
 		return nil, err
 	}
@@ -93,9 +98,9 @@ func (e *Engine) restore() (*State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("queue: load snapshot: %w", err)
 	}
-	st := NewState(e.hall)
+	st := NewState(e.boot)
 	if data != nil {
-		if st, err = UnmarshalState(e.hall, data); err != nil {
+		if st, err = UnmarshalState(e.boot, data); err != nil {
 			return nil, fmt.Errorf("queue: snapshot at %d: %w", seq, err)
 		}
 	}
@@ -115,8 +120,9 @@ func (e *Engine) restore() (*State, error) {
 	return st, nil
 }
 
-// Hall returns the hall configuration.
-func (e *Engine) Hall() *Hall { return e.hall }
+// Hall returns the hall configuration in force (as committed). It changes
+// with an EvHall event; a Hall itself is never changed.
+func (e *Engine) Hall() *Hall { return e.current.Load() }
 
 // Read runs fn with the current state under the engine's lock. fn must not
 // keep references into the state nor call the engine.
@@ -176,7 +182,7 @@ func exec[T any](ctx context.Context, e *Engine, decide func(s *State, emit func
 		e.st.Apply(ev)
 		evs = append(evs, ev)
 	}
-	if day := now.In(e.hall.Location()).Format(time.DateOnly); day != e.st.Day {
+	if day := now.In(e.st.hall.Location()).Format(time.DateOnly); day != e.st.Day {
 		e.closeDay(emit, day)
 	}
 	res, err := decide(e.st, emit)
@@ -258,6 +264,7 @@ func (e *Engine) commit(b *batch) {
 	for _, ev := range b.events {
 		e.committed.Apply(ev)
 	}
+	e.current.Store(e.committed.hall)
 	for _, fn := range e.subs {
 		fn(b.events)
 	}

@@ -1,6 +1,9 @@
 package queue
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Event types. Every change to the hall is one event in the log; the state
 // is a pure function of the events, so replaying the log rebuilds it and
@@ -21,6 +24,7 @@ const (
 	EvResumed     = "resumed"     // the window serves again
 	EvStaff       = "staff"       // a clerk's whereabouts changed
 	EvRated       = "rated"       // the villager rated a finished ticket
+	EvHall        = "hall"        // the hall's configuration changed: Hall holds the whole new document
 )
 
 // Event is one entry of the hall's log. It is a flat record: each type uses
@@ -48,6 +52,13 @@ type Event struct {
 	Until    string `json:"until,omitempty"`
 	Score    int    `json:"score,omitempty"`
 	Printed  bool   `json:"printed,omitempty"`
+	// Hall is the whole configuration after an EvHall (PIN hashes, never
+	// plain PINs); Staff says who changed it, Reason how (see HallChange).
+	Hall json.RawMessage `json:"hall,omitempty"`
+
+	// hall is Hall already parsed, shared by every state that applies this
+	// event in memory; an event read back from the log parses Hall again.
+	hall *Hall
 }
 
 // Outcomes of a finished ticket (办结类型).

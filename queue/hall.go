@@ -24,6 +24,10 @@ type Hall struct {
 	Calling CallingPolicy `json:"calling,omitzero"`
 	// Notices scroll along the bottom of the lobby screen.
 	Notices []string `json:"notices,omitempty"`
+	// Hours and MarketDays decide when numbers are handed out (hours.go);
+	// without Hours, always.
+	Hours  *Hours      `json:"hours,omitempty"`
+	Market *MarketDays `json:"market_days,omitempty"`
 
 	Extra map[string]json.RawMessage `json:"-"`
 
@@ -38,6 +42,8 @@ type Category struct {
 	// ServiceMinutes seeds the average service time before any ticket is
 	// finished; 5 minutes when zero.
 	ServiceMinutes float64 `json:"service_minutes,omitempty"`
+	// DailyCap bounds the numbers a day (0: none).
+	DailyCap int `json:"daily_cap,omitempty"`
 
 	Extra map[string]json.RawMessage `json:"-"`
 }
@@ -51,6 +57,8 @@ type Service struct {
 	Icon       string   `json:"icon,omitempty"`
 	// Note is a line of the service commitment printed on the ticket.
 	Note string `json:"note,omitempty"`
+	// DailyCap bounds the numbers a day (0: none).
+	DailyCap int `json:"daily_cap,omitempty"`
 
 	Extra map[string]json.RawMessage `json:"-"`
 }

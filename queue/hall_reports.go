@@ -11,7 +11,6 @@ import (
 //
 //	"target_wait_minutes": 15       the wait the hall promises (服务承诺)
 //	"followup_days": 3               days to follow up a low rating
-//	"market_days": {"every": [1,4,7]} 墟场日: day of month mod 10
 
 // DefaultTargetWait is the promised wait when the hall sets none.
 const DefaultTargetWait = 15 * time.Minute
@@ -48,18 +47,16 @@ func (h *Hall) FollowupDays() int {
 	return DefaultFollowupDays
 }
 
-// MarketDays is the hall's market-day rule: the last digits of the day of
-// the month on which the market is held (墟日 "逢一四七": 1, 4, 7 means the
-// 1st, 4th, 7th, 11th, 14th, 17th, 21st …). Empty when the hall has none.
+// MarketDays is the hall's market-day rule (hall field market_days, see
+// hours.go): the last digits of the day of the month on which the market
+// is held (墟日 "逢一四七": 1, 4, 7 means the 1st, 4th, 7th, 11th, 14th,
+// 17th, 21st …). Empty when the hall has none.
 func (h *Hall) MarketDays() []int {
-	var md struct {
-		Every []int `json:"every"`
-	}
-	if raw, ok := h.Extra["market_days"]; !ok || json.Unmarshal(raw, &md) != nil {
+	if h.Market == nil {
 		return nil
 	}
 	var out []int
-	for _, d := range md.Every {
+	for _, d := range h.Market.Every {
 		if d >= 0 && d <= 9 {
 			out = append(out, d)
 		}

@@ -15,7 +15,7 @@ import (
 func (h *Hall) Validate() error {
 	var errs []error
 	bad := func(path, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+		errs = append(errs, &FieldError{Path: path, Problem: fmt.Sprintf(format, args...)})
 	}
 	if strings.TrimSpace(h.Name) == "" {
 		bad("name", "missing")
@@ -118,7 +118,7 @@ func (h *Hall) Validate() error {
 		}
 		if s.PIN == "" && s.PINHash == "" {
 			bad(p+".pin", "missing")
-		} else if s.PIN != "" && !validPIN(s.PIN) {
+		} else if s.PIN != "" && !ValidPIN(s.PIN) {
 			bad(p+".pin", "must be 4 to 12 digits")
 		}
 		for j, w := range s.Windows {
@@ -127,6 +127,8 @@ func (h *Hall) Validate() error {
 			}
 		}
 	}
+
+	h.validateHours(bad)
 
 	// A/B posts: explicit, or the first two staff listing the window.
 	for i := range h.Windows {
@@ -165,6 +167,32 @@ func (h *Hall) Validate() error {
 	return errors.Join(errs...)
 }
 
+// FieldError is one problem of a hall document, at the path of the field,
+// so that a page can put the message next to the field to fix.
+type FieldError struct {
+	Path    string `json:"path"`
+	Problem string `json:"problem"`
+}
+
+func (e *FieldError) Error() string { return e.Path + ": " + e.Problem }
+
+// FieldErrors lists the problems a Validate error holds.
+func FieldErrors(err error) []*FieldError {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case *FieldError:
+		return []*FieldError{e}
+	case interface{ Unwrap() []error }:
+		var out []*FieldError
+		for _, x := range e.Unwrap() {
+			out = append(out, FieldErrors(x)...)
+		}
+		return out
+	}
+	return FieldErrors(errors.Unwrap(err))
+}
+
 func validPrefix(p string) bool {
 	if len(p) < 1 || len(p) > 2 {
 		return false
@@ -177,7 +205,8 @@ func validPrefix(p string) bool {
 	return true
 }
 
-func validPIN(p string) bool {
+// ValidPIN reports whether a PIN is 4 to 12 digits.
+func ValidPIN(p string) bool {
 	if len(p) < 4 || len(p) > 12 {
 		return false
 	}

@@ -21,6 +21,7 @@ type SummaryStore interface {
 type dayRange struct {
 	day        string
 	from, upto uint64 // [from, upto) sequence numbers
+	hall       uint64 // the configuration the day began with (HallAt)
 }
 
 // Summaries returns one summary per calendar day from … to (inclusive),
@@ -40,14 +41,14 @@ func (e *Engine) Summaries(from, to time.Time, store SummaryStore) ([]DaySummary
 			if m.Day < first || m.Day > last {
 				continue
 			}
-			r := dayRange{day: m.Day, from: m.Seq, upto: math.MaxUint64}
+			r := dayRange{day: m.Day, from: m.Seq, upto: math.MaxUint64, hall: m.Hall}
 			if i+1 < len(s.Days) {
 				r.upto = s.Days[i+1].Seq
 			}
 			ranges[m.Day] = r
 		}
 	})
-	now := e.now().In(e.hall.Location())
+	now := e.now().In(e.Hall().Location())
 	if nowDay := now.Format(time.DateOnly); today == "" || nowDay > today {
 		today = nowDay // no event yet today
 	}
@@ -103,7 +104,7 @@ func (e *Engine) RebuildSummary(day string) (DaySummary, error) {
 	e.Read(func(s *State) {
 		for i, m := range s.Days {
 			if m.Day == day {
-				r.from, r.upto = m.Seq, math.MaxUint64
+				r.from, r.upto, r.hall = m.Seq, math.MaxUint64, m.Hall
 				if i+1 < len(s.Days) {
 					r.upto = s.Days[i+1].Seq
 				}
@@ -122,8 +123,14 @@ var errStop = errors.New("stop")
 // of the log are counted up to now, or, for a day already over, up to its
 // last event before local midnight.
 func (e *Engine) replayDay(r dayRange, now time.Time) (DaySummary, error) {
-	b := newDayBuilder(e.hall)
-	day, err := time.ParseInLocation(time.DateOnly, r.day, e.hall.Location())
+	// The day is replayed with the configuration it began with; changes
+	// made during the day are among its events.
+	h, err := e.HallAt(r.hall)
+	if err != nil {
+		return DaySummary{}, err
+	}
+	b := newDayBuilder(h)
+	day, err := time.ParseInLocation(time.DateOnly, r.day, h.Location())
 	if err != nil {
 		return DaySummary{}, fmt.Errorf("queue: day %q: %w", r.day, err)
 	}
@@ -154,5 +161,29 @@ func (e *Engine) Report(from, to time.Time, store SummaryStore) (Report, error) 
 	if err != nil {
 		return Report{}, err
 	}
-	return BuildReport(e.hall, from.Format(time.DateOnly), to.Format(time.DateOnly), days), nil
+	h, err := e.hallUntil(to.Format(time.DateOnly))
+	if err != nil {
+		return Report{}, err
+	}
+	return BuildReport(h, from.Format(time.DateOnly), to.Format(time.DateOnly), days), nil
+}
+
+// hallUntil is the configuration in force at the end of a day (names of
+// categories and windows as they were then): the current one for today,
+// else the one the next logged day began with.
+func (e *Engine) hallUntil(day string) (*Hall, error) {
+	seq, today := uint64(0), false
+	e.Read(func(s *State) {
+		seq, today = s.HallSeq, day >= s.Day
+		for _, m := range s.Days {
+			if m.Day > day {
+				seq = m.Hall
+				break
+			}
+		}
+	})
+	if today {
+		return e.Hall(), nil
+	}
+	return e.HallAt(seq)
 }

@@ -1,15 +1,30 @@
 package queue
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // Marshal encodes the state for a snapshot.
 func (s *State) Marshal() ([]byte, error) { return json.Marshal(s) }
 
-// UnmarshalState decodes a snapshot made by Marshal and binds it to the hall.
+// UnmarshalState decodes a snapshot made by Marshal and binds it to the
+// hall the snapshot's log had set, or to h when it set none.
 func UnmarshalState(h *Hall, data []byte) (*State, error) {
+	return unmarshalState(h, data, true)
+}
+
+func unmarshalState(h *Hall, data []byte, parseDoc bool) (*State, error) {
 	s := NewState(h)
 	if err := json.Unmarshal(data, s); err != nil {
 		return nil, err
+	}
+	if parseDoc && len(s.HallDoc) > 0 {
+		logged, err := parseHallDoc(s.HallDoc)
+		if err != nil {
+			return nil, fmt.Errorf("hall of the snapshot: %w", err)
+		}
+		h = logged
 	}
 	if s.Tickets == nil {
 		s.Tickets = map[string]*Ticket{}
@@ -36,5 +51,6 @@ func (s *State) Clone() (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	return UnmarshalState(s.hall, data)
+	// The copy shares the hall: a Hall is never changed once a state holds it.
+	return unmarshalState(s.hall, data, false)
 }

@@ -22,6 +22,10 @@ type State struct {
 	Recent      []Call             `json:"recent"`
 	// Days records where each day starts in the log, for ledgers of past days.
 	Days []DayMark `json:"days"`
+	// HallConfig is the configuration the log has set (see hall_config.go).
+	HallConfig
+	// Today holds the manager's overrides of today (issuing.go).
+	Today Overrides `json:"today,omitzero"`
 
 	queues  map[string]*waitLines // waiting tickets per category
 	byToken map[string]*Ticket
@@ -62,6 +66,9 @@ type Call struct {
 type DayMark struct {
 	Day string `json:"day"`
 	Seq uint64 `json:"seq"`
+	// Hall is the log sequence of the configuration in force when the day
+	// began (0: the one the hall started with, before any was logged).
+	Hall uint64 `json:"hall,omitempty"`
 }
 
 const recentCalls = 12
@@ -234,18 +241,23 @@ func (s *State) Apply(e Event) {
 		if t != nil {
 			t.Score, t.Reason = e.Score, e.Reason
 		}
+	case EvHall:
+		s.applyHall(e)
+	case EvOverride:
+		s.applyOverride(e)
 	}
 }
 
 // newDay closes what is left of the previous day and restarts numbering.
 func (s *State) newDay(e Event) {
 	s.Day = e.Day
-	s.Days = append(s.Days, DayMark{Day: e.Day, Seq: e.Seq})
+	s.Days = append(s.Days, DayMark{Day: e.Day, Seq: e.Seq, Hall: s.HallSeq})
 	clear(s.Tickets)
 	clear(s.Counters)
 	clear(s.queues)
 	clear(s.byToken)
 	s.Recent = nil
+	s.Today = Overrides{}
 	for _, w := range s.Windows {
 		*w = WindowState{ID: w.ID}
 	}

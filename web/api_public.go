@@ -115,7 +115,7 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 			failWith(w, http.StatusBadRequest, "unknown_service", "没有这个事项")
 			return
 		}
-		s.fail(w, r, err)
+		s.failIssue(w, r, err)
 		return
 	}
 	t := res.Ticket

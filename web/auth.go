@@ -24,10 +24,9 @@ type Auth struct {
 	dummyOnce  sync.Once
 	dummy      []byte // hash compared for unknown ids
 
-	pins   map[string]func() ([]byte, error) // staff → its PIN hash, computed once
-	admins map[string]bool                   // staff who may use the floor view
-
 	mu        sync.Mutex
+	pins      map[string]func() ([]byte, error) // staff → its PIN hash, computed once
+	admins    map[string]bool                   // staff who may use the floor view
 	sessions  map[string]*Session
 	failures  map[string]*failure // by staff id or "admin"
 	adminHash []byte
@@ -65,8 +64,6 @@ func NewAuth(h *queue.Hall, adminHash []byte, now func() time.Time, cost int) *A
 	}
 	a := &Auth{
 		now: now, sessionTTL: 12 * time.Hour, cost: cost,
-		pins:      map[string]func() ([]byte, error){},
-		admins:    map[string]bool{},
 		sessions:  map[string]*Session{},
 		failures:  map[string]*failure{},
 		adminHash: adminHash,
@@ -74,6 +71,15 @@ func NewAuth(h *queue.Hall, adminHash []byte, now func() time.Time, cost int) *A
 	if a.now == nil {
 		a.now = time.Now
 	}
+	a.setStaff(h)
+	return a
+}
+
+// setStaff takes the PIN hashes and admin marks of a hall's staff. a.mu is
+// held, or a is not shared yet.
+func (a *Auth) setStaff(h *queue.Hall) {
+	a.pins = map[string]func() ([]byte, error){}
+	a.admins = map[string]bool{}
 	for i := range h.Staff {
 		st := &h.Staff[i]
 		a.admins[st.ID] = st.Admin
@@ -85,12 +91,11 @@ func NewAuth(h *queue.Hall, adminHash []byte, now func() time.Time, cost int) *A
 		pin := st.PIN
 		st.PIN = "" // the hall keeps no plain PIN once loaded
 		f := sync.OnceValues(func() ([]byte, error) {
-			return bcrypt.GenerateFromPassword([]byte(pin), cost)
+			return bcrypt.GenerateFromPassword([]byte(pin), a.cost)
 		})
 		a.pins[st.ID] = f
 		go f()
 	}
-	return a
 }
 
 // HashPassword hashes an admin password for storage; cost 0 means
@@ -121,7 +126,7 @@ func (a *Auth) LoginStaff(staff, pin string) (*Session, error) {
 	if err := a.checkLock(staff); err != nil {
 		return nil, err
 	}
-	hash := a.pins[staff]
+	hash, admin := a.pinOf(staff)
 	ok := false
 	if hash != nil {
 		if h, err := hash(); err == nil {
@@ -131,7 +136,7 @@ func (a *Auth) LoginStaff(staff, pin string) (*Session, error) {
 		// Spend the same time on unknown ids, so ids cannot be probed.
 		bcrypt.CompareHashAndPassword(a.dummyHash(), []byte(pin))
 	}
-	return a.finish(staff, ok, &Session{Staff: staff, Admin: a.admins[staff]})
+	return a.finish(staff, ok, &Session{Staff: staff, Admin: admin})
 }
 
 // LoginAdmin checks the manager's password and opens an admin session.

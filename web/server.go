@@ -160,5 +160,6 @@ func (s *Server) routes() {
 		m.HandleFunc("GET /ws/device", s.devices.ServeWS)
 	}
 	s.kioskRoutes(m)
+	s.adminHallRoutes(m)
 	s.pageRoutes(m)
 }

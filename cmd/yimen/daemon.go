@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -46,6 +47,7 @@ type Main struct {
 	logger *slog.Logger
 
 	hall    *queue.Hall
+	hallSum string // SHA-256 of the --hall file
 	store   *bolt.Store
 	engine  *queue.Engine
 	hub     *display.Hub
@@ -138,6 +140,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
+	if err := m.importHall(ctx); err != nil {
+		return err
+	}
 	st, err := m.engine.Subscribe(func(evs []queue.Event) { m.hub.Apply(evs) })
 	if err != nil {
 		return err
@@ -151,7 +156,17 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.openPrinter(); err != nil {
 		return err
 	}
-	auth := web.NewAuth(m.hall, adminHash, m.Now, m.HashCost)
+	auth := web.NewAuth(m.engine.Hall(), adminHash, m.Now, m.HashCost)
+	if _, err := m.engine.Subscribe(func(evs []queue.Event) {
+		for _, ev := range evs {
+			if ev.Type == queue.EvHall {
+				auth.SetHall(m.engine.Hall())
+				return
+			}
+		}
+	}); err != nil {
+		return err
+	}
 	devices, err := m.startBridges(ctx, auth)
 	if err != nil {
 		return err
@@ -202,12 +217,12 @@ func (m *Main) loadHall() error {
 		m.logger.Warn("running the demo hall; its PINs are public (see README): give --hall for a real hall")
 		return nil
 	}
-	f, err := os.Open(m.HallFile)
+	data, err := os.ReadFile(m.HallFile)
 	if err != nil {
 		return usageError{fmt.Errorf("--hall: %w", err)}
 	}
-	defer f.Close()
-	h, err := queue.ParseHall(f)
+	m.hallSum = fileSum(data)
+	h, err := queue.ParseHall(bytes.NewReader(data))
 	if err != nil {
 		return usageError{fmt.Errorf("--hall %s: %w", m.HallFile, flatten(err))}
 	}

@@ -37,11 +37,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = bench(ctx, args, stdout)
 	case "simulate-devices":
 		err = simulateDevices(ctx, args, stdout)
+	case "hall":
+		err = hallCmd(args, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		err = usageError{fmt.Errorf("unknown command %q (try: serve, print-test, ports, bench, simulate-devices)", cmd)}
+		err = usageError{fmt.Errorf("unknown command %q (try: serve, hall, print-test, ports, bench, simulate-devices)", cmd)}
 	}
 	var ue usageError
 	switch {
@@ -68,6 +70,7 @@ usage:
         [--printer sim|none|serial:/dev/ttyUSB0?baud=9600|tcp:HOST:9100|file:/dev/usb/lp0]
         [--bridge serial:/dev/ttyUSB1?baud=9600 ...] [--public-url http://192.168.1.10:8080]
         [--issue-rate 30] [--admin-password PW] [--voice-dir DIR]
+  yimen hall export [--data DIR] > hall.json   the live hall as a hall file (PIN hashes kept)
   yimen print-test --printer URI     print a sample ticket and the printer's status
   yimen ports                        list serial ports with their USB VID:PID
   yimen simulate-devices --target URL|/dev/pts/N   play a call pad, rating pad and LED board

@@ -3,6 +3,7 @@
 package queuetest
 
 import (
+	"encoding/json"
 	"fmt"
 	"sync"
 
@@ -33,7 +34,16 @@ func (l *MemLog) Append(evs []queue.Event) error {
 		if want := uint64(len(l.events)) + 1; ev.Seq != want {
 			return fmt.Errorf("memlog: append %d, want %d", ev.Seq, want)
 		}
-		l.events = append(l.events, ev)
+		// Stored as a file stores it: what is not in the JSON is lost.
+		data, err := json.Marshal(ev)
+		if err != nil {
+			return fmt.Errorf("memlog: encode: %w", err)
+		}
+		var stored queue.Event
+		if err := json.Unmarshal(data, &stored); err != nil {
+			return fmt.Errorf("memlog: decode: %w", err)
+		}
+		l.events = append(l.events, stored)
 	}
 	l.Appends++
 	return nil

@@ -179,7 +179,8 @@
   };
 
   Board.prototype.handle = function (msg) {
-    var full = msg.type === 'snapshot' || msg.type === 'day';
+    var full = msg.type === 'snapshot' || msg.type === 'day' || msg.type === 'hall';
+    if (msg.hall && this.ready && msg.type === 'hall') { this.hall = msg.hall; }
     if (msg.type === 'snapshot') {
       this.boot = msg.boot || this.boot;
       if (msg.hall) { this.hall = msg.hall; }

@@ -111,12 +111,12 @@
   noticeBox.addEventListener('webkitAnimationIteration', nextNotice);
 
   function render(b, msg) {
-    var full = msg.type === 'snapshot' || msg.type === 'day';
+    var full = msg.type === 'snapshot' || msg.type === 'day' || msg.type === 'hall';
     if (full || msg.windows) { renderWindows(b); }
     if (full || msg.queues) { renderQueues(b); }
     if (full || msg.staff || msg.windows) { renderStaff(b); }
     if (full || msg.call) { renderRecent(b); }
-    if (msg.type === 'snapshot') {
+    if (msg.type === 'snapshot' || msg.type === 'hall') {
       if (b.hall) {
         setText($('hall'), b.hall.name);
         notices = b.hall.notices || [];

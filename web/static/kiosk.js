@@ -174,5 +174,10 @@
     }, function () { setTimeout(loadHall, 3000); });
   }
   loadHall();
-  board = new Y.Board({ onMessage: function (msg) { if (msg.queues || msg.type === 'snapshot' || msg.type === 'day') { renderCounts(); } } });
+  board = new Y.Board({ onMessage: function (msg) {
+    // A configuration change (services, names) is one message: fetch the
+    // services again and rebuild the buttons, without reloading the page.
+    if (msg.type === 'hall') { loadHall(); return; }
+    if (msg.queues || msg.type === 'snapshot' || msg.type === 'day') { renderCounts(); }
+  } });
 })();
