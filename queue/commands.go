@@ -31,15 +31,19 @@ func (e *Engine) Issue(ctx context.Context, service string, priority bool) (Issu
 		if err != nil {
 			return Issued{}, err
 		}
-		cat := s.Route(svc)
-		c, _ := s.hall.Category(cat)
-		n := s.Counters[c.Prefix] + 1
-		number := FormatNumber(c.Prefix, n)
-		id := strings.ReplaceAll(s.Day, "-", "") + "-" + number
-		emit(Event{Type: EvIssued, Ticket: id, Number: number, Category: cat, Service: svc.ID, Priority: priority, Token: newToken()})
-		t := s.Tickets[id]
-		return Issued{Ticket: *t, Ahead: s.Ahead(t), Wait: s.EstimatedWait(t)}, nil
+		c, _ := s.hall.Category(s.Route(svc))
+		return issueIn(s, emit, c, svc.ID, priority, nil), nil
 	})
+}
+
+// issueIn emits the next number of a category; cf links a pick-up ticket
+// to its case.
+func issueIn(s *State, emit func(Event), c *Category, service string, priority bool, cf *CaseFields) Issued {
+	number := FormatNumber(c.Prefix, s.Counters[c.Prefix]+1)
+	id := strings.ReplaceAll(s.Day, "-", "") + "-" + number
+	emit(Event{Type: EvIssued, Ticket: id, Number: number, Category: c.ID, Service: service, Priority: priority, Token: newToken(), Case: cf})
+	t := s.Tickets[id]
+	return Issued{Ticket: *t, Ahead: s.Ahead(t), Wait: s.EstimatedWait(t)}
 }
 
 // MarkPrinted records how a ticket's print job ended, so the manager sees
@@ -101,7 +105,7 @@ func (e *Engine) Next(ctx context.Context, window, staff string) (*Ticket, error
 			emit(Event{Type: EvCalled, Ticket: t.ID, Number: t.Number, Window: window, Staff: staff})
 		}
 		if cur != nil {
-			emit(Event{Type: EvFinished, Ticket: cur.ID, Window: window, Staff: staff, Outcome: OutcomeImmediate})
+			emitFinish(s, cur, window, staff, OutcomeImmediate, CaseIntake{}, emit)
 		}
 		if t == nil {
 			return nil, nil
@@ -140,6 +144,7 @@ func (e *Engine) NoShow(ctx context.Context, window, staff string) (Ticket, erro
 
 // Finish ends service of the window's current ticket with an outcome
 // (即办件 immediate, 承诺件 promised, 咨询 consult; immediate when empty).
+// A promised ticket opens a case; FinishCase records its intake too.
 func (e *Engine) Finish(ctx context.Context, window, staff, outcome string) (Ticket, error) {
 	if outcome == "" {
 		outcome = OutcomeImmediate
@@ -147,10 +152,8 @@ func (e *Engine) Finish(ctx context.Context, window, staff, outcome string) (Tic
 	if outcome != OutcomeImmediate && outcome != OutcomePromised && outcome != OutcomeConsult {
 		return Ticket{}, errorf(Invalid, "bad_outcome", "办结类型应为 immediate、promised 或 consult")
 	}
-	return e.onCurrent(ctx, window, staff, func(s *State, t *Ticket, emit func(Event)) error {
-		emit(Event{Type: EvFinished, Ticket: t.ID, Window: window, Staff: staff, Outcome: outcome})
-		return nil
-	})
+	// A 承诺件 opens its case (case_commands.go).
+	return e.finish(ctx, window, staff, outcome, CaseIntake{})
 }
 
 // Transfer sends the window's current ticket to another category (转办). It

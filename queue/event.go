@@ -59,6 +59,9 @@ type Event struct {
 	// hall is Hall already parsed, shared by every state that applies this
 	// event in memory; an event read back from the log parses Hall again.
 	hall *Hall
+
+	// Case is the intake or due date of a case event (cases.go).
+	Case *CaseFields `json:"case,omitempty"`
 }
 
 // Outcomes of a finished ticket (办结类型).

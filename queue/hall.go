@@ -54,7 +54,12 @@ type Service struct {
 	ID         string   `json:"id"`
 	Name       string   `json:"name"`
 	Categories []string `json:"categories"`
-	Icon       string   `json:"icon,omitempty"`
+	// PromiseDays is the time limit of a 承诺件 in working days (5 when
+	// zero); Bring lists what the villager must bring (一次性告知), the
+	// checklist a clerk ticks when accepting a case.
+	PromiseDays int      `json:"promise_days,omitempty"`
+	Bring       []string `json:"bring,omitempty"`
+	Icon        string   `json:"icon,omitempty"`
 	// Note is a line of the service commitment printed on the ticket.
 	Note string `json:"note,omitempty"`
 	// DailyCap bounds the numbers a day (0: none).

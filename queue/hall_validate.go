@@ -94,6 +94,14 @@ func (h *Hall) Validate() error {
 			bad(p+".categories", "a service needs at least one category")
 		}
 		knownCats(p, s.Categories)
+		if s.PromiseDays < 0 || s.PromiseDays > maxPromiseDays {
+			bad(p+".promise_days", "must be 0 to %d working days", maxPromiseDays)
+		}
+		for j, b := range s.Bring {
+			if strings.TrimSpace(b) == "" || len([]rune(b)) > maxCaseText {
+				bad(fmt.Sprintf("%s.bring[%d]", p, j), "must be 1 to %d characters", maxCaseText)
+			}
+		}
 	}
 
 	windows := map[string]bool{}

@@ -90,19 +90,7 @@ func (h *Hall) IssuingAt(t time.Time, extendTo string) Issuing {
 // closing time; none on a day the hall is shut.
 func (h *Hall) issuingSpans(d time.Time, extendTo string) ([][2]time.Time, time.Time) {
 	hs := h.Hours
-	date := d.Format(time.DateOnly)
-	wd := int(d.Weekday())
-	if wd == 0 {
-		wd = 7
-	}
-	open := len(hs.Weekdays) == 0 || slices.Contains(hs.Weekdays, wd)
-	if slices.Contains(hs.OpenDates, date) {
-		open = true
-	}
-	if slices.Contains(hs.ClosedDates, date) {
-		open = false
-	}
-	if !open {
+	if !h.Calendar().Works(d) {
 		return nil, time.Time{}
 	}
 	from, to := hs.Open, hs.Close

@@ -44,15 +44,24 @@ func (s *State) applyOverride(e Event) {
 // overrides.
 func (s *State) Issuing(t time.Time) Issuing { return s.hall.IssuingAt(t, s.Today.ExtendTo) }
 
-// issuable checks the hours and caps for a new ticket of a service and
-// returns the service with only the categories that may still take it.
-func (s *State) issuable(svc *Service, now time.Time) (*Service, error) {
+// openAt refuses a number outside the opening hours, saying when they
+// are handed out again.
+func (s *State) openAt(now time.Time) error {
 	if is := s.Issuing(now); !is.Open {
 		msg := "现在不取号"
 		if !is.OpensAt.IsZero() {
 			msg = "现在不取号，" + ReopenText(now, is.OpensAt, s.hall.Location()) + "开始取号"
 		}
-		return nil, &Error{Kind: Conflict, Code: "closed", Message: msg, Err: &ClosedError{OpensAt: is.OpensAt}}
+		return &Error{Kind: Conflict, Code: "closed", Message: msg, Err: &ClosedError{OpensAt: is.OpensAt}}
+	}
+	return nil
+}
+
+// issuable checks the hours and caps for a new ticket of a service and
+// returns the service with only the categories that may still take it.
+func (s *State) issuable(svc *Service, now time.Time) (*Service, error) {
+	if err := s.openAt(now); err != nil {
+		return nil, err
 	}
 	var perService int
 	perCategory := map[string]int{}

@@ -38,6 +38,9 @@ func unmarshalState(h *Hall, data []byte, parseDoc bool) (*State, error) {
 	if s.Staff == nil {
 		s.Staff = map[string]*StaffState{}
 	}
+	if s.Cases == nil {
+		s.Cases = map[string]*Case{}
+	}
 	if s.ServiceSecs == nil {
 		s.ServiceSecs = map[string]float64{}
 	}

@@ -26,9 +26,14 @@ type State struct {
 	HallConfig
 	// Today holds the manager's overrides of today (issuing.go).
 	Today Overrides `json:"today,omitzero"`
+	// Cases are the promised jobs (承诺件), by ID; unlike tickets they
+	// outlive the day (cases.go).
+	Cases map[string]*Case `json:"cases"`
 
 	queues  map[string]*waitLines // waiting tickets per category
 	byToken map[string]*Ticket
+	// casesByToken finds a case by its ticket's token on later days.
+	casesByToken map[string]*Case
 }
 
 // WindowState is a window's live state.
@@ -81,6 +86,7 @@ func NewState(h *Hall) *State {
 		Windows:     map[string]*WindowState{},
 		Staff:       map[string]*StaffState{},
 		ServiceSecs: map[string]float64{},
+		Cases:       map[string]*Case{},
 	}
 	s.attach(h)
 	return s
@@ -117,6 +123,7 @@ func (s *State) attach(h *Hall) {
 			s.enqueue(t)
 		}
 	}
+	s.indexCases()
 }
 
 // Hall returns the hall the state belongs to.
@@ -141,6 +148,7 @@ func (s *State) Apply(e Event) {
 		s.Tickets[t.ID] = t
 		s.byToken[t.Token] = t
 		s.Counters[prefixOf(t.Number)] = max(s.Counters[prefixOf(t.Number)], numberOf(t.Number))
+		s.linkPickup(t, e)
 		s.enqueue(t)
 	case EvPrinted:
 		if t != nil {
@@ -171,6 +179,9 @@ func (s *State) Apply(e Event) {
 			t.Recalls++
 		} else {
 			t.CalledAt = e.At
+			if t.Received == "" {
+				t.Received = e.Staff
+			}
 			if t.Priority {
 				w.Streak = 0
 			} else {
@@ -245,6 +256,8 @@ func (s *State) Apply(e Event) {
 		s.applyHall(e)
 	case EvOverride:
 		s.applyOverride(e)
+	case EvCaseOpened, EvCaseForwarded, EvCaseSuspended, EvCaseResumed, EvCaseReady, EvCasePickedUp, EvCaseClosed:
+		s.applyCase(e)
 	}
 }
 
@@ -258,6 +271,7 @@ func (s *State) newDay(e Event) {
 	clear(s.byToken)
 	s.Recent = nil
 	s.Today = Overrides{}
+	s.pruneCases(e.Day)
 	for _, w := range s.Windows {
 		*w = WindowState{ID: w.ID}
 	}

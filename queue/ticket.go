@@ -33,6 +33,11 @@ type Ticket struct {
 	// Printed is false until the printer confirmed the whole ticket.
 	Printed   bool     `json:"printed"`
 	Transfers []string `json:"transfers,omitempty"` // categories it came from
+	// Received is the clerk who first called it: a case it opens is theirs
+	// (首问负责), through any transfer.
+	Received string `json:"received,omitempty"`
+	// Pickup is the case this ticket comes to pick up, if any.
+	Pickup string `json:"pickup,omitempty"`
 
 	IssuedAt time.Time `json:"issued_at"`
 	// QueuedAt orders the queue; a transferred ticket keeps its original
