@@ -170,6 +170,7 @@
     loadFloor();
     loadLedger();
     loadPrinter();
+    if (window.yimenReport) { window.yimenReport.load(); }
     if (!board) {
       board = new Y.Board({ onMessage: function (msg, b) {
         render(b);
