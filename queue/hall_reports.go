@@ -7,7 +7,8 @@ import (
 
 // The hall's reporting settings. They are read from the hall file's own
 // fields (kept in Extra by the loader) so that a hall file written before
-// they existed still loads, and the defaults below apply.
+// they existed still loads, and the defaults below apply. Market days are
+// the hall's Market (hours.go).
 //
 //	"target_wait_minutes": 15       the wait the hall promises (服务承诺)
 //	"followup_days": 3               days to follow up a low rating
@@ -47,21 +48,14 @@ func (h *Hall) FollowupDays() int {
 	return DefaultFollowupDays
 }
 
-// MarketDays is the hall's market-day rule (hall field market_days, see
-// hours.go): the last digits of the day of the month on which the market
-// is held (墟日 "逢一四七": 1, 4, 7 means the 1st, 4th, 7th, 11th, 14th,
-// 17th, 21st …). Empty when the hall has none.
+// MarketDays is the hall's market-day rule (hall file "market_days",
+// see MarketDays in hours.go): the last digits of the day of the month on
+// which the market is held. Empty when the hall has none.
 func (h *Hall) MarketDays() []int {
 	if h.Market == nil {
 		return nil
 	}
-	var out []int
-	for _, d := range h.Market.Every {
-		if d >= 0 && d <= 9 {
-			out = append(out, d)
-		}
-	}
-	return out
+	return h.Market.Every
 }
 
 // IsMarketDay reports whether a date is one of the hall's market days.
