@@ -8,10 +8,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -29,6 +27,9 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	calls := fs.Int("calls", 200, "calls measured by the fan-out benchmark")
 	tickets := fs.Int("tickets", 500_000, "tickets of history for the start-up benchmark")
 	printerURI := fs.String("printer", "none", "printer of the daemon under test")
+	waiting := fs.Int("waiting", 100_000, "floor: tickets issued into the waiting lines (issuing from 0 to this many waiting)")
+	dayTickets := fs.Int("day-tickets", 200_000, "floor: tickets in one day for the start-up measurement")
+	withStartup := fs.Bool("startup", true, "floor: measure start-up too (writes a year of history first)")
 	finish := fs.Bool("finish", true, "fanout: finish each ticket before the next call (false: next finishes it, as a call pad's single key does)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{fmt.Errorf("bench: %w", err)}
@@ -46,8 +47,15 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 			err = benchFanout(ctx, stdout, *screens, *calls, *finish)
 		case "startup":
 			err = benchStartup(ctx, stdout, *tickets)
+		case "floor":
+			err = benchFloor(ctx, stdout, floorOpts{
+				screens: *screens, calls: *calls, kiosks: *kiosks, waiting: *waiting,
+				duration: *duration, history: *tickets, dayTickets: *dayTickets, startup: *withStartup,
+			})
+		case "bare-server": // the baseline server that bench floor starts
+			return benchBare(ctx, fs.Args()[1:], os.Stderr)
 		default:
-			return usageError{fmt.Errorf("bench: unknown benchmark %q (issue, fanout, startup)", w)}
+			return usageError{fmt.Errorf("bench: unknown benchmark %q (floor, issue, fanout, startup)", w)}
 		}
 		if err != nil {
 			return fmt.Errorf("bench %s: %w", w, err)
@@ -71,6 +79,11 @@ func startChild(dataDir string, extra ...string) (*child, error) {
 		return nil, err
 	}
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--issue-rate", "0"}, extra...)
+	return startExe(exe, args...)
+}
+
+// startExe starts a child that prints the daemon's listening line.
+func startExe(exe string, args ...string) (*child, error) {
 	cmd := exec.Command(exe, args...)
 	cmd.Env = append(os.Environ(), "YIMEN_ADMIN_PASSWORD="+benchAdminPassword)
 	pipe, err := cmd.StderrPipe()
@@ -113,18 +126,8 @@ func (c *child) stop() {
 
 // rssMB reads a process's resident memory from /proc.
 func rssMB(pid int) (float64, error) {
-	data, err := os.ReadFile(filepath.Join("/proc", fmt.Sprint(pid), "status"))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			var kb float64
-			fmt.Sscanf(strings.TrimSpace(line[len("VmRSS:"):]), "%f", &kb)
-			return kb / 1024, nil
-		}
-	}
-	return 0, fmt.Errorf("no VmRSS")
+	kb, err := procStatusKB(pid, "VmRSS")
+	return float64(kb) / 1024, err
 }
 
 func percentile(d []time.Duration, p float64) time.Duration {

@@ -31,48 +31,85 @@ func benchIssue(ctx context.Context, out io.Writer, kiosks int, d time.Duration,
 	if err != nil {
 		return err
 	}
+	st := issueLoad(ctx, c.url, token, kiosks, 0, d)
+	fmt.Fprintf(out, "issue: %d kiosks, printer %s, %v: %d tickets (%d failed), %.0f tickets/s, latency p50 %v p99 %v\n",
+		kiosks, printerURI, st.elapsed.Round(time.Millisecond), st.ok, st.failed, st.rate(),
+		percentile(st.lat, 0.5).Round(10*time.Microsecond), percentile(st.lat, 0.99).Round(10*time.Microsecond))
+	return nil
+}
+
+// issueStats is the outcome of an issuing load.
+type issueStats struct {
+	ok, failed int
+	elapsed    time.Duration
+	lat        []time.Duration
+	done       []time.Duration // when each ticket was answered, from the start, in order
+}
+
+func (st issueStats) rate() float64 { return float64(st.ok) / st.elapsed.Seconds() }
+
+// rateBetween is the issuing rate from the a-th to the b-th ticket.
+func (st issueStats) rateBetween(a, b int) float64 {
+	if b > len(st.done) || a >= b {
+		return 0
+	}
+	d := st.done[b-1]
+	if a > 0 {
+		d -= st.done[a-1]
+	}
+	return float64(b-a) / d.Seconds()
+}
+
+// issueLoad issues tickets over HTTP from concurrent kiosks until n
+// tickets (0: no limit) or d has passed; each answer is a durable
+// (fsync'd) ticket. A token, when given, is the kiosks' credential.
+func issueLoad(ctx context.Context, url, token string, kiosks, n int, d time.Duration) issueStats {
 	services := []string{"medicare", "pension", "housing", "birth", "subsidy", "guide", "dispute", "land"}
 	var (
-		ok, failed atomic.Int64
-		mu         sync.Mutex
-		lat        []time.Duration
-		wg         sync.WaitGroup
+		st     issueStats
+		issued atomic.Int64
+		mu     sync.Mutex
+		wg     sync.WaitGroup
 	)
 	deadline := time.Now().Add(d)
 	tr := &http.Transport{MaxIdleConnsPerHost: kiosks}
+	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	start := time.Now()
 	for k := range kiosks {
 		wg.Go(func() {
-			var mine []time.Duration
 			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
+				if n > 0 && issued.Add(1) > int64(n) {
+					return
+				}
 				body := fmt.Sprintf(`{"service":%q,"priority":%t}`, services[(k+i)%len(services)], i%10 == 0)
+				req, _ := http.NewRequest("POST", url+"/api/tickets", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				if token != "" {
+					req.Header.Set("Authorization", "Bearer "+token)
+				}
 				t0 := time.Now()
-				resp, err := c.request(hc, "POST", "/api/tickets", token, body)
-				if err != nil {
-					failed.Add(1)
-					continue
+				resp, err := hc.Do(req)
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
 				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusCreated {
-					failed.Add(1)
-					continue
+				now := time.Now()
+				mu.Lock()
+				if err != nil || resp.StatusCode != http.StatusCreated {
+					st.failed++
+				} else {
+					st.ok++
+					st.lat = append(st.lat, now.Sub(t0))
+					st.done = append(st.done, now.Sub(start))
 				}
-				mine = append(mine, time.Since(t0))
-				ok.Add(1)
+				mu.Unlock()
 			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	el := time.Since(start)
-	fmt.Fprintf(out, "issue: %d kiosks, printer %s, %v: %d tickets (%d failed), %.0f tickets/s, latency p50 %v p99 %v\n",
-		kiosks, printerURI, el.Round(time.Millisecond), ok.Load(), failed.Load(), float64(ok.Load())/el.Seconds(),
-		percentile(lat, 0.5).Round(10*time.Microsecond), percentile(lat, 0.99).Round(10*time.Microsecond))
-	return nil
+	st.elapsed = time.Since(start)
+	return st
 }
 
 // benchFanout connects many lobby screens, then measures, for each clerk
@@ -136,16 +173,42 @@ func benchFanout(ctx context.Context, out io.Writer, screens, calls int, finish 
 		discard(post("/api/tickets", kioskTok, `{"service":"guide"}`))
 	}
 	time.Sleep(time.Second)
-	var worst, all []time.Duration
-	for i := 0; i < calls && ctx.Err() == nil; i++ {
-		if i > 0 && finish {
+	first := true
+	all, worst, err := measureCalls(ctx, got, screens, calls, func() error {
+		if !first && finish {
 			discard(post("/api/windows/1/finish", login.Token, `{"outcome":"immediate"}`))
 		}
+		first = false
 		time.Sleep(50 * time.Millisecond)
+		return nil
+	}, func() (*http.Response, error) { return post("/api/windows/1/next", login.Token, "") })
+	if err != nil {
+		return err
+	}
+	after, _ := rssMB(c.cmd.Process.Pid)
+	how := "each ticket finished before the next call"
+	if !finish {
+		how = "next finishes the ticket at the window"
+	}
+	fmt.Fprintf(out, "fanout (%s): %d screens, %d calls: next → called at a screen p50 %v p99 %v; at the last screen p50 %v p99 %v\n",
+		how, screens, len(worst), percentile(all, 0.5).Round(10*time.Microsecond), percentile(all, 0.99).Round(10*time.Microsecond),
+		percentile(worst, 0.5).Round(10*time.Microsecond), percentile(worst, 0.99).Round(10*time.Microsecond))
+	fmt.Fprintf(out, "memory: daemon RSS %.1f MB idle, %.1f MB with %d screens, %.1f MB after the calls\n", idle, connected, screens, after)
+	return nil
+}
+
+// measureCalls makes calls calls, each after prepare, and times each from
+// just before next until every screen has its called message: every
+// screen's time, and the last screen's for each call.
+func measureCalls(ctx context.Context, got <-chan recv, screens, calls int, prepare func() error, next func() (*http.Response, error)) (all, worst []time.Duration, err error) {
+	for i := 0; i < calls && ctx.Err() == nil; i++ {
+		if err := prepare(); err != nil {
+			return nil, nil, err
+		}
 		t0 := time.Now()
-		r, err := post("/api/windows/1/next", login.Token, "")
+		r, err := next()
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		var ans struct{ Ticket struct{ Number string } }
 		json.NewDecoder(r.Body).Decode(&ans)
@@ -163,23 +226,14 @@ func benchFanout(ctx context.Context, out io.Writer, screens, calls int, finish 
 				last = max(last, d)
 				n++
 			case <-timeout.C:
-				return fmt.Errorf("call %d: only %d of %d screens got %s", i, n, screens, ans.Ticket.Number)
+				return nil, nil, fmt.Errorf("call %d: only %d of %d screens got %q", i, n, screens, ans.Ticket.Number)
 			}
 		}
 		timeout.Stop()
 		worst = append(worst, last)
 		time.Sleep(20 * time.Millisecond)
 	}
-	after, _ := rssMB(c.cmd.Process.Pid)
-	how := "each ticket finished before the next call"
-	if !finish {
-		how = "next finishes the ticket at the window"
-	}
-	fmt.Fprintf(out, "fanout (%s): %d screens, %d calls: next → called at a screen p50 %v p99 %v; at the last screen p50 %v p99 %v\n",
-		how, screens, len(worst), percentile(all, 0.5).Round(10*time.Microsecond), percentile(all, 0.99).Round(10*time.Microsecond),
-		percentile(worst, 0.5).Round(10*time.Microsecond), percentile(worst, 0.99).Round(10*time.Microsecond))
-	fmt.Fprintf(out, "memory: daemon RSS %.1f MB idle, %.1f MB with %d screens, %.1f MB after the calls\n", idle, connected, screens, after)
-	return nil
+	return all, worst, nil
 }
 
 // calledNumber finds the number of a "called" message without decoding
@@ -205,5 +259,6 @@ type recv struct {
 // screenSet is a set of lobby screens connected for a benchmark.
 type screenSet interface {
 	run(got chan<- recv, stop <-chan struct{})
+	dropped() int // screens whose connection the daemon ended
 	close()
 }

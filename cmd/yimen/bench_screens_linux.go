@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -24,6 +25,7 @@ type rawScreens struct {
 	files []*os.File
 	conns []net.Conn
 	bufs  map[int32][]byte
+	ended atomic.Int64 // screens whose connection the daemon ended
 }
 
 func dialScreens(wsURL string, n int) (screenSet, error) {
@@ -90,7 +92,12 @@ func (r *rawScreens) run(got chan<- recv, stop <-chan struct{}) {
 			fd := ev.Fd
 			for {
 				k, err := syscall.Read(int(fd), tmp)
-				if k <= 0 || err != nil {
+				if err == syscall.EAGAIN || err == syscall.EINTR {
+					break
+				}
+				if k <= 0 || err != nil { // the daemon closed it
+					syscall.EpollCtl(r.epfd, syscall.EPOLL_CTL_DEL, int(fd), nil)
+					r.ended.Add(1)
 					break
 				}
 				now := time.Now()
@@ -133,6 +140,8 @@ func (r *rawScreens) frames(fd int, buf []byte, now time.Time, got chan<- recv) 
 	}
 	return buf
 }
+
+func (r *rawScreens) dropped() int { return int(r.ended.Load()) }
 
 func (r *rawScreens) close() {
 	for _, f := range r.files {

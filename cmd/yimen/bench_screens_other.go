@@ -4,13 +4,17 @@ package main
 
 import (
 	"io"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
 
 // goScreens is the portable stand-in for lobby screens: a goroutine each.
-type goScreens struct{ conns []*websocket.Conn }
+type goScreens struct {
+	conns []*websocket.Conn
+	ended atomic.Int64
+}
 
 func dialScreens(wsURL string, n int) (screenSet, error) {
 	g := &goScreens{}
@@ -32,6 +36,11 @@ func (g *goScreens) run(got chan<- recv, stop <-chan struct{}) {
 			for {
 				_, r, err := conn.NextReader()
 				if err != nil {
+					select {
+					case <-stop:
+					default:
+						g.ended.Add(1)
+					}
 					return
 				}
 				n, _ := io.ReadFull(r, buf)
@@ -43,6 +52,8 @@ func (g *goScreens) run(got chan<- recv, stop <-chan struct{}) {
 	}
 	<-stop
 }
+
+func (g *goScreens) dropped() int { return int(g.ended.Load()) }
 
 func (g *goScreens) close() {
 	for _, c := range g.conns {

@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+type floorOpts struct {
+	screens, calls, kiosks, waiting int
+	duration                        time.Duration // the drop measurement's issuing time
+	history, dayTickets             int
+	startup                         bool
+}
+
+// benchFloor measures the daemon against bare baselines started in the
+// same run, under the same clients, and prints the ratios:
+//   - call → every one of N screens, against a plain gorilla/websocket
+//     server doing one fsync'd append and one prepared message to every
+//     socket;
+//   - issuing against bbolt behind plain net/http (and raw bbolt), as the
+//     waiting lines grow from 0 to opts.waiting;
+//   - memory per open ticket, start-up with a day of tickets and with a
+//     year of history, and screens dropped while kiosks issue at full
+//     speed with N screens connected.
+func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
+	root, err := os.MkdirTemp("", "yimen-bench-floor-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(root)
+	sub := func(name string) string {
+		d := filepath.Join(root, name)
+		os.MkdirAll(d, 0o700)
+		return d
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	hc := &http.Client{Timeout: 10 * time.Second}
+	post := func(url, token, body string) (*http.Response, error) {
+		req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return hc.Do(req)
+	}
+	discard := func(r *http.Response, err error) {
+		if err == nil {
+			io.Copy(io.Discard, r.Body)
+			r.Body.Close()
+		}
+	}
+	pause := func() error { time.Sleep(50 * time.Millisecond); return nil }
+
+	// The bare server: push, then issuing.
+	bare, err := startExe(exe, "bench", "bare-server", sub("bare"))
+	if err != nil {
+		return fmt.Errorf("bare server: %w", err)
+	}
+	bareAll, bareWorst, err := fanoutOn(ctx, bare.url+"/ws", o.screens, func(got <-chan recv) ([]time.Duration, []time.Duration, error) {
+		return measureCalls(ctx, got, o.screens, o.calls, pause, func() (*http.Response, error) { return post(bare.url+"/next", "", "") })
+	})
+	if err != nil {
+		bare.stop()
+		return fmt.Errorf("bare fan-out: %w", err)
+	}
+	bareIssue := issueLoad(ctx, bare.url, "", o.kiosks, o.waiting, 10*time.Minute)
+	bare.stop()
+	rawRate, err := rawBolt(sub("raw"), o.kiosks, o.waiting, 10*time.Minute)
+	if err != nil {
+		return fmt.Errorf("raw bbolt: %w", err)
+	}
+
+	// The daemon: push.
+	d, err := startChild(sub("push"), "--printer", "none")
+	if err != nil {
+		return err
+	}
+	kt, err := d.kioskToken()
+	if err != nil {
+		d.stop()
+		return err
+	}
+	for range o.calls {
+		discard(post(d.url+"/api/tickets", kt, `{"service":"guide"}`))
+	}
+	clerk, err := staffToken(d, "S01", "240101")
+	if err != nil {
+		d.stop()
+		return err
+	}
+	first := true
+	daemonAll, daemonWorst, err := fanoutOn(ctx, "ws"+strings.TrimPrefix(d.url, "http")+"/ws/display", o.screens, func(got <-chan recv) ([]time.Duration, []time.Duration, error) {
+		return measureCalls(ctx, got, o.screens, o.calls, func() error {
+			if !first {
+				discard(post(d.url+"/api/windows/1/finish", clerk, `{"outcome":"immediate"}`))
+			}
+			first = false
+			return pause()
+		}, func() (*http.Response, error) { return post(d.url+"/api/windows/1/next", clerk, "") })
+	})
+	d.stop()
+	if err != nil {
+		return fmt.Errorf("daemon fan-out: %w", err)
+	}
+
+	// The daemon: issuing from empty lines to o.waiting waiting, and the
+	// memory that holds them.
+	d, err = startChild(sub("issue"), "--printer", "none")
+	if err != nil {
+		return err
+	}
+	if kt, err = d.kioskToken(); err != nil {
+		d.stop()
+		return err
+	}
+	anon0, _ := procStatusKB(d.cmd.Process.Pid, "RssAnon")
+	issue := issueLoad(ctx, d.url, kt, o.kiosks, o.waiting, 10*time.Minute)
+	anon1, _ := procStatusKB(d.cmd.Process.Pid, "RssAnon")
+	d.stop()
+
+	// The daemon: screens dropped while kiosks issue at full speed.
+	d, err = startChild(sub("drops"), "--printer", "none")
+	if err != nil {
+		return err
+	}
+	if kt, err = d.kioskToken(); err != nil {
+		d.stop()
+		return err
+	}
+	set, err := dialScreens("ws"+strings.TrimPrefix(d.url, "http")+"/ws/display", o.screens)
+	if err != nil {
+		d.stop()
+		return err
+	}
+	got, stop := make(chan recv, 1024), make(chan struct{})
+	go func() {
+		for range got { // no calls here; keep the channel drained anyway
+		}
+	}()
+	go set.run(got, stop)
+	loaded := issueLoad(ctx, d.url, kt, o.kiosks, 0, o.duration)
+	dropped := set.dropped()
+	close(stop)
+	set.close()
+	d.stop()
+
+	// Issuing rate per fifth of the way from empty lines to o.waiting.
+	fifth := max(issue.ok/5, 1)
+	var fifths []string
+	var rates []float64
+	for a := 0; a+fifth <= issue.ok; a += fifth {
+		r := issue.rateBetween(a, a+fifth)
+		rates = append(rates, r)
+		fifths = append(fifths, fmt.Sprintf("%d–%d: %.0f/s", a, a+fifth, r))
+	}
+	bareP99, daemonP99 := percentile(bareWorst, 0.99), percentile(daemonWorst, 0.99)
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+	fmt.Fprintf(out, "floor: %d screens, %d calls, %d kiosks, %d tickets issued into empty lines\n", o.screens, o.calls, o.kiosks, o.waiting)
+	fmt.Fprintf(out, "  call → all %d screens, p99: daemon %s, bare server %s: %.2f× (goal ≤ 1.3×); p50 %s vs %s; any screen p99 %s vs %s\n",
+		o.screens, ms(daemonP99), ms(bareP99), ratio(daemonP99.Seconds(), bareP99.Seconds()),
+		ms(percentile(daemonWorst, 0.5)), ms(percentile(bareWorst, 0.5)), ms(percentile(daemonAll, 0.99)), ms(percentile(bareAll, 0.99)))
+	fmt.Fprintf(out, "  issuing: daemon %.0f/s (%d failed), bbolt over HTTP %.0f/s: %.2f× (goal ≥ 0.8×); raw bbolt %.0f/s: %.2f×; latency p99 %s vs %s\n",
+		issue.rate(), issue.failed, bareIssue.rate(), ratio(issue.rate(), bareIssue.rate()), rawRate, ratio(issue.rate(), rawRate),
+		ms(percentile(issue.lat, 0.99)), ms(percentile(bareIssue.lat, 0.99)))
+	if len(rates) >= 2 {
+		fmt.Fprintf(out, "  issuing as the lines grow (tickets waiting): %s; last fifth / first: %.2f× (goal flat, ≈1×)\n",
+			strings.Join(fifths, ", "), ratio(rates[len(rates)-1], rates[0]))
+	}
+	if issue.ok > 0 {
+		fmt.Fprintf(out, "  memory: %.0f bytes per open ticket (anonymous RSS %.1f → %.1f MB over %d waiting; goal < 1024)\n",
+			float64(anon1-anon0)*1024/float64(issue.ok), float64(anon0)/1024, float64(anon1)/1024, issue.ok)
+	}
+	fmt.Fprintf(out, "  screens dropped while %d kiosks issued %d tickets (%.0f/s) to %d connected screens: %d (goal 0)\n",
+		o.kiosks, loaded.ok, loaded.rate(), o.screens, dropped)
+
+	if !o.startup {
+		return nil
+	}
+	for _, c := range []struct {
+		name          string
+		days, tickets int
+	}{{"one day", 1, o.dayTickets}, {"a year", 365, o.history}} {
+		dir := sub("startup-" + fmt.Sprint(c.days))
+		snap, events, err := writeHistory(dir, c.days, c.tickets)
+		if err != nil {
+			return err
+		}
+		runs, err := startupRuns(dir, snap, 3)
+		if err != nil {
+			return err
+		}
+		os.RemoveAll(dir)
+		fmt.Fprintf(out, "  start-up with %d tickets in %s (%d events): exec → listening %s (median of %v; goal < 1 s)\n",
+			c.tickets, c.name, events, ms(percentile(runs, 0.5)), roundAll(runs))
+	}
+	return nil
+}
+
+// fanoutOn connects screens to a push websocket and runs measure on them.
+func fanoutOn(ctx context.Context, wsURL string, screens int, measure func(got <-chan recv) ([]time.Duration, []time.Duration, error)) ([]time.Duration, []time.Duration, error) {
+	set, err := dialScreens(wsURL, screens)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer set.close()
+	got, stop := make(chan recv, screens*4), make(chan struct{})
+	defer close(stop)
+	go set.run(got, stop)
+	time.Sleep(time.Second) // let every snapshot arrive
+	return measure(got)
+}
+
+func staffToken(c *child, staff, pin string) (string, error) {
+	var ans struct{ Token string }
+	err := c.call("POST", "/api/login", "", fmt.Sprintf(`{"staff":%q,"pin":%q}`, staff, pin), http.StatusOK, &ans)
+	return ans.Token, err
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func roundAll(d []time.Duration) []time.Duration {
+	out := slices.Clone(d)
+	for i := range out {
+		out[i] = out[i].Round(time.Millisecond)
+	}
+	return out
+}
+
+// procStatusKB reads one kB field of a process's /proc status.
+func procStatusKB(pid int, field string) (int64, error) {
+	data, err := os.ReadFile(filepath.Join("/proc", fmt.Sprint(pid), "status"))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+			return kb, nil
+		}
+	}
+	return 0, fmt.Errorf("no %s", field)
+}
