@@ -17,7 +17,7 @@ import (
 
 // wsRig is a bridge serving /ws/device on a real HTTP server.
 type wsRig struct {
-	t      *testing.T
+	t      testing.TB
 	eng    *fakeEngine
 	br     *Bridge
 	url    string
@@ -26,7 +26,7 @@ type wsRig struct {
 	wg     *sync.WaitGroup
 }
 
-func newWSRig(t *testing.T, opts ...func(*Options)) *wsRig {
+func newWSRig(t testing.TB, opts ...func(*Options)) *wsRig {
 	r := &wsRig{t: t, eng: newFakeEngine("w1"), alarms: &alarms{}, wg: &sync.WaitGroup{}}
 	o := Options{Engine: r.eng, Registry: NewMemRegistry(), Logger: testLogger(t), OnAlarm: r.alarms.add}
 	for _, f := range opts {

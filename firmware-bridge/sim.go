@@ -8,7 +8,7 @@ import (
 	"sync"
 )
 
-// SimDevice plays one device in Go, mirroring firmware/proto.c: it queues
+// SimDevice plays one device in Go, mirroring firmware/YimenProto/src/proto.c: it queues
 // a HELLO at boot, answers POLL/POLL_ANY with its oldest queued event (or a
 // HEARTBEAT), drops an event when acknowledged, and ACKs SHOW frames with
 // duplicate suppression. Safe for concurrent use.

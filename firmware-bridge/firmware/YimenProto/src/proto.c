@@ -67,31 +67,57 @@ int yp_cobs_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
 	return (int)o;
 }
 
+/* yp_encode COBS-encodes header, payload and CRC as they are produced, so
+ * that no second copy of the frame is needed (an Uno has 2 KB of RAM). */
 int yp_encode(const yp_frame *f, uint8_t *out, size_t cap)
 {
-	uint8_t raw[YP_MAX_RAW];
+	uint8_t head[YP_HEADER], tail[YP_CRC];
+	size_t n, i, code_at = 0, o = 1;
+	uint8_t code = 1;
 	if (f->len > YP_MAX_PAYLOAD)
 		return YP_ERR_TOO_LARGE;
-	raw[0] = f->ver ? f->ver : YP_VERSION;
-	raw[1] = f->dst;
-	raw[2] = f->src;
-	raw[3] = f->seq;
-	raw[4] = f->type;
-	raw[5] = (uint8_t)(f->len & 0xFF);
-	raw[6] = (uint8_t)(f->len >> 8);
-	if (f->len)
-		memcpy(raw + YP_HEADER, f->payload, f->len);
-	size_t n = YP_HEADER + f->len;
-	uint16_t crc = yp_crc16(raw, n);
-	raw[n++] = (uint8_t)(crc >> 8);
-	raw[n++] = (uint8_t)crc;
-	if (cap < 1)
+	head[0] = f->ver ? f->ver : YP_VERSION;
+	head[1] = f->dst;
+	head[2] = f->src;
+	head[3] = f->seq;
+	head[4] = f->type;
+	head[5] = (uint8_t)(f->len & 0xFF);
+	head[6] = (uint8_t)(f->len >> 8);
+	uint16_t crc = yp_crc16(head, YP_HEADER);
+	for (i = 0; i < f->len; i++) {
+		crc ^= (uint16_t)((uint16_t)f->payload[i] << 8);
+		for (uint8_t b = 0; b < 8; b++)
+			crc = (crc & 0x8000) ? (uint16_t)((crc << 1) ^ 0x1021) : (uint16_t)(crc << 1);
+	}
+	tail[0] = (uint8_t)(crc >> 8);
+	tail[1] = (uint8_t)crc;
+	n = YP_HEADER + f->len + YP_CRC;
+	if (cap < 2)
 		return YP_ERR_TOO_LARGE;
-	int m = yp_cobs_encode(raw, n, out, cap - 1);
-	if (m < 0)
-		return YP_ERR_TOO_LARGE;
-	out[m] = 0;
-	return m + 1;
+	/* every byte written at o must leave room for the delimiter */
+	for (i = 0; i < n; i++) {
+		size_t at_tail = (size_t)YP_HEADER + f->len;
+		uint8_t c = i < YP_HEADER ? head[i] : i < at_tail ? f->payload[i - YP_HEADER] : tail[i - at_tail];
+		if (o + 1 >= cap)
+			return YP_ERR_TOO_LARGE;
+		if (c == 0) {
+			out[code_at] = code;
+			code_at = o++;
+			code = 1;
+			continue;
+		}
+		out[o++] = c;
+		if (++code == 0xFF && i + 1 < n) {
+			if (o + 1 >= cap)
+				return YP_ERR_TOO_LARGE;
+			out[code_at] = code;
+			code_at = o++;
+			code = 1;
+		}
+	}
+	out[code_at] = code;
+	out[o++] = 0; /* delimiter */
+	return (int)o;
 }
 
 int yp_decode(const uint8_t *wire, size_t n, uint8_t *raw, size_t rawcap, yp_frame *f)
@@ -275,8 +301,8 @@ int yp_handle(yp_device *d, const yp_frame *f, uint8_t *out, size_t cap)
 void yp_feed(yp_device *d, const uint8_t *p, size_t n,
 	     void (*send)(yp_device *d, const uint8_t *b, size_t n))
 {
-	static const size_t out_cap = 64 + YP_EVENT_MAX;
-	uint8_t raw[YP_MAX_RAW], out[64 + YP_EVENT_MAX];
+	/* the longest reply: an event (or AUTH), COBS overhead and delimiter */
+	uint8_t out[YP_MIN_FRAME + YP_EVENT_MAX + 4];
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] != 0) {
 			if (d->rx_len < sizeof d->rx)
@@ -287,10 +313,11 @@ void yp_feed(yp_device *d, const uint8_t *p, size_t n,
 		}
 		if (d->rx_len) {
 			yp_frame f;
-			if (d->rx_overflow || yp_decode(d->rx, d->rx_len, raw, sizeof raw, &f) != YP_OK) {
+			/* COBS decodes in place: the output never overtakes the input */
+			if (d->rx_overflow || yp_decode(d->rx, d->rx_len, d->rx, sizeof d->rx, &f) != YP_OK) {
 				d->rx_dropped++;
 			} else {
-				int m = yp_handle(d, &f, out, out_cap);
+				int m = yp_handle(d, &f, out, sizeof out);
 				if (m > 0 && send)
 					send(d, out, (size_t)m);
 			}

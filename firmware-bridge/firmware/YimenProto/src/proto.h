@@ -64,13 +64,14 @@ int yp_cobs_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap);
 /* Encode f to wire bytes (COBS + trailing 0x00). Returns length or a yp_err. */
 int yp_encode(const yp_frame *f, uint8_t *out, size_t cap);
 /* Decode wire bytes (trailing 0x00 optional). raw is scratch space of
- * YP_MAX_RAW bytes that f->payload will point into. Returns YP_OK or a yp_err. */
+ * YP_MAX_RAW bytes that f->payload will point into; it may be wire itself
+ * (decoding in place). Returns YP_OK or a yp_err. */
 int yp_decode(const uint8_t *wire, size_t n, uint8_t *raw, size_t rawcap, yp_frame *f);
 
 /* ---- device side ------------------------------------------------------ */
 
-#define YP_QUEUE 8     /* queued events */
-#define YP_EVENT_MAX 40 /* bytes per queued event payload */
+#define YP_QUEUE 8      /* queued events */
+#define YP_EVENT_MAX 40 /* bytes per queued event payload (HELLO 18, SIGN_IN ≤ 40) */
 
 typedef struct {
 	uint8_t type, seq, len;
