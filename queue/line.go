@@ -54,6 +54,8 @@ func (l *line) upTo(at time.Time) int {
 	return i
 }
 
+func (l *line) sort() { slices.SortFunc(l.waiting(), callOrder) }
+
 func (l *line) insert(t *Ticket) {
 	w := l.waiting()
 	if n := len(w); n == 0 || callOrder(w[n-1], t) < 0 {

@@ -47,13 +47,3 @@ func unmarshalState(h *Hall, data []byte, parseDoc bool) (*State, error) {
 	s.attach(h)
 	return s, nil
 }
-
-// Clone returns a deep copy of the state.
-func (s *State) Clone() (*State, error) {
-	data, err := s.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	// The copy shares the hall: a Hall is never changed once a state holds it.
-	return unmarshalState(s.hall, data, false)
-}

@@ -116,12 +116,22 @@ func (s *State) attach(h *Hall) {
 		}
 	}
 	s.queues = map[string]*waitLines{}
-	s.byToken = map[string]*Ticket{}
+	s.byToken = make(map[string]*Ticket, len(s.Tickets))
 	for _, t := range s.Tickets {
 		s.byToken[t.Token] = t
 		if t.Waiting() {
-			s.enqueue(t)
+			q := s.queues[t.Category]
+			if q == nil {
+				q = &waitLines{}
+				s.queues[t.Category] = q
+			}
+			l := q.of(t)
+			l.t = append(l.t, t) // in map order; sorted below, once
 		}
+	}
+	for _, q := range s.queues {
+		q.prio.sort()
+		q.ord.sort()
 	}
 	s.indexCases()
 }
