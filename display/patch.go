@@ -90,6 +90,15 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 		}
 	case queue.EvStaff:
 		addStaff(ev.Staff)
+	case queue.EvCaseOpened, queue.EvCaseForwarded, queue.EvCaseSuspended, queue.EvCaseResumed,
+		queue.EvCaseReady, queue.EvCasePickedUp, queue.EvCaseClosed:
+		// A case page follows its case at once; screens learn only that
+		// a number's case moved.
+		m.Type = "case"
+		if c := s.Cases[ev.Ticket]; c != nil {
+			m.Number = c.Number
+		}
+		return m, true
 	default:
 		return m, false
 	}

@@ -67,6 +67,19 @@ func (k *Kiosk) Issue(ctx context.Context, service string, priority bool, url fu
 	return r, nil
 }
 
+// Pickup gives a villager who came back for a finished 承诺件 a ticket
+// ahead of the walk-ins, and prints it; ref is the old ticket's number or
+// token (queue.Engine.Pickup).
+func (k *Kiosk) Pickup(ctx context.Context, ref string, url func(token string) string) (Result, error) {
+	is, err := k.engine.Pickup(ctx, ref)
+	if err != nil {
+		return Result{}, err
+	}
+	r := Result{Issued: is}
+	r.Printed, r.PrintError = k.print(ctx, is.Ticket, is.Ahead, is.Wait, url(is.Ticket.Token))
+	return r, nil
+}
+
 // Reprint prints one of today's tickets again, e.g. after the printer was
 // refilled.
 func (k *Kiosk) Reprint(ctx context.Context, ticketID string, url func(token string) string) (Result, error) {
@@ -100,6 +113,9 @@ func (k *Kiosk) print(ctx context.Context, t queue.Ticket, ahead int, wait time.
 	}
 	if svc, ok := h.Service(t.Service); ok {
 		pt.Service, pt.Note = svc.Name, svc.Note
+	}
+	if t.Pickup != "" {
+		pt.Note = "取件号：请凭身份证到窗口领取办结的材料"
 	}
 	if c, ok := h.Category(t.Category); ok {
 		pt.Category = c.Name

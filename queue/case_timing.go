@@ -15,6 +15,9 @@ type CaseTiming struct {
 	Overdue  bool   `json:"overdue"`   // not done and Due has passed (超期)
 	NearDue  bool   `json:"near_due"`  // not done and due today or the next working day
 	Late     bool   `json:"late"`      // done after its due date
+	// Alarm is raised by a case overdue or done late, and only closing
+	// the case (结案) clears it: being done late does not.
+	Alarm bool `json:"alarm"`
 }
 
 // Timing tells where a case stands at now.
@@ -25,9 +28,11 @@ func (s *State) Timing(c *Case, now time.Time) CaseTiming {
 	t := CaseTiming{Due: due.Format(time.DateOnly)}
 	if c.Done() {
 		t.Late = s.localDate(c.DoneAt).After(due)
+		t.Alarm = t.Late && c.State != CaseClosed
 		return t
 	}
 	t.Overdue = today.After(due)
+	t.Alarm = t.Overdue
 	if !t.Overdue {
 		t.DaysLeft = cal.WorkingDaysBetween(today, due)
 		t.NearDue = t.DaysLeft <= 1
@@ -48,7 +53,8 @@ func (s *State) effectiveDue(c *Case, cal Calendar, today time.Time) time.Time {
 }
 
 // CaseFilter selects cases for a list. State is a case state, or "open"
-// (not closed), "overdue" or "near_due"; From and To bound the local date
+// (not closed), "overdue" (raising the alarm: overdue, or done late and
+// not closed) or "near_due"; From and To bound the local date
 // the case was accepted (inclusive; zero: unbounded). Responsible keeps
 // one clerk's cases.
 type CaseFilter struct {
@@ -78,7 +84,7 @@ func (s *State) ListCases(f CaseFilter, now time.Time) []*Case {
 		case "open":
 			keep = c.State != CaseClosed
 		case "overdue":
-			keep = t.Overdue
+			keep = t.Alarm
 		case "near_due":
 			keep = t.NearDue
 		default:
@@ -91,8 +97,8 @@ func (s *State) ListCases(f CaseFilter, now time.Time) []*Case {
 	}
 	slices.SortFunc(out, func(a, b *Case) int {
 		ta, tb := timing[a], timing[b]
-		if ta.Overdue != tb.Overdue {
-			if ta.Overdue {
+		if ta.Alarm != tb.Alarm {
+			if ta.Alarm {
 				return -1
 			}
 			return 1

@@ -179,7 +179,7 @@ func TestCaseTiming(t *testing.T) {
 		"2026-11-23": {Due: "2026-11-26", DaysLeft: 3},
 		"2026-11-25": {Due: "2026-11-26", DaysLeft: 1, NearDue: true},
 		"2026-11-26": {Due: "2026-11-26", NearDue: true},
-		"2026-11-27": {Due: "2026-11-26", Overdue: true},
+		"2026-11-27": {Due: "2026-11-26", Overdue: true, Alarm: true},
 	} {
 		if got := at(d); got != want {
 			t.Errorf("on %s: %+v, want %+v", d, got, want)
@@ -201,8 +201,17 @@ func TestCaseTiming(t *testing.T) {
 	f.e.CaseAction(ctx, id, queue.Actor{Staff: "A2"}, "resume", "")
 	f.clock.t = time.Date(2026, 12, 3, 1, 0, 0, 0, time.UTC)
 	f.e.CaseAction(ctx, id, queue.Actor{Staff: "A2"}, "ready", "")
-	if got := at("2026-12-03"); got.Overdue || !got.Late || got.Due != "2026-11-30" {
-		t.Errorf("done late: %+v, want late, due 2026-11-30", got)
+	if got := at("2026-12-03"); got.Overdue || !got.Late || !got.Alarm || got.Due != "2026-11-30" {
+		t.Errorf("done late: %+v, want late with the alarm still up, due 2026-11-30", got)
+	}
+	// Only closing clears the alarm.
+	f.e.CaseAction(ctx, id, queue.Actor{Staff: "A2"}, "pickup", "")
+	if got := at("2026-12-04"); !got.Alarm {
+		t.Errorf("picked up late: %+v, want the alarm still up", got)
+	}
+	f.e.CaseAction(ctx, id, queue.Actor{Staff: "A2"}, "close", "")
+	if got := at("2026-12-04"); got.Alarm {
+		t.Errorf("closed: %+v, want the alarm cleared", got)
 	}
 }
 

@@ -108,7 +108,9 @@ func (s *Server) postWindowAction(w http.ResponseWriter, r *http.Request) {
 		Category string `json:"category"`
 		Reason   string `json:"reason"`
 		Outcome  string `json:"outcome"`
-		Score    int    `json:"score"`
+		// Case is the intake of a 承诺件 (finish with outcome promised).
+		Case  *queue.CaseIntake `json:"case"`
+		Score int               `json:"score"`
 	}
 	if !decode(w, r, &body) {
 		return
@@ -137,7 +139,11 @@ func (s *Server) postWindowAction(w http.ResponseWriter, r *http.Request) {
 	case "no-show":
 		_, err = s.engine.NoShow(ctx, id, staff)
 	case "finish":
-		_, err = s.engine.Finish(ctx, id, staff, body.Outcome)
+		if body.Case != nil && body.Outcome == queue.OutcomePromised {
+			_, err = s.engine.FinishCase(ctx, id, staff, *body.Case)
+		} else {
+			_, err = s.engine.Finish(ctx, id, staff, body.Outcome)
+		}
 	case "transfer":
 		if body.Category == "" {
 			failWith(w, http.StatusBadRequest, "missing_category", "请选择转办到哪个类别")

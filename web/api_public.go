@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/yimen-hall/yimen/kiosk"
 	"github.com/yimen-hall/yimen/queue"
 )
 
@@ -29,6 +30,10 @@ type ticketJSON struct {
 	Printed      bool   `json:"printed"`
 	IssuedAt     string `json:"issued_at"`
 	CalledAt     string `json:"called_at,omitempty"`
+	// Bring is what the service needs the villager to bring (一次性告知).
+	Bring []string `json:"bring,omitempty"`
+	// Case is the 承诺件 the ticket opened (api_cases.go).
+	Case *caseJSON `json:"case,omitempty"`
 }
 
 func ticketView(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration) ticketJSON {
@@ -45,7 +50,7 @@ func ticketView(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration) t
 		v.CategoryName = c.Name
 	}
 	if sv, ok := h.Service(t.Service); ok {
-		v.ServiceName = sv.Name
+		v.ServiceName, v.Bring = sv.Name, sv.Bring
 	}
 	if wn, ok := h.Window(t.Window); ok {
 		v.WindowName = wn.Name
@@ -118,6 +123,12 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		s.failIssue(w, r, err)
 		return
 	}
+	s.writeIssued(w, res, url)
+}
+
+// writeIssued answers the kiosk with a new ticket: 201 and the ticket, its
+// token and page address, and whether it printed.
+func (s *Server) writeIssued(w http.ResponseWriter, res kiosk.Result, url func(string) string) {
 	t := res.Ticket
 	t.Printed = res.Printed
 	v := ticketView(s.engine.Hall(), &t, res.Ahead, res.Wait)
@@ -135,10 +146,8 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
 		found bool
 	)
 	s.engine.Read(func(st *queue.State) {
-		if t, ok := st.TicketByToken(r.PathValue("token")); ok {
-			found = true
-			v = ticketView(st.Hall(), t, st.Ahead(t), st.EstimatedWait(t))
-		}
+		// A 承诺件's ticket answers on later days too, with its case.
+		v, found = ticketOrCase(st, r.PathValue("token"), s.now())
 	})
 	if !found {
 		failWith(w, http.StatusNotFound, "unknown_ticket", "号票不存在或已过期（号票当日有效）")

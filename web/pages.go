@@ -178,7 +178,12 @@ func (s *Server) pageRoutes(m *http.ServeMux) {
 
 func (s *Server) ticketExists(token string) bool {
 	found := false
-	s.engine.Read(func(st *queue.State) { _, found = st.TicketByToken(token) })
+	s.engine.Read(func(st *queue.State) {
+		_, found = st.TicketByToken(token)
+		if !found {
+			_, found = st.CaseByToken(token)
+		}
+	})
 	return found
 }
 

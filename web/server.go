@@ -161,5 +161,6 @@ func (s *Server) routes() {
 	}
 	s.kioskRoutes(m)
 	s.adminHallRoutes(m)
+	s.caseRoutes(m)
 	s.pageRoutes(m)
 }
