@@ -145,6 +145,7 @@ func (s *Server) pageRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /clerk", page("clerk", "窗口叫号"))
 	m.HandleFunc("GET /display", page("display", "综合屏"))
 	m.HandleFunc("GET /admin", page("admin", "大厅管理"))
+	m.HandleFunc("GET /admin/hall", page("admin_hall", "大厅配置"))
 	m.HandleFunc("GET /display/window/{id}", func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
 		win, ok := s.engine.Hall().Window(id)

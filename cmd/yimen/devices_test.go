@@ -115,10 +115,11 @@ func TestDeviceSocketLimits(t *testing.T) {
 }
 
 type deviceRow struct {
-	HWID  string      `json:"hwid"`
-	State string      `json:"state"`
-	Kind  bridge.Kind `json:"kind"`
-	No    int         `json:"no"`
+	HWID   string      `json:"hwid"`
+	State  string      `json:"state"`
+	Kind   bridge.Kind `json:"kind"`
+	No     int         `json:"no"`
+	Window string      `json:"window"`
 }
 
 func listDevices(t *testing.T, admin *client) []deviceRow {

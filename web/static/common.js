@@ -59,6 +59,7 @@
         var err = new Error((data && data.error) || ('操作失败（错误 ' + x.status + '）'));
         err.status = x.status;
         err.code = (data && data.code) || '';
+        err.data = data || {}; // e.g. the problems of a refused hall change
         reject(err);
       };
       x.onerror = x.ontimeout = function () {
