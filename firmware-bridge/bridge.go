@@ -22,9 +22,10 @@ type Options struct {
 	// OnAlarm is called (from Serve's goroutines; must not block) when a
 	// device stops answering, comes back, or a bus goes down or up.
 	OnAlarm func(Alarm)
-	// Verify checks a staff id + PIN typed on a call pad. Nil disables
+	// Verify checks a staff id + PIN typed on the call pad with hardware
+	// id device (the source whose wrong PINs are throttled). Nil disables
 	// pad sign-in: pads act as the clerk signed in at the window.
-	Verify func(staff, pin string) bool
+	Verify func(device, staff, pin string) bool
 	// RatingReasons are the reason keys of a rating pad, 1-based.
 	// Default: DefaultRatingReasons().
 	RatingReasons []string

@@ -216,7 +216,7 @@ func (b *Bridge) onEvent(ctx context.Context, id string, f Frame) uint8 {
 		if perr != nil {
 			return NakBadPayload
 		}
-		if b.o.Verify == nil || !b.o.Verify(s.Staff, s.PIN) {
+		if b.o.Verify == nil || !b.o.Verify(id, s.Staff, s.PIN) {
 			log.Warn("呼叫器登录失败", "staff", s.Staff)
 			return NakRefused
 		}

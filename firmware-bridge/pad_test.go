@@ -7,7 +7,7 @@ import "testing"
 // and an unassigned pad are refused.
 func TestPadSignInAndTransfer(t *testing.T) {
 	r := newRig(t, pipeLink(), func(o *Options) {
-		o.Verify = func(staff, pin string) bool { return staff == "s-w1" && pin == "1234" }
+		o.Verify = func(_, staff, pin string) bool { return staff == "s-w1" && pin == "1234" }
 	})
 	r.eng.mu.Lock()
 	r.eng.windows["w1"].Staff = "" // nobody signed in on the clerk page

@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/yimen-hall/yimen/display"
@@ -17,14 +19,34 @@ func (s *Server) setSession(w http.ResponseWriter, r *http.Request, sess *Sessio
 }
 
 func (s *Server) loginAnswer(w http.ResponseWriter, r *http.Request, sess *Session, err error) {
+	var te *ThrottleError
 	switch {
-	case errors.Is(err, errLocked):
-		failWith(w, http.StatusTooManyRequests, "locked", "密码错误次数过多，请一分钟后再试")
+	case errors.As(err, &te):
+		secs := int((te.RetryAfter + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		msg := fmt.Sprintf("这台设备密码错误次数过多，请 %s后再试", waitText(te.RetryAfter))
+		if te.Paused {
+			msg = "全大厅登录失败次数过多，暂停新设备登录。请在常用的窗口电脑上登录，或" + waitText(te.RetryAfter) + "后再试"
+		}
+		failWith(w, http.StatusTooManyRequests, "too_many_attempts", msg)
+	case errors.Is(err, ErrBusy):
+		w.Header().Set("Retry-After", "5")
+		failWith(w, http.StatusServiceUnavailable, "busy", "登录的人太多，请稍后再试")
 	case sess == nil:
 		failWith(w, http.StatusUnauthorized, "bad_credentials", "编号或密码不正确")
 	default:
 		s.setSession(w, r, sess)
 		writeJSON(w, http.StatusOK, map[string]any{"token": sess.Token, "staff": sess.Staff, "admin": sess.Admin})
+	}
+}
+
+// waitText says a wait in words a clerk reads at a glance.
+func waitText(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d 秒", int((d+time.Second-1)/time.Second))
+	default:
+		return fmt.Sprintf("%d 分钟", int((d+time.Minute-1)/time.Minute))
 	}
 }
 
@@ -36,7 +58,7 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	sess, err := s.auth.LoginStaff(req.Staff, req.PIN)
+	sess, err := s.auth.LoginStaff(sourceOf(r), req.Staff, req.PIN)
 	s.loginAnswer(w, r, sess, err)
 }
 
@@ -47,7 +69,7 @@ func (s *Server) postAdminLogin(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	sess, err := s.auth.LoginAdmin(req.Password)
+	sess, err := s.auth.LoginAdmin(sourceOf(r), req.Password)
 	s.loginAnswer(w, r, sess, err)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -16,19 +15,19 @@ import (
 
 // Auth signs clerks and the manager in. PINs are checked against bcrypt
 // hashes; sessions are random tokens held in memory (a restart signs
-// everyone out, which a hall survives: the PIN is short).
+// everyone out, which a hall survives: the PIN is short). Every check goes
+// through the login guard (login_guard.go) first.
 type Auth struct {
 	now        func() time.Time
 	sessionTTL time.Duration
 	cost       int // bcrypt cost
-	dummyOnce  sync.Once
-	dummy      []byte // hash compared for unknown ids
+	guard      *loginGuard
+	calibrate  func() // times one bcrypt check, once, for unknown ids
 
 	mu        sync.Mutex
 	pins      map[string]func() ([]byte, error) // staff → its PIN hash, computed once
 	admins    map[string]bool                   // staff who may use the floor view
 	sessions  map[string]*Session
-	failures  map[string]*failure // by staff id or "admin"
 	adminHash []byte
 }
 
@@ -40,18 +39,7 @@ type Session struct {
 	Expires time.Time
 }
 
-type failure struct {
-	count int
-	until time.Time
-}
-
-const (
-	cookieName = "yimen_session"
-	// Five wrong PINs lock a clerk (or the admin) out for a minute: a
-	// six-digit PIN cannot be guessed at that pace.
-	maxFailures = 5
-	lockout     = time.Minute
-)
+const cookieName = "yimen_session"
 
 // NewAuth prepares PIN checks for the hall's staff. A plain PIN from the
 // hall file is hashed in the background, so that start-up does not wait on
@@ -62,15 +50,24 @@ func NewAuth(h *queue.Hall, adminHash []byte, now func() time.Time, cost int) *A
 	if cost == 0 {
 		cost = bcrypt.DefaultCost
 	}
+	if now == nil {
+		now = time.Now
+	}
 	a := &Auth{
 		now: now, sessionTTL: 12 * time.Hour, cost: cost,
+		guard:     newLoginGuard(now),
 		sessions:  map[string]*Session{},
-		failures:  map[string]*failure{},
 		adminHash: adminHash,
 	}
-	if a.now == nil {
-		a.now = time.Now
-	}
+	a.calibrate = sync.OnceFunc(func() {
+		t0 := time.Now()
+		h, _ := bcrypt.GenerateFromPassword([]byte("not-a-pin"), cost)
+		bcrypt.CompareHashAndPassword(h, []byte("not-a-pin"))
+		if a.guard.typical.Load() == 0 {
+			a.guard.learn(time.Since(t0) / 2)
+		}
+	})
+	go a.calibrate()
 	a.setStaff(h)
 	return a
 }
@@ -118,75 +115,51 @@ func NewPassword() string {
 	return string(b[:4]) + "-" + string(b[4:8]) + "-" + string(b[8:])
 }
 
-// errLocked is returned while an account is locked after wrong PINs.
-var errLocked = fmt.Errorf("web: too many wrong attempts")
-
-// LoginStaff checks a clerk's PIN and opens a session.
-func (a *Auth) LoginStaff(staff, pin string) (*Session, error) {
-	if err := a.checkLock(staff); err != nil {
-		return nil, err
-	}
+// LoginStaff checks a clerk's PIN typed at source (sourceOf for HTTP,
+// "device:…" for a call pad) and opens a session. A nil session with a nil
+// error is a wrong staff id or PIN; a *ThrottleError or ErrBusy means the
+// PIN was not checked.
+func (a *Auth) LoginStaff(source, staff, pin string) (*Session, error) {
 	hash, admin := a.pinOf(staff)
-	ok := false
+	var verify func() bool
 	if hash != nil {
-		if h, err := hash(); err == nil {
-			ok = bcrypt.CompareHashAndPassword(h, []byte(pin)) == nil
+		verify = func() bool {
+			h, err := hash()
+			return err == nil && bcrypt.CompareHashAndPassword(h, []byte(pin)) == nil
 		}
 	} else {
-		// Spend the same time on unknown ids, so ids cannot be probed.
-		bcrypt.CompareHashAndPassword(a.dummyHash(), []byte(pin))
+		a.calibrate()
 	}
-	return a.finish(staff, ok, &Session{Staff: staff, Admin: admin})
+	return a.login(source, verify, &Session{Staff: staff, Admin: admin})
 }
 
 // LoginAdmin checks the manager's password and opens an admin session.
-func (a *Auth) LoginAdmin(password string) (*Session, error) {
-	if err := a.checkLock("admin"); err != nil {
-		return nil, err
-	}
+func (a *Auth) LoginAdmin(source, password string) (*Session, error) {
 	a.mu.Lock()
 	hash := a.adminHash
 	a.mu.Unlock()
-	ok := len(hash) > 0 && bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
-	return a.finish("admin", ok, &Session{Admin: true})
-}
-
-func (a *Auth) dummyHash() []byte {
-	a.dummyOnce.Do(func() {
-		a.dummy, _ = bcrypt.GenerateFromPassword([]byte("not-a-pin"), a.cost)
-	})
-	return a.dummy
-}
-
-func (a *Auth) checkLock(who string) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if f := a.failures[who]; f != nil && a.now().Before(f.until) {
-		return errLocked
+	var verify func() bool
+	if len(hash) > 0 {
+		verify = func() bool { return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil }
 	}
-	return nil
+	return a.login(source, verify, &Session{Admin: true})
 }
 
-func (a *Auth) finish(who string, ok bool, s *Session) (*Session, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if !ok {
-		f := a.failures[who]
-		if f == nil {
-			f = &failure{}
-			a.failures[who] = f
-		}
-		f.count++
-		if f.count >= maxFailures {
-			f.count, f.until = 0, a.now().Add(lockout)
-		}
-		return nil, nil
+func (a *Auth) login(source string, verify func() bool, s *Session) (*Session, error) {
+	if err := a.guard.admit(source); err != nil {
+		return nil, err
 	}
-	delete(a.failures, who)
+	ok, err := a.guard.check(verify)
+	a.guard.done(source, ok, err == nil)
+	if err != nil || !ok {
+		return nil, err
+	}
 	b := make([]byte, 32)
 	rand.Read(b)
 	s.Token = hex.EncodeToString(b)
 	s.Expires = a.now().Add(a.sessionTTL)
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	a.sessions[s.Token] = s
 	return s, nil
 }
@@ -265,9 +238,10 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 }
 
 // VerifyPIN checks a clerk's PIN without opening a session, for a call pad
-// on which the clerk types it. Wrong PINs count towards the same lockout.
-func (a *Auth) VerifyPIN(staff, pin string) bool {
-	s, err := a.LoginStaff(staff, pin)
+// on which the clerk types it. device names the pad: it is the source the
+// login guard throttles, as an address is for the pages.
+func (a *Auth) VerifyPIN(device, staff, pin string) bool {
+	s, err := a.LoginStaff("device:"+device, staff, pin)
 	if s == nil || err != nil {
 		return false
 	}

@@ -145,19 +145,6 @@ func TestContractAPI(t *testing.T) {
 	}
 }
 
-func TestLoginLockout(t *testing.T) {
-	m := startMain(t, nil)
-	c := &client{t: t, base: m.URL}
-	for range 5 {
-		c.do("POST", "/api/login", map[string]string{"staff": "S05", "pin": "999999"})
-	}
-	code, ans := c.do("POST", "/api/login", map[string]string{"staff": "S05", "pin": "240105"})
-	if code != 429 || ans["code"] != "locked" {
-		t.Errorf("right PIN after five wrong ones = %d %v, want 429 locked", code, ans)
-	}
-	c.login("S06", "240106") // others are not affected
-}
-
 func TestIssueRateLimit(t *testing.T) {
 	m := startMain(t, func(m *Main) { m.IssueRate = 3 })
 	c := kioskClient(t, m)

@@ -30,6 +30,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	waiting := fs.Int("waiting", 100_000, "floor: tickets issued into the waiting lines (issuing from 0 to this many waiting)")
 	dayTickets := fs.Int("day-tickets", 200_000, "floor: tickets in one day for the start-up measurement")
 	withStartup := fs.Bool("startup", true, "floor: measure start-up too (writes a year of history first)")
+	attackers := fs.Int("attackers", 32, "login: addresses sending wrong sign-ins at once")
 	finish := fs.Bool("finish", true, "fanout: finish each ticket before the next call (false: next finishes it, as a call pad's single key does)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{fmt.Errorf("bench: %w", err)}
@@ -54,8 +55,10 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 			})
 		case "bare-server": // the baseline server that bench floor starts
 			return benchBare(ctx, fs.Args()[1:], os.Stderr)
+		case "login":
+			err = benchLogin(ctx, stdout, *attackers, *duration/2)
 		default:
-			return usageError{fmt.Errorf("bench: unknown benchmark %q (floor, issue, fanout, startup)", w)}
+			return usageError{fmt.Errorf("bench: unknown benchmark %q (floor, issue, fanout, startup, login)", w)}
 		}
 		if err != nil {
 			return fmt.Errorf("bench %s: %w", w, err)

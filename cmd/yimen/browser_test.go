@@ -467,6 +467,7 @@ func TestBrowserMeasure(t *testing.T) {
 				for i := 0; i < batch/workers; i++ {
 					req, _ := http.NewRequest("POST", m.URL+"/api/windows/1/recall", nil)
 					req.Header.Set("Authorization", "Bearer "+tok)
+					req.Header.Set("Content-Type", "application/json")
 					resp, e := http.DefaultClient.Do(req)
 					if e != nil {
 						err = e

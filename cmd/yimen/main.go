@@ -74,7 +74,7 @@ usage:
   yimen print-test --printer URI     print a sample ticket and the printer's status
   yimen ports                        list serial ports with their USB VID:PID
   yimen simulate-devices --target URL|/dev/pts/N   play a call pad, rating pad and LED board
-  yimen bench [floor|issue|fanout|startup|memory]  measure the daemon on this machine
+  yimen bench [floor|issue|fanout|startup|memory|login]  measure the daemon on this machine
 `
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
