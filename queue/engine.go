@@ -28,10 +28,11 @@ type Engine struct {
 	snapshotEvery uint64
 	onFailure     func(error)
 
-	mu      sync.Mutex // guards st, pending, failed
-	st      *State     // includes events not yet committed
+	mu      sync.Mutex // guards st, pending, failed, closed
+	st      *State     // includes events not yet committed; commands decide on it
 	pending *batch
 	failed  error
+	closed  bool
 	kick    chan struct{}
 
 	commitMu  sync.Mutex // guards committed, subs, lastSnap
@@ -42,6 +43,9 @@ type Engine struct {
 	stop chan struct{}
 	done chan struct{}
 }
+
+// ErrClosed is the cause of a command's error after Close.
+var ErrClosed = errors.New("queue: engine closed")
 
 type batch struct {
 	events []Event
@@ -124,12 +128,14 @@ func (e *Engine) restore() (*State, error) {
 // with an EvHall event; a Hall itself is never changed.
 func (e *Engine) Hall() *Hall { return e.current.Load() }
 
-// Read runs fn with the current state under the engine's lock. fn must not
-// keep references into the state nor call the engine.
+// Read runs fn with the committed state: what the log holds, never events
+// still being written (which may yet fail). fn must not keep references
+// into the state nor call the engine, and must not run inside a
+// subscriber.
 func (e *Engine) Read(fn func(*State)) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	fn(e.st)
+	e.commitMu.Lock()
+	defer e.commitMu.Unlock()
+	fn(e.committed)
 }
 
 // Subscribe registers fn to receive every batch of events once it is
@@ -151,6 +157,9 @@ func (e *Engine) Close() error {
 		return nil
 	default:
 	}
+	e.mu.Lock()
+	e.closed = true // from now on commands fail; those pending commit below
+	e.mu.Unlock()
 	close(e.stop)
 	<-e.done
 	e.commitMu.Lock()
@@ -167,6 +176,10 @@ func (e *Engine) Close() error {
 func exec[T any](ctx context.Context, e *Engine, decide func(s *State, emit func(Event)) (T, error)) (T, error) {
 	var zero T
 	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return zero, &Error{Kind: Unavailable, Code: "closed", Message: "系统正在停止，请稍后再试", Err: ErrClosed}
+	}
 	if e.failed != nil {
 		e.mu.Unlock()
 		return zero, &Error{Kind: Unavailable, Code: "log_failed", Message: "记录无法写入，请联系管理员", Err: e.failed}
@@ -202,7 +215,13 @@ func exec[T any](ctx context.Context, e *Engine, decide func(s *State, emit func
 	case e.kick <- struct{}{}:
 	default:
 	}
-	<-b.done
+	select {
+	case <-b.done:
+	case <-ctx.Done():
+		// The caller is gone; the events still commit (or fail) with
+		// their batch, and the state shows whichever happened.
+		return zero, fmt.Errorf("queue: waiting for the log: %w", ctx.Err())
+	}
 	if b.err != nil {
 		return zero, &Error{Kind: Unavailable, Code: "log_failed", Message: "记录无法写入，请联系管理员", Err: b.err}
 	}
@@ -252,6 +271,19 @@ func (e *Engine) commit(b *batch) {
 		e.logger.Error("event log append failed", "err", err, "events", len(b.events))
 		e.mu.Lock()
 		e.failed = err
+		// Forget what was not written: the state commands decide on goes
+		// back to what the log holds, and commands that piled up behind
+		// this batch (decided on its events) fail with it.
+		e.commitMu.Lock()
+		if st, cerr := e.committed.Clone(); cerr == nil {
+			e.st = st
+		}
+		e.commitMu.Unlock()
+		if p := e.pending; p != nil {
+			e.pending = nil
+			p.err = err
+			close(p.done)
+		}
 		e.mu.Unlock()
 		b.err = err
 		if e.onFailure != nil {
