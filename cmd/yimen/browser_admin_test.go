@@ -114,10 +114,13 @@ func TestBrowserAdminRunsTheHall(t *testing.T) {
 	click(t, admin, "#save")
 	savedOK(t, admin)
 	screenshot(t, admin, "admin-hall-hours")
-	click(t, kiosk, `[data-service="pension"]`)
-	waitJS(t, kiosk, "the kiosk refuses with the reopening time", `!document.getElementById('err').hidden && document.getElementById('err-text').textContent.indexOf(`+quote(reopens)+`) >= 0`, 5*time.Second)
+	waitJS(t, kiosk, "the kiosk says, large, when it reopens", `!document.getElementById('issuing').hidden && document.getElementById('issuing').textContent === '现在不取号'+`+quote(reopens+" 开始取号")+` && getComputedStyle(document.querySelector('#issuing .i-title')).fontSize === '96px'`, 5*time.Second)
+	waitJS(t, lobby, "the lobby shows 停止取号", `!document.getElementById('issuing').hidden && document.getElementById('issuing').textContent.indexOf('停止取号') === 0`, 5*time.Second)
 	screenshot(t, kiosk, "kiosk-closed")
-	click(t, kiosk, "#err-ok")
+	screenshot(t, lobby, "lobby-closed")
+	if code, ans := apiCall(t, m.URL, kioskTok, "POST", "/api/tickets", map[string]any{"service": "pension"}); code != 409 || ans["code"] != "closed" || !strings.HasSuffix(ans["opens_at"].(string), "T08:30:00+08:00") || !strings.Contains(ans["error"].(string), reopens) {
+		t.Errorf("a ticket outside hours = %d %v", code, ans)
+	}
 
 	// Hours off again, and a cap of 2 on the new service.
 	click(t, admin, "#hours-on")
@@ -125,6 +128,7 @@ func TestBrowserAdminRunsTheHall(t *testing.T) {
 	typeInto(t, admin, "[data-path='services[20].daily_cap']", "2")
 	click(t, admin, "#save")
 	savedOK(t, admin)
+	waitJS(t, kiosk, "the kiosk open again", `document.getElementById('issuing').hidden`, 5*time.Second)
 	for i := 1; i <= 2; i++ {
 		click(t, kiosk, `[data-service="deed"]`)
 		waitJS(t, kiosk, "a ticket", `!document.getElementById('ticket').hidden`, 5*time.Second)

@@ -116,6 +116,7 @@
     if (full || msg.queues) { renderQueues(b); }
     if (full || msg.staff || msg.windows) { renderStaff(b); }
     if (full || msg.call) { renderRecent(b); }
+    if (msg.type === 'hall' && window.yimenIssuing) { window.yimenIssuing.check(); }
     if (msg.type === 'snapshot' || msg.type === 'hall') {
       if (b.hall) {
         setText($('hall'), b.hall.name);

@@ -177,7 +177,11 @@
   board = new Y.Board({ onMessage: function (msg) {
     // A configuration change (services, names) is one message: fetch the
     // services again and rebuild the buttons, without reloading the page.
-    if (msg.type === 'hall') { loadHall(); return; }
+    if (msg.type === 'hall') {
+      loadHall();
+      if (window.yimenIssuing) { window.yimenIssuing.check(); }
+      return;
+    }
     if (msg.queues || msg.type === 'snapshot' || msg.type === 'day') { renderCounts(); }
   } });
 })();
