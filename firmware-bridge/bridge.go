@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/yimen-hall/yimen/queue"
 )
 
 // Options configure a Bridge. Engine and Registry are required.
@@ -62,10 +64,9 @@ type Options struct {
 	MaxUnpairedWS int
 }
 
-// DefaultRatingReasons returns the reasons offered after a low rating.
-func DefaultRatingReasons() []string {
-	return []string{"等候时间长", "态度不好", "办事效率低", "材料要求不清楚", "没有办成"}
-}
+// DefaultRatingReasons returns the reasons offered after a low rating:
+// the hall's list, the same as the rating tablet's.
+func DefaultRatingReasons() []string { return queue.RatingReasons() }
 
 func (o *Options) defaults() {
 	if o.Logger == nil {

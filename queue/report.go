@@ -17,7 +17,9 @@ type Report struct {
 	To                string  `json:"to"`
 	Day               string  `json:"day,omitempty"` // set when the range is one day
 	TargetWaitMinutes float64 `json:"target_wait_minutes"`
-	Figures                   // the range's total (合计)
+	// Generated is when the report was made (the clock of its overdue marks).
+	Generated time.Time `json:"generated,omitzero"`
+	Figures             // the range's total (合计)
 
 	Days       []DayRow    `json:"days"`
 	Categories []Line      `json:"categories"`

@@ -165,7 +165,18 @@ func (e *Engine) Report(from, to time.Time, store SummaryStore) (Report, error) 
 	if err != nil {
 		return Report{}, err
 	}
-	return BuildReport(h, from.Format(time.DateOnly), to.Format(time.DateOnly), days), nil
+	r := BuildReport(h, from.Format(time.DateOnly), to.Format(time.DateOnly), days)
+	r.Generated = e.now().In(h.Location())
+	e.Read(func(s *State) {
+		for i := range r.LowRatings {
+			if c := s.Complaints[r.LowRatings[i].Ticket]; c != nil {
+				cp := *c
+				r.LowRatings[i].Followup = &cp
+				r.LowRatings[i].FollowupBy = h.ActorName(c.ClosedBy)
+			}
+		}
+	})
+	return r, nil
 }
 
 // hallUntil is the configuration in force at the end of a day (names of

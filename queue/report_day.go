@@ -46,9 +46,12 @@ type LowRating struct {
 	Score  int       `json:"score"`
 	Reason string    `json:"reason,omitempty"`
 	At     time.Time `json:"at"`
-	// Names, filled in by a report (not stored).
-	WindowName string `json:"window_name,omitempty"`
-	StaffName  string `json:"staff_name,omitempty"`
+	// Names and the follow-up as it stands, filled in by a report (not
+	// stored).
+	WindowName string     `json:"window_name,omitempty"`
+	StaffName  string     `json:"staff_name,omitempty"`
+	Followup   *Complaint `json:"followup,omitempty"`
+	FollowupBy string     `json:"followup_by,omitempty"` // the name of who followed it up
 }
 
 // ScoreNames are the five levels of 好差评, by score.

@@ -29,6 +29,9 @@ type State struct {
 	// Cases are the promised jobs (承诺件), by ID; unlike tickets they
 	// outlive the day (cases.go).
 	Cases map[string]*Case `json:"cases"`
+	// Complaints are the low ratings and their follow-up, by ticket ID
+	// (complaints.go); they too outlive the day.
+	Complaints map[string]*Complaint `json:"complaints,omitempty"`
 
 	queues  map[string]*waitLines // waiting tickets per category
 	byToken map[string]*Ticket
@@ -262,6 +265,9 @@ func (s *State) Apply(e Event) {
 		if t != nil {
 			t.Score, t.Reason = e.Score, e.Reason
 		}
+		s.noteRating(e, t)
+	case EvFollowedUp:
+		s.applyFollowup(e)
 	case EvHall:
 		s.applyHall(e)
 	case EvOverride:

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 	"github.com/yimen-hall/yimen/queue"
@@ -84,13 +85,14 @@ func ledgerSheets(rep queue.Report) []xlsxSheet {
 		hours.rows = append(hours.rows, figuresRow([]any{fmt.Sprintf("%02d:00–%02d:00", h.Hour, h.Hour+1)}, h.Figures))
 	}
 	low := xlsxSheet{name: "差评", cols: []xlsxCol{
-		{"时间", 't', 17}, {"号码", 't', 8}, {"窗口", 't', 10}, {"工作人员", 't', 10}, {"评价", 't', 11}, {"原因", 't', 24},
+		{"时间", 't', 17}, {"号码", 't', 8}, {"窗口", 't', 10}, {"工作人员", 't', 10}, {"评价", 't', 11}, {"原因", 't', 16},
+		{"处理期限", 't', 17}, {"状态", 't', 8}, {"处理方式", 't', 9}, {"处理情况", 't', 30}, {"处理人", 't', 9}, {"处理时间", 't', 17},
 	}}
 	for _, lr := range rep.LowRatings {
-		low.rows = append(low.rows, []any{
+		low.rows = append(low.rows, append([]any{
 			lr.At.Format("2006-01-02 15:04"), lr.Number, lr.WindowName,
 			lr.StaffName, queue.ScoreNames[lr.Score], lr.Reason,
-		})
+		}, followupCells(lr, rep.Generated)...))
 	}
 	return []xlsxSheet{main, win, clerks, hours, low}
 }
@@ -178,4 +180,26 @@ func ledgerXLSX(rep queue.Report) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// followupCells are a low rating's follow-up columns: deadline, state,
+// action, note, who and when.
+func followupCells(lr queue.LowRating, now time.Time) []any {
+	c := lr.Followup
+	if c == nil {
+		return []any{"", "", "", "", "", ""}
+	}
+	loc := lr.At.Location()
+	state := "待处理"
+	switch {
+	case c.Closed:
+		state = "已处理"
+	case c.Overdue(now):
+		state = "已超期"
+	}
+	closedAt := ""
+	if c.Closed {
+		closedAt = c.ClosedAt.In(loc).Format("2006-01-02 15:04")
+	}
+	return []any{c.Due.In(loc).Format("2006-01-02 15:04"), state, queue.FollowupNames[c.Action], c.Note, lr.FollowupBy, closedAt}
 }

@@ -174,7 +174,7 @@ func (s *Server) pageRoutes(m *http.ServeMux) {
 	})
 	s.voiceRoutes(m)
 	s.pageAPIRoutes(m)
-	s.reportRoutes(m, ps)
+	s.ledgerRoutes(m, ps)
 }
 
 func (s *Server) ticketExists(token string) bool {

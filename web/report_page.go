@@ -44,8 +44,17 @@ func pct(x float64) string  { return strconv.FormatFloat(x*100, 'f', 1, 64) + "%
 func min1(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 func itoa(n int) string     { return strconv.Itoa(n) }
 
-// reportRoutes registers the report page.
-func (s *Server) reportRoutes(m *http.ServeMux, ps *pageSet) {
+// ledgerRoutes registers the report page and the rating tablet.
+func (s *Server) ledgerRoutes(m *http.ServeMux, ps *pageSet) {
+	s.rateRoutes(m)
+	m.HandleFunc("GET /rate/{window}", func(w http.ResponseWriter, r *http.Request) {
+		win, ok := s.engine.Hall().Window(r.PathValue("window"))
+		if !ok {
+			s.renderPage(w, r, ps, "notfound", pageData{Title: "没有这个窗口", Page: "notfound", Status: http.StatusNotFound})
+			return
+		}
+		s.renderPage(w, r, ps, "rate", pageData{Title: "服务评价 · " + win.Name, Page: "rate", Window: win.ID})
+	})
 	m.HandleFunc("GET /admin/report", func(w http.ResponseWriter, r *http.Request) {
 		if sess := s.auth.Session(r); sess == nil || !sess.Admin {
 			http.Redirect(w, r, "/admin", http.StatusSeeOther)
@@ -135,9 +144,9 @@ func reportCharts(h *queue.Hall, rep queue.Report, history []queue.DaySummary, r
 		today = append(today, n)
 		normal = append(normal, usual.Hours[hr])
 	}
-	arrivals.Series = []chartSeries{
-		{Name: refDay[5:], Values: today, Color: colorBlue},
-		{Name: "平常（" + usual.Basis + "）", Values: normal, Color: colorOrange, Line: true},
+	arrivals.Series = []chartSeries{{Name: refDay[5:], Values: today, Color: colorBlue}}
+	if usual.BasisN > 0 { // no history yet: nothing usual to draw
+		arrivals.Series = append(arrivals.Series, chartSeries{Name: "平常（" + usual.Basis + "）", Values: normal, Color: colorOrange, Line: true})
 	}
 
 	waits := chart{Title: "等候时间分布", Unit: "人"}
@@ -233,9 +242,13 @@ func reportTables(rep queue.Report) []reportTable {
 	for _, hl := range rep.Hours {
 		hours.Rows = append(hours.Rows, append([]string{fmt.Sprintf("%02d:00–%02d:00", hl.Hour, hl.Hour+1)}, figs(hl.Figures)...))
 	}
-	low := reportTable{Title: "差评", Head: []string{"时间", "号码", "窗口", "工作人员", "评价", "原因"}}
+	low := reportTable{Title: "差评", Head: []string{"时间", "号码", "窗口", "工作人员", "评价", "原因", "处理期限", "状态", "处理方式", "处理情况", "处理人", "处理时间"}}
 	for _, lr := range rep.LowRatings {
-		low.Rows = append(low.Rows, []string{lr.At.Format("2006-01-02 15:04"), lr.Number, lr.WindowName, lr.StaffName, queue.ScoreNames[lr.Score], lr.Reason})
+		row := []string{lr.At.Format("2006-01-02 15:04"), lr.Number, lr.WindowName, lr.StaffName, queue.ScoreNames[lr.Score], lr.Reason}
+		for _, c := range followupCells(lr, rep.Generated) {
+			row = append(row, c.(string))
+		}
+		low.Rows = append(low.Rows, row)
 	}
 	return []reportTable{daily, cats, wins, clerks, hours, low}
 }

@@ -91,6 +91,9 @@ func (c chart) SVG() template.HTML {
 			}
 		}
 		top, steps = niceAxis(peak)
+		if top <= 5 {
+			steps = int(top) // counts: whole numbers on the axis
+		}
 	}
 	y := func(v float64) float64 { return padT + plotH*(1-min(v, top)/top) }
 	for i := 0; i <= steps; i++ {

@@ -42,9 +42,14 @@ type Main struct {
 	HashCost int
 	// Now is the clock (tests move it across midnight).
 	Now func() time.Time
+	// ComplaintCheck is how often overdue low ratings are looked for
+	// (a minute when zero).
+	ComplaintCheck time.Duration
 
 	stderr io.Writer
 	logger *slog.Logger
+	// complaintsDone is closed when the overdue-rating watch has stopped.
+	complaintsDone chan struct{}
 
 	hall    *queue.Hall
 	hallSum string // SHA-256 of the --hall file
@@ -199,6 +204,11 @@ func (m *Main) Run(ctx context.Context) error {
 		ErrorLog:          slog.NewLogLogger(m.logger.Handler(), slog.LevelWarn),
 	}
 	go m.server.Serve(m.ln)
+	if m.ComplaintCheck <= 0 {
+		m.ComplaintCheck = time.Minute
+	}
+	m.complaintsDone = make(chan struct{})
+	go m.watchComplaints(ctx, m.ComplaintCheck, m.complaintsDone)
 	m.URL = "http://" + m.ln.Addr().String()
 	fmt.Fprintf(m.stderr, "yimen: listening on %s\n", m.URL)
 	if !kiosks.Paired() {
@@ -278,6 +288,9 @@ func (m *Main) Close() error {
 	}
 	if m.stop != nil {
 		m.stop()
+	}
+	if m.complaintsDone != nil {
+		<-m.complaintsDone
 	}
 	for _, b := range m.bridges {
 		errs = append(errs, b.Close())

@@ -171,6 +171,7 @@
     loadLedger();
     loadPrinter();
     if (window.yimenReport) { window.yimenReport.load(); }
+    if (window.yimenComplaints) { window.yimenComplaints.load(); }
     if (!board) {
       board = new Y.Board({ onMessage: function (msg, b) {
         render(b);
