@@ -44,6 +44,11 @@ type Engine struct {
 	done chan struct{}
 }
 
+// ErrDamaged marks a log that cannot be trusted: events missing, changed
+// or repeated, a snapshot or file that does not read back. The daemon
+// refuses to start on it and says exactly what is wrong.
+var ErrDamaged = errors.New("the hall's log is damaged")
+
 // ErrClosed is the cause of a command's error after Close.
 var ErrClosed = errors.New("queue: engine closed")
 
@@ -111,7 +116,10 @@ func (e *Engine) restore() (*State, error) {
 	n := 0
 	err = e.log.Replay(st.Seq, func(ev Event) error {
 		if ev.Seq != st.Seq+1 {
-			return fmt.Errorf("queue: log gap: event %d after %d", ev.Seq, st.Seq)
+			return fmt.Errorf("%w: event %d follows event %d (events are missing)", ErrDamaged, ev.Seq, st.Seq)
+		}
+		if ev.Type == EvIssued && st.Tickets[ev.Ticket] != nil {
+			return fmt.Errorf("%w: event %d issues %s, which was issued already", ErrDamaged, ev.Seq, ev.Ticket)
 		}
 		st.Apply(ev)
 		n++

@@ -43,6 +43,7 @@ type Server struct {
 	voiceDir string
 	// summaries keeps closed days' ledger summaries (nil: none kept).
 	summaries queue.SummaryStore
+	backup    func(io.Writer) (int64, error)
 
 	mux *http.ServeMux
 }
@@ -79,6 +80,9 @@ type Config struct {
 	// PhoneTickets, when above 0, lets a phone on the hall's network take
 	// that many numbers an hour without a kiosk (the hall's choice).
 	PhoneTickets int
+	// Backup writes a consistent copy of the hall file while the hall
+	// works (GET /api/admin/backup); nil: not offered.
+	Backup func(io.Writer) (int64, error)
 }
 
 // New builds the server and its routes.
@@ -87,7 +91,7 @@ func New(c Config) *Server {
 		engine: c.Engine, hub: c.Hub, kiosk: c.Kiosk, auth: c.Auth,
 		logger: c.Logger, now: c.Now, publicURL: strings.TrimRight(c.PublicURL, "/"),
 		printer: c.Printer, devices: c.Devices, voiceDir: c.VoiceDir,
-		summaries: c.Summaries,
+		summaries: c.Summaries, backup: c.Backup,
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -162,5 +166,6 @@ func (s *Server) routes() {
 	s.kioskRoutes(m)
 	s.adminHallRoutes(m)
 	s.caseRoutes(m)
+	m.HandleFunc("GET /api/admin/backup", s.admin(s.getBackup))
 	s.pageRoutes(m)
 }

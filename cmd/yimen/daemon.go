@@ -25,8 +25,15 @@ import (
 // Main is the whole daemon. Tests start it on port 0 with a temporary data
 // directory and stop it with Close.
 type Main struct {
-	Addr          string
-	DataDir       string
+	Addr    string
+	DataDir string
+	// Init starts a new hall on a data directory whose file is empty
+	// (--init); without it that is damage, never a fresh start.
+	Init bool
+	// BackupDir receives a checked copy of the hall file every day,
+	// BackupKeep days of them (--backup-dir, --backup-keep).
+	BackupDir     string
+	BackupKeep    int
 	HallFile      string
 	PrinterURI    string
 	Bridges       []string
@@ -63,6 +70,8 @@ type Main struct {
 	server  *http.Server
 	stop    context.CancelFunc
 
+	backupDone chan struct{} // closed when the backup loop has ended
+
 	// URL is where the daemon listens, once Run has returned.
 	URL string
 }
@@ -71,7 +80,7 @@ type Main struct {
 func NewMain(stderr io.Writer) *Main {
 	return &Main{
 		Addr: ":8080", DataDir: "./yimen-data", PrinterURI: "sim", IssueRate: 30,
-		Now: time.Now, stderr: stderr,
+		Now: time.Now, stderr: stderr, BackupKeep: 14,
 		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
 	}
 }
@@ -95,6 +104,9 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&m.Addr, "addr", env("YIMEN_ADDR", m.Addr), "listen address; port 0 picks a free port")
 	fs.StringVar(&m.DataDir, "data", env("YIMEN_DATA", m.DataDir), "data directory (the bbolt file lives here)")
+	fs.StringVar(&m.BackupDir, "backup-dir", env("YIMEN_BACKUP_DIR", ""), "copy the hall file here every day (a USB stick), checked")
+	fs.IntVar(&m.BackupKeep, "backup-keep", m.BackupKeep, "daily copies kept in --backup-dir")
+	fs.BoolVar(&m.Init, "init", false, "start a new hall even though the data directory's file is empty (it had a hall once)")
 	fs.StringVar(&m.HallFile, "hall", env("YIMEN_HALL", m.HallFile), "hall configuration (JSON); the demo hall without it")
 	fs.StringVar(&m.PrinterURI, "printer", env("YIMEN_PRINTER", m.PrinterURI), "ticket printer: sim, none, serial:PATH?baud=N, tcp:HOST:PORT, file:PATH")
 	fs.Var(listFlag{&m.Bridges}, "bridge", "device bus, repeatable: serial:PATH?baud=N")
@@ -128,7 +140,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.loadHall(); err != nil {
 		return err
 	}
-	store, err := bolt.Open(m.DataDir, 2*time.Second)
+	open := bolt.Open
+	if m.Init {
+		open = bolt.OpenInit
+	}
+	store, err := open(m.DataDir, 2*time.Second)
 	if errors.Is(err, bolt.ErrLocked) {
 		return fmt.Errorf("%w: is another yimen running with --data %s?", err, m.DataDir)
 	}
@@ -190,8 +206,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Auth:   auth,
 		Logger: m.logger, Now: m.Now, PublicURL: m.PublicURL, IssueRate: m.IssueRate,
 		Printer: m.printer, Devices: devices, VoiceDir: m.VoiceDir,
-		Summaries: m.store,
-		Kiosks:    kiosks, PhoneTickets: m.PhoneTickets,
+		Summaries: m.store, Backup: m.store.Backup,
+		Kiosks: kiosks, PhoneTickets: m.PhoneTickets,
 	})
 
 	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {
@@ -209,6 +225,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.complaintsDone = make(chan struct{})
 	go m.watchComplaints(ctx, m.ComplaintCheck, m.complaintsDone)
+	m.startBackups(ctx)
 	m.URL = "http://" + m.ln.Addr().String()
 	fmt.Fprintf(m.stderr, "yimen: listening on %s\n", m.URL)
 	if !kiosks.Paired() {
@@ -291,6 +308,9 @@ func (m *Main) Close() error {
 	}
 	if m.complaintsDone != nil {
 		<-m.complaintsDone
+	}
+	if m.backupDone != nil {
+		<-m.backupDone // it reads the store
 	}
 	for _, b := range m.bridges {
 		errs = append(errs, b.Close())

@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/yimen-hall/yimen/queue"
 )
 
 func main() {
@@ -35,6 +37,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = ports(args, stdout)
 	case "bench":
 		err = bench(ctx, args, stdout)
+	case "check":
+		err = checkData(args, stdout)
+	case "backup":
+		err = backupData(args, stdout)
+	case "restore":
+		err = restoreData(args, stdout)
 	case "simulate-devices":
 		err = simulateDevices(ctx, args, stdout)
 	case "hall":
@@ -52,11 +60,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "yimen: %v\n", err)
 		return 2
+	case errors.Is(err, queue.ErrDamaged):
+		fmt.Fprintf(stderr, "yimen: %v\n", err)
+		return exitDamaged
 	default:
 		fmt.Fprintf(stderr, "yimen: %v\n", err)
 		return 1
 	}
 }
+
+// exitDamaged is the exit status for a data directory that cannot be
+// trusted (yimen check says what is wrong); 2 is a bad command line.
+const exitDamaged = 3
 
 // usageError marks errors of the command line or the hall file: exit 2.
 type usageError struct{ error }

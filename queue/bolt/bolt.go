@@ -38,18 +38,44 @@ type Store struct {
 var _ queue.Log = (*Store)(nil)
 
 // Open opens (creating when missing) the store in dir. When another process
-// holds the file it fails after lockWait with ErrLocked.
+// holds the file it fails after lockWait with ErrLocked. A file that is
+// there but empty or cut short is damaged (queue.ErrDamaged), never taken
+// for a new hall: see OpenInit.
 func Open(dir string, lockWait time.Duration) (*Store, error) {
+	return open(dir, lockWait, false)
+}
+
+// OpenInit is Open for a hall the manager says is new (--init): an empty
+// file left where a hall was is started afresh.
+func OpenInit(dir string, lockWait time.Duration) (*Store, error) {
+	return open(dir, lockWait, true)
+}
+
+func open(dir string, lockWait time.Duration, init bool) (_ *Store, err error) {
+	// bbolt reads every page at open (it rebuilds its freelist) and
+	// panics, or faults, on a damaged one: that is a damaged hall too.
+	defer faultsAreDamage(&err)
+	defer readGuard()()
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("bolt: data directory: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 && !init {
+		return nil, fmt.Errorf("%w: %s is empty (0 bytes): the hall's log is gone. Restore a backup (yimen restore), or start a new hall with --init", queue.ErrDamaged, path)
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("bolt: %s: %w", path, ErrLocked)
 	}
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
+		return nil, fmt.Errorf("%w: %s is not a readable hall file: %v", queue.ErrDamaged, path, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	}
+	if err := checkLength(db, path); err != nil {
+		db.Close()
+		return nil, err
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketEvents, bucketSnapshot} {
@@ -93,7 +119,7 @@ func (s *Store) Append(events []queue.Event) error {
 			if err != nil {
 				return fmt.Errorf("bolt: encode event %d: %w", ev.Seq, err)
 			}
-			if err := b.Put(seqKey(ev.Seq), data); err != nil {
+			if err := b.Put(seqKey(ev.Seq), seal(data)); err != nil {
 				return fmt.Errorf("bolt: put event %d: %w", ev.Seq, err)
 			}
 		}
@@ -102,13 +128,15 @@ func (s *Store) Append(events []queue.Event) error {
 }
 
 // Replay calls fn for each event after the given sequence, in order.
-func (s *Store) Replay(after uint64, fn func(queue.Event) error) error {
+func (s *Store) Replay(after uint64, fn func(queue.Event) error) (err error) {
+	defer faultsAreDamage(&err)
+	defer readGuard()()
 	return s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketEvents).Cursor()
 		for k, v := c.Seek(seqKey(after + 1)); k != nil; k, v = c.Next() {
-			var ev queue.Event
-			if err := json.Unmarshal(v, &ev); err != nil {
-				return fmt.Errorf("bolt: event %d: %w", binary.BigEndian.Uint64(k), err)
+			ev, err := decodeEvent(k, v)
+			if err != nil {
+				return err
 			}
 			if err := fn(ev); err != nil {
 				return err
@@ -121,22 +149,26 @@ func (s *Store) Replay(after uint64, fn func(queue.Event) error) error {
 // SaveSnapshot stores the state as of seq.
 func (s *Store) SaveSnapshot(seq uint64, data []byte) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		v := append(seqKey(seq), data...)
+		v := append(seqKey(seq), seal(data)...)
 		return tx.Bucket(bucketSnapshot).Put(keySnapshot, v)
 	})
 }
 
 // LoadSnapshot returns the last snapshot, or 0 and nil.
-func (s *Store) LoadSnapshot() (uint64, []byte, error) {
-	var seq uint64
-	var data []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+func (s *Store) LoadSnapshot() (seq uint64, data []byte, err error) {
+	defer faultsAreDamage(&err)
+	defer readGuard()()
+	err = s.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketSnapshot).Get(keySnapshot)
 		if len(v) < 8 {
 			return nil
 		}
 		seq = binary.BigEndian.Uint64(v)
-		data = append([]byte(nil), v[8:]...) // copy: v dies with the tx
+		body, err := unseal(v[8:])
+		if err != nil {
+			return fmt.Errorf("%w: the state snapshot at event %d: %v", queue.ErrDamaged, seq, err)
+		}
+		data = append([]byte(nil), body...) // copy: v dies with the tx
 		return nil
 	})
 	return seq, data, err

@@ -1,0 +1,110 @@
+package bolt
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yimen-hall/yimen/queue"
+	bolt "go.etcd.io/bbolt"
+)
+
+// writeLog stores n issued events in a new data directory.
+func writeLog(t *testing.T, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := Open(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []queue.Event
+	at := time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC)
+	for i := 1; i <= n; i++ {
+		num := queue.FormatNumber("A", i)
+		evs = append(evs, queue.Event{Seq: uint64(i), At: at, Type: queue.EvIssued, Ticket: "20261121-" + num, Number: num, Category: "c", Service: "s", Token: fmt.Sprint("t", i)})
+	}
+	if err := s.Append(evs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveSnapshot(0, []byte(`{"seq":0}`)); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	return dir
+}
+
+func replayAll(dir string) error {
+	s, err := Open(dir, time.Second)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, _, err := s.LoadSnapshot(); err != nil {
+		return err
+	}
+	return s.Replay(0, func(queue.Event) error { return nil })
+}
+
+// An empty yimen.db where a hall was is damage, not a new hall: only
+// --init (OpenInit) starts afresh on it.
+func TestEmptyFileIsNotANewHall(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, FileName), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, time.Second); !errors.Is(err, queue.ErrDamaged) || !strings.Contains(err.Error(), "--init") {
+		t.Fatalf("Open on a 0-byte yimen.db = %v, want ErrDamaged naming --init", err)
+	}
+	s, err := OpenInit(dir, time.Second)
+	if err != nil {
+		t.Fatalf("OpenInit: %v", err)
+	}
+	s.Close()
+	if _, err := Open(dir, time.Second); err != nil {
+		t.Errorf("after --init the hall opens: %v", err)
+	}
+}
+
+// A file cut short is refused with a message, never a crash.
+func TestTruncatedFileIsRefused(t *testing.T) {
+	dir := writeLog(t, 3000)
+	path := filepath.Join(dir, FileName)
+	fi, _ := os.Stat(path)
+	if err := os.Truncate(path, fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	err := replayAll(dir)
+	if !errors.Is(err, queue.ErrDamaged) {
+		t.Fatalf("a half-truncated file: %v, want ErrDamaged", err)
+	}
+	t.Log(err)
+}
+
+// One changed digit in a stored event is caught by its checksum, with the
+// event's number.
+func TestChangedEventIsCaught(t *testing.T) {
+	dir := writeLog(t, 10)
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketEvents)
+		k := seqKey(7)
+		v := bytes.Replace(b.Get(k), []byte("A007"), []byte("A006"), 1)
+		return b.Put(k, v)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = replayAll(dir)
+	if !errors.Is(err, queue.ErrDamaged) || !strings.Contains(err.Error(), "event 7") {
+		t.Fatalf("a changed event: %v, want ErrDamaged at event 7", err)
+	}
+}

@@ -1,0 +1,91 @@
+package bolt
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"runtime/debug"
+
+	"github.com/yimen-hall/yimen/queue"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Every stored event and snapshot carries a CRC-32C of its bytes, so that a
+// changed byte on a failing disk is caught instead of read as another
+// ticket. Sealed values start with sealVersion; values written before
+// sealing start with the JSON's '{' and are read as they are.
+const sealVersion = 0x01
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func seal(data []byte) []byte {
+	out := make([]byte, 0, 5+len(data))
+	out = append(out, sealVersion)
+	out = binary.BigEndian.AppendUint32(out, crc32.Checksum(data, castagnoli))
+	return append(out, data...)
+}
+
+var errChecksum = errors.New("checksum mismatch")
+
+func unseal(v []byte) ([]byte, error) {
+	switch {
+	case len(v) > 0 && v[0] == '{':
+		return v, nil // written before checksums
+	case len(v) >= 5 && v[0] == sealVersion:
+		if crc32.Checksum(v[5:], castagnoli) != binary.BigEndian.Uint32(v[1:5]) {
+			return nil, errChecksum
+		}
+		return v[5:], nil
+	}
+	return nil, fmt.Errorf("unknown record format (%d bytes)", len(v))
+}
+
+func decodeEvent(k, v []byte) (queue.Event, error) {
+	var ev queue.Event
+	seq := binary.BigEndian.Uint64(k)
+	body, err := unseal(v)
+	if err == nil {
+		err = json.Unmarshal(body, &ev)
+	}
+	if err == nil && ev.Seq != seq {
+		err = fmt.Errorf("it says it is event %d", ev.Seq)
+	}
+	if err != nil {
+		return ev, fmt.Errorf("%w: event %d: %v", queue.ErrDamaged, seq, err)
+	}
+	return ev, nil
+}
+
+// checkLength refuses a file shorter than its own pages say (cut short by
+// a failed copy or a full disk): reading past its end would crash.
+func checkLength(db *bolt.DB, path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("bolt: %w", err)
+	}
+	return db.View(func(tx *bolt.Tx) error {
+		if need := tx.Size(); fi.Size() < need {
+			return fmt.Errorf("%w: %s is cut short: %d bytes of %d", queue.ErrDamaged, path, fi.Size(), need)
+		}
+		return nil
+	})
+}
+
+// faultsAreDamage turns a fault while reading the mapped file (a damaged
+// page) into an error instead of a crash. Deferred by readers.
+func faultsAreDamage(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w: the file is damaged or cut short: %v", queue.ErrDamaged, r)
+	}
+}
+
+// readGuard makes memory faults in the mapped file panics that
+// faultsAreDamage can catch, for the calling goroutine; call the returned
+// function to restore.
+func readGuard() func() {
+	old := debug.SetPanicOnFault(true)
+	return func() { debug.SetPanicOnFault(old) }
+}
