@@ -109,6 +109,9 @@ func ParseHall(r io.Reader) (*Hall, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hall: read: %w", err)
 	}
+	if err := checkHallStaffKeys(data); err != nil {
+		return nil, err
+	}
 	var h Hall
 	if err := json.Unmarshal(data, &h); err != nil {
 		return nil, fmt.Errorf("hall: %w", jsonErrorAt(data, err))

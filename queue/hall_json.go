@@ -2,6 +2,7 @@ package queue
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 )
@@ -100,8 +101,12 @@ func (w *Window) UnmarshalJSON(b []byte) error {
 // MarshalJSON writes unknown fields back.
 func (w Window) MarshalJSON() ([]byte, error) { return marshalKeeping(windowFields(w), w.Extra) }
 
-// UnmarshalJSON keeps unknown fields in Extra.
+// UnmarshalJSON keeps unknown fields in Extra, and refuses case variants
+// of known keys (hall_secrets.go).
 func (s *Staff) UnmarshalJSON(b []byte) error {
+	if err := checkStaffKeys(b); err != nil {
+		return fmt.Errorf("staff: %w", err)
+	}
 	return unmarshalKeeping(b, (*staffFields)(s), &s.Extra)
 }
 

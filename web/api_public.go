@@ -9,7 +9,7 @@ import (
 )
 
 func (s *Server) getHall(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.engine.Hall().Public())
+	writeJSON(w, http.StatusOK, s.engine.Hall().Published())
 }
 
 // ticketJSON is a ticket as the API shows it.

@@ -250,6 +250,9 @@ func (m *Main) loadHall() error {
 	}
 	m.hallSum = fileSum(data)
 	h, err := queue.ParseHall(bytes.NewReader(data))
+	if err == nil {
+		err = h.CheckPINHashes()
+	}
 	if err != nil {
 		return usageError{fmt.Errorf("--hall %s: %w", m.HallFile, flatten(err))}
 	}
