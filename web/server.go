@@ -44,6 +44,7 @@ type Server struct {
 	// summaries keeps closed days' ledger summaries (nil: none kept).
 	summaries queue.SummaryStore
 	backup    func(io.Writer) (int64, error)
+	devicesWS deviceLinks
 
 	mux *http.ServeMux
 }
@@ -121,7 +122,10 @@ func New(c Config) *Server {
 }
 
 // Close disconnects every screen; call it after the HTTP server stopped.
-func (s *Server) Close() { s.screens.close() }
+func (s *Server) Close() {
+	s.screens.close()
+	s.devicesWS.close()
+}
 
 // ServeHTTP serves every route, behind the headers and the cross-site
 // checks every request gets (guard.go).
@@ -161,7 +165,7 @@ func (s *Server) routes() {
 
 	m.HandleFunc("GET /ws/display", s.serveDisplayWS)
 	if s.devices != nil {
-		m.HandleFunc("GET /ws/device", s.devices.ServeWS)
+		m.HandleFunc("GET /ws/device", s.serveDeviceWS)
 	}
 	s.kioskRoutes(m)
 	s.adminHallRoutes(m)
