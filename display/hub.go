@@ -260,10 +260,13 @@ func (h *Hub) Unsubscribe(s *Sub) {
 // Catchup returns what a screen that last saw since (of boot) needs to be
 // current, and the seq it is then at: the frames after since; or one
 // snapshot when the ring no longer reaches back, boot is another run's,
-// or the screen is more than coalesceAfter messages behind.
+// or the screen is more than coalesceAfter messages behind. A screen that
+// gives since without boot (the contract's reconnect) is replayed when the
+// ring reaches back; since 0 is a first connect.
 func (h *Hub) Catchup(since uint64, boot string) ([]*Frame, uint64) {
 	h.mu.RLock()
-	if boot == h.boot && since <= h.seq && h.seq-since <= coalesceAfter && h.replayable(since) {
+	sameRun := boot == h.boot || (boot == "" && since > 0)
+	if sameRun && since <= h.seq && h.seq-since <= coalesceAfter && h.replayable(since) {
 		defer h.mu.RUnlock()
 		i := len(h.ring) - int(h.seq-since) // the ring holds consecutive seqs
 		return slices.Clone(h.ring[i:]), h.seq

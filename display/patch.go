@@ -53,7 +53,7 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 		return m, false
 	case queue.EvIssued:
 		addCat(ev.Category)
-	case queue.EvCalled, queue.EvStarted, queue.EvFinished, queue.EvNoShow, queue.EvTransferred, queue.EvCancelled:
+	case queue.EvCalled, queue.EvStarted, queue.EvFinished, queue.EvNoShow, queue.EvTransferred, queue.EvCancelled, queue.EvReturned:
 		if t != nil {
 			m.Number = t.Number
 			m.Category = t.Category
@@ -74,6 +74,12 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 			// Only the new call: screens keep the list from the snapshot.
 			c := callView(s, s.Recent[0])
 			m.Call = &c
+		}
+		if ev.Type == queue.EvReturned {
+			// The returned ticket's call is withdrawn: the whole list
+			// again, so that no screen keeps sending the villager to the
+			// window.
+			m.Recent = recentView(s)
 		}
 	case queue.EvOpened, queue.EvClosed, queue.EvPaused, queue.EvResumed:
 		m.Window, m.Reason = ev.Window, ev.Reason
@@ -115,6 +121,12 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 	for _, id := range staff {
 		st, _ := h.StaffMember(id)
 		m.Staff = append(m.Staff, staffView(s, st))
+	}
+	// A service's button changes when any of its lines does.
+	for i := range h.Services {
+		if slices.ContainsFunc(h.Services[i].Categories, func(c string) bool { return slices.Contains(cats, c) }) {
+			m.Services = append(m.Services, serviceView(s, &h.Services[i]))
+		}
 	}
 	return m, true
 }

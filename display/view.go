@@ -26,9 +26,11 @@ type Message struct {
 	Queues  []QueueView  `json:"queues,omitempty"`
 	Windows []WindowView `json:"windows,omitempty"`
 	Staff   []StaffView  `json:"staff,omitempty"`
-	Recent  []CallView   `json:"recent,omitempty"` // snapshot and day: the last calls, newest first
-	Call    *CallView    `json:"call,omitempty"`   // called: the call to put first in recent
-	Alarms  []Alarm      `json:"alarms,omitempty"`
+	// Services is what the kiosk shows on each service's button.
+	Services []ServiceView `json:"services,omitempty"`
+	Recent   []CallView    `json:"recent,omitempty"` // snapshot and day: the last calls, newest first
+	Call     *CallView     `json:"call,omitempty"`   // called: the call to put first in recent
+	Alarms   []Alarm       `json:"alarms,omitempty"`
 }
 
 // HallView is the fixed part of the board, sent with snapshots.
@@ -39,13 +41,28 @@ type HallView struct {
 
 // QueueView is one category's line.
 type QueueView struct {
-	Category    string `json:"category"`
-	Prefix      string `json:"prefix"`
-	Name        string `json:"name"`
-	Waiting     int    `json:"waiting"`
-	Priority    int    `json:"priority"`
-	WaitMinutes int    `json:"wait_minutes"`
-	Open        int    `json:"open_windows"`
+	Category string `json:"category"`
+	Prefix   string `json:"prefix"`
+	Name     string `json:"name"`
+	Waiting  int    `json:"waiting"`
+	Priority int    `json:"priority"`
+	// WaitMinutes is null when no open window serves the line (NoWindow):
+	// there is then no estimate to give.
+	WaitMinutes *int `json:"wait_minutes"`
+	NoWindow    bool `json:"no_window,omitempty"`
+	Open        int  `json:"open_windows"`
+}
+
+// ServiceView is what a ticket of a service taken now would be told: the
+// line it goes to, how many are ahead (of an ordinary or a priority
+// ticket) and the wait, null with no_window when no open window serves it.
+type ServiceView struct {
+	ID            string `json:"id"`
+	Category      string `json:"category"`
+	Ahead         int    `json:"ahead"`
+	AheadPriority int    `json:"ahead_priority"`
+	WaitMinutes   *int   `json:"wait_minutes"`
+	NoWindow      bool   `json:"no_window,omitempty"`
 }
 
 // WindowView is one window as the hall sees it.
@@ -93,12 +110,31 @@ type Alarm struct {
 
 func queueView(s *queue.State, c *queue.Category) QueueView {
 	all, prio := s.WaitingCounts(c.ID)
-	return QueueView{
+	v := QueueView{
 		Category: c.ID, Prefix: c.Prefix, Name: c.Name,
 		Waiting: all, Priority: prio,
-		WaitMinutes: int((s.ExpectedWait(c.ID) + time.Minute - 1) / time.Minute),
-		Open:        s.OpenWindows(c.ID),
+		Open: s.OpenWindows(c.ID),
 	}
+	v.WaitMinutes, v.NoWindow = WaitMinutes(s.ExpectedWait(c.ID), v.Open == 0)
+	return v
+}
+
+// WaitMinutes rounds an estimate up to whole minutes, or gives none (nil,
+// true) for a line no open window serves: a made-up estimate there would
+// tell villagers they need not wait.
+func WaitMinutes(d time.Duration, noWindow bool) (*int, bool) {
+	if noWindow {
+		return nil, true
+	}
+	m := int((d + time.Minute - 1) / time.Minute)
+	return &m, false
+}
+
+func serviceView(s *queue.State, svc *queue.Service) ServiceView {
+	p := s.PreviewService(svc)
+	v := ServiceView{ID: svc.ID, Category: p.Category, Ahead: p.Ahead, AheadPriority: p.AheadPriority}
+	v.WaitMinutes, v.NoWindow = WaitMinutes(p.Wait, p.NoWindow)
+	return v
 }
 
 func windowView(s *queue.State, w *queue.Window) WindowView {
@@ -126,7 +162,7 @@ func windowView(s *queue.State, w *queue.Window) WindowView {
 
 func staffView(s *queue.State, m *queue.Staff) StaffView {
 	st := s.Staff[m.ID]
-	v := StaffView{ID: m.ID, Name: m.Name, Windows: m.Windows, Status: queue.StaffOnDuty}
+	v := StaffView{ID: m.ID, Name: m.Name, Windows: m.Windows, Status: queue.StaffOff}
 	if st != nil {
 		v.Status, v.Note, v.Until, v.Window = st.Status, st.Note, st.Until, st.Window
 	}
@@ -165,6 +201,10 @@ func board(s *queue.State, m *Message) {
 	m.Staff = make([]StaffView, 0, len(h.Staff))
 	for i := range h.Staff {
 		m.Staff = append(m.Staff, staffView(s, &h.Staff[i]))
+	}
+	m.Services = make([]ServiceView, 0, len(h.Services))
+	for i := range h.Services {
+		m.Services = append(m.Services, serviceView(s, &h.Services[i]))
 	}
 	m.Recent = recentView(s)
 }

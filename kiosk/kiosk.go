@@ -58,12 +58,28 @@ type Result struct {
 // Issue takes a number for a service and prints it. url gives the status
 // page address for a token (the QR code's payload).
 func (k *Kiosk) Issue(ctx context.Context, service string, priority bool, url func(token string) string) (Result, error) {
-	is, err := k.engine.Issue(ctx, service, priority)
+	kind := ""
+	if priority {
+		kind = queue.PriorityAny
+	}
+	return k.IssueKind(ctx, service, kind, url)
+}
+
+// IssueKind is Issue with the priority kind the villager chose (see
+// queue.Engine.IssueKind).
+func (k *Kiosk) IssueKind(ctx context.Context, service, kind string, url func(token string) string) (Result, error) {
+	is, err := k.engine.IssueKind(ctx, service, kind)
+	return k.printIssued(ctx, is, err, url)
+}
+
+// printIssued prints a ticket the engine has just issued (unless it
+// refused).
+func (k *Kiosk) printIssued(ctx context.Context, is queue.Issued, err error, url func(token string) string) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
 	r := Result{Issued: is}
-	r.Printed, r.PrintError = k.print(ctx, is.Ticket, is.Ahead, is.Wait, url(is.Ticket.Token))
+	r.Printed, r.PrintError = k.print(ctx, is, url(is.Ticket.Token))
 	return r, nil
 }
 
@@ -72,44 +88,43 @@ func (k *Kiosk) Issue(ctx context.Context, service string, priority bool, url fu
 // token (queue.Engine.Pickup).
 func (k *Kiosk) Pickup(ctx context.Context, ref string, url func(token string) string) (Result, error) {
 	is, err := k.engine.Pickup(ctx, ref)
-	if err != nil {
-		return Result{}, err
-	}
-	r := Result{Issued: is}
-	r.Printed, r.PrintError = k.print(ctx, is.Ticket, is.Ahead, is.Wait, url(is.Ticket.Token))
-	return r, nil
+	return k.printIssued(ctx, is, err, url)
 }
 
 // Reprint prints one of today's tickets again, e.g. after the printer was
 // refilled.
 func (k *Kiosk) Reprint(ctx context.Context, ticketID string, url func(token string) string) (Result, error) {
 	var (
-		t     queue.Ticket
+		is    queue.Issued
 		found bool
-		ahead int
-		wait  time.Duration
 	)
 	k.engine.Read(func(s *queue.State) {
 		if p := s.Tickets[ticketID]; p != nil {
-			t, found, ahead, wait = *p, true, s.Ahead(p), s.EstimatedWait(p)
+			found = true
+			is = queue.Issued{Ticket: *p, Ahead: s.Ahead(p), Wait: s.EstimatedWait(p), NoWindow: p.Waiting() && s.OpenWindows(p.Category) == 0}
 		}
 	})
 	if !found {
 		return Result{}, &queue.Error{Kind: queue.NotFound, Code: "unknown_ticket", Message: "没有这张号票"}
 	}
-	r := Result{Issued: queue.Issued{Ticket: t, Ahead: ahead, Wait: wait}}
-	r.Printed, r.PrintError = k.print(ctx, t, ahead, wait, url(t.Token))
+	r := Result{Issued: is}
+	r.Printed, r.PrintError = k.print(ctx, is, url(is.Ticket.Token))
 	return r, nil
 }
 
-func (k *Kiosk) print(ctx context.Context, t queue.Ticket, ahead int, wait time.Duration, url string) (bool, string) {
+func (k *Kiosk) print(ctx context.Context, is queue.Issued, url string) (bool, string) {
 	if k.printer == nil {
 		return false, "本机未连接打印机"
 	}
 	h := k.engine.Hall()
+	t := is.Ticket
 	pt := printer.Ticket{
 		Hall: h.Name, Number: t.Number, Priority: t.Priority,
-		Ahead: ahead, Wait: wait, Issued: t.IssuedAt.In(h.Location()), URL: url,
+		Ahead: is.Ahead, Wait: is.Wait, NoWindow: is.NoWindow,
+		Issued: t.IssuedAt.In(h.Location()), URL: url,
+	}
+	if t.Priority {
+		pt.Kind = queue.PriorityNames[t.Kind]
 	}
 	if svc, ok := h.Service(t.Service); ok {
 		pt.Service, pt.Note = svc.Name, svc.Note

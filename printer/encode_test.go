@@ -25,6 +25,7 @@ func sampleTicket() Ticket {
 		Category: "民生事业",
 		Window:   "3号窗口 / 5号窗口",
 		Priority: true,
+		Kind:     "绿色通道",
 		Ahead:    3,
 		Wait:     14*time.Minute + 10*time.Second,
 		Issued:   time.Date(2026, 11, 21, 9, 32, 5, 0, time.FixedZone("CST", 8*3600)),
@@ -131,6 +132,28 @@ func TestTicketAsSeen(t *testing.T) {
 				t.Errorf("%d cuts, want 1", doc.Cuts())
 			}
 		})
+	}
+}
+
+// The ticket says which priority it is, and for a line nobody serves it
+// gives no estimate but says so.
+func TestTicketPriorityKindAndNoWindow(t *testing.T) {
+	tk := sampleTicket()
+	tk.Kind, tk.NoWindow = "老弱病残孕优先", true
+	p, err := Encode(tk, Layout{Dots80, QRNative})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := escpostest.Decode(p).Text()
+	for _, want := range []string{"老弱病残孕优先", NoWindowText} {
+		if !strings.Contains(text, want) {
+			t.Errorf("ticket lacks %q:\n%s", want, text)
+		}
+	}
+	for _, bad := range []string{"绿色通道", "预计等候"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("ticket says %q:\n%s", bad, text)
+		}
 	}
 }
 

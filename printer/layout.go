@@ -77,7 +77,9 @@ func Encode(t Ticket, l Layout) ([]byte, error) {
 		e.line(" 优先 ")
 		e.reverse(false)
 		e.size(1, 1)
-		e.line("绿色通道")
+		if k := clean(t.Kind); k != "" {
+			e.line(k)
+		}
 	}
 	if s := clean(t.Service); s != "" {
 		m := 2
@@ -113,7 +115,12 @@ func Encode(t Ticket, l Layout) ([]byte, error) {
 	e.size(1, 2)
 	e.line("您前面还有 " + strconv.Itoa(max(t.Ahead, 0)) + " 人")
 	e.size(1, 1)
-	if t.Wait > 0 {
+	switch {
+	case t.NoWindow:
+		for _, s := range wrap(NoWindowText, colsMax) {
+			e.line(s)
+		}
+	case t.Wait > 0:
 		e.line(waitText(t.Wait))
 	}
 	if w := clean(t.Window); w != "" {
@@ -154,6 +161,9 @@ func Encode(t Ticket, l Layout) ([]byte, error) {
 }
 
 // waitText words an estimated wait, rounded up to whole minutes.
+// NoWindowText replaces the estimate when no open window serves the line.
+const NoWindowText = "暂无窗口办理，请稍候或到咨询台"
+
 func waitText(d time.Duration) string {
 	m := int((d + time.Minute - 1) / time.Minute)
 	if d < time.Minute {

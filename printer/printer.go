@@ -16,9 +16,13 @@ type Ticket struct {
 	Service  string        // "新农合报销"
 	Category string        // "民生事业"
 	Window   string        // optional hint, e.g. "3号窗口 / 5号窗口"
-	Priority bool          // print the "优先" marker (绿色通道)
+	Priority bool          // print the "优先" marker
+	Kind     string        // under it, why: "老弱病残孕优先", "绿色通道"
 	Ahead    int           // people ahead: "您前面还有 3 人"
 	Wait     time.Duration // estimated wait: "预计等候约 15 分钟"
+	// NoWindow: no open window serves the ticket's line, so there is no
+	// estimate; the ticket says so instead.
+	NoWindow bool
 	Issued   time.Time
 	URL      string // QR payload: the ticket's live status page
 	Note     string // a short line from the service commitment

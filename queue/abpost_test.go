@@ -25,7 +25,8 @@ func TestABPosts(t *testing.T) {
 		t.Fatalf("B post calling while A is present = %v, want window_busy", err)
 	}
 	f.next("3", "A3") // B001
-	// A goes to a village: the window is free for B, with B001 still there.
+	// A goes to a village: the window is free for B, and B001 goes back to
+	// the head of its line rather than stay called to an empty window.
 	if _, err := f.e.SetStaffStatus(ctx, "A3", queue.StaffVillage, "", "15:00"); err != nil {
 		t.Fatal(err)
 	}
@@ -34,6 +35,12 @@ func TestABPosts(t *testing.T) {
 			t.Error("window 3 still open with its clerk away")
 		}
 	})
+	if n := f.next("3", "B3"); n != "B001" {
+		t.Errorf("B post next = %s, want B001 back from A", n)
+	}
+	if _, err := f.e.Start(ctx, "3", "B3"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := f.e.Finish(ctx, "3", "B3", ""); err != nil {
 		t.Fatalf("B post finishing A's ticket: %v", err)
 	}

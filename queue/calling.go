@@ -1,6 +1,9 @@
 package queue
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // pickNext chooses the ticket a window calls next, across every category it
 // serves. Under the strict policy priority tickets go first, then the
@@ -48,38 +51,48 @@ func (s *State) ahead(t *Ticket) int {
 	if q == nil {
 		return 0
 	}
+	return s.aheadAt(t.Category, t.Priority, max(q.of(t).index(t), 0), t.QueuedAt)
+}
+
+// aheadAt is ahead for the ticket at place i of its line (priority or
+// ordinary) of a category, queued at at. i may be the line's length: a
+// ticket issued now, which the kiosk previews before the tap.
+func (s *State) aheadAt(category string, priority bool, i int, at time.Time) int {
+	q := s.queues[category]
+	if q == nil {
+		return 0
+	}
 	prio := q.prio.waiting()
 	if s.hall.Calling.Mode != "interleave" {
-		if t.Priority {
-			return max(q.prio.index(t), 0)
+		if priority {
+			return i
 		}
-		return len(prio) + max(q.ord.index(t), 0)
+		return len(prio) + i
 	}
 	every := s.hall.Calling.Every
 	// called counts the ordinary tickets called before each priority
 	// ticket in turn: those queued no later than it, at most quota of them.
-	called, quota := 0, every-s.streak(t.Category)
-	step := func(p *Ticket) {
-		if n := q.ord.upTo(p.QueuedAt); n > called {
+	called, quota := 0, every-s.streak(category)
+	step := func(queued time.Time) {
+		if n := q.ord.upTo(queued); n > called {
 			called = min(n, called+max(quota, 0))
 		}
 		quota = every
 	}
-	if t.Priority {
-		i := max(q.prio.index(t), 0)
-		for _, p := range prio[:i+1] {
-			step(p)
+	if priority {
+		for _, p := range prio[:i] {
+			step(p.QueuedAt)
 		}
+		step(at)
 		return i + called
 	}
-	j := max(q.ord.index(t), 0)
 	for k, p := range prio {
-		step(p)
-		if called > j {
-			return j + k // t goes before the k-th priority ticket
+		step(p.QueuedAt)
+		if called > i {
+			return i + k // the ticket goes before the k-th priority ticket
 		}
 	}
-	return j + len(prio)
+	return i + len(prio)
 }
 
 // streak is how many ordinary tickets the window serving a category that

@@ -107,7 +107,10 @@ func TestWindowActions(t *testing.T) {
 	if n := f.next("3", "A3"); n != "D001" {
 		t.Errorf("after resume next = %q, want D001", n)
 	}
-	// Next with a ticket at the window finishes it as 即办件.
+	// Next with a ticket being served finishes it as 即办件.
+	if _, err := f.e.Start(ctx, "3", "A3"); err != nil {
+		t.Fatal(err)
+	}
 	f.next("3", "A3")
 	var out string
 	f.e.Read(func(s *queue.State) { out = s.Tickets["20261121-D001"].Outcome })

@@ -233,7 +233,7 @@ func (e *Engine) Pickup(ctx context.Context, ref string) (Issued, error) {
 		if err := s.openAt(e.now()); err != nil {
 			return Issued{}, err
 		}
-		return issueIn(s, emit, cat, c.Service, true, &CaseFields{For: c.ID}), nil
+		return issueIn(s, emit, cat, c.Service, true, "", &CaseFields{For: c.ID}), nil
 	})
 }
 

@@ -284,6 +284,9 @@ func TestPickupTicket(t *testing.T) {
 	if n := f.next("2", "A2"); n != p.Ticket.Number {
 		t.Fatalf("window called %s before the pick-up %s (walk-in %s)", n, p.Ticket.Number, walkIn.Ticket.Number)
 	}
+	if _, err := f.e.Start(ctx, "2", "A2"); err != nil { // the villager came for the papers
+		t.Fatal(err)
+	}
 	f.next("2", "A2") // finishes the pick-up as 即办件 and calls the walk-in
 	if c := f.caseOf(tk.ID); c.State != queue.CasePickedUp {
 		t.Errorf("case after its pick-up ticket was finished: %s", c.State)

@@ -14,13 +14,39 @@ type Issued struct {
 	Ticket Ticket
 	Ahead  int
 	Wait   time.Duration
+	// NoWindow is true when no open window serves the ticket's line: Wait
+	// is then no estimate, and the villager must be told so.
+	NoWindow bool
 }
 
 // Issue gives a villager a number for a service, routed to the category
-// with the shortest expected wait.
+// with the shortest expected wait. A priority ticket says no kind; use
+// IssueKind for 老弱病残孕 or 绿色通道.
 func (e *Engine) Issue(ctx context.Context, service string, priority bool) (Issued, error) {
+	kind := ""
+	if priority {
+		kind = PriorityAny
+	}
+	return e.IssueKind(ctx, service, kind)
+}
+
+// PriorityAny asks IssueKind for a priority ticket of no particular kind.
+const PriorityAny = "priority"
+
+// IssueKind issues a ticket: kind "" is an ordinary ticket, PriorityElder
+// or PriorityGreen a priority ticket of that kind, PriorityAny one of no
+// kind.
+func (e *Engine) IssueKind(ctx context.Context, service, kind string) (Issued, error) {
 	if err := ctx.Err(); err != nil {
 		return Issued{}, err
+	}
+	priority := kind != ""
+	switch kind {
+	case "", PriorityElder, PriorityGreen:
+	case PriorityAny:
+		kind = ""
+	default:
+		return Issued{}, errorf(Invalid, "bad_priority", "优先类别应为 elder（老弱病残孕）或 green（绿色通道）")
 	}
 	return exec(ctx, e, func(s *State, emit func(Event)) (Issued, error) {
 		svc, ok := s.hall.Service(service)
@@ -32,18 +58,18 @@ func (e *Engine) Issue(ctx context.Context, service string, priority bool) (Issu
 			return Issued{}, err
 		}
 		c, _ := s.hall.Category(s.Route(svc))
-		return issueIn(s, emit, c, svc.ID, priority, nil), nil
+		return issueIn(s, emit, c, svc.ID, priority, kind, nil), nil
 	})
 }
 
 // issueIn emits the next number of a category; cf links a pick-up ticket
 // to its case.
-func issueIn(s *State, emit func(Event), c *Category, service string, priority bool, cf *CaseFields) Issued {
+func issueIn(s *State, emit func(Event), c *Category, service string, priority bool, kind string, cf *CaseFields) Issued {
 	number := FormatNumber(c.Prefix, s.Counters[c.Prefix]+1)
 	id := strings.ReplaceAll(s.Day, "-", "") + "-" + number
-	emit(Event{Type: EvIssued, Ticket: id, Number: number, Category: c.ID, Service: service, Priority: priority, Token: newToken(), Case: cf})
+	emit(Event{Type: EvIssued, Ticket: id, Number: number, Category: c.ID, Service: service, Priority: priority, Kind: kind, Token: newToken(), Case: cf})
 	t := s.Tickets[id]
-	return Issued{Ticket: *t, Ahead: s.Ahead(t), Wait: s.EstimatedWait(t)}
+	return Issued{Ticket: *t, Ahead: s.Ahead(t), Wait: s.EstimatedWait(t), NoWindow: s.OpenWindows(c.ID) == 0}
 }
 
 // MarkPrinted records how a ticket's print job ended, so the manager sees
@@ -70,14 +96,15 @@ func (e *Engine) Open(ctx context.Context, window, staff string) (WindowState, e
 	})
 }
 
-// Leave takes a clerk off a window; a called ticket stays there for the
-// next clerk.
+// Leave takes a clerk off a window. A ticket called or served there goes
+// back to its line (see returnCurrent).
 func (e *Engine) Leave(ctx context.Context, window, staff string) error {
 	_, err := exec(ctx, e, func(s *State, emit func(Event)) (struct{}, error) {
 		if _, err := authorize(s.hall, window, staff); err != nil {
 			return struct{}{}, err
 		}
 		if s.Windows[window].Occupant == staff {
+			returnCurrent(s, emit, window, staff)
 			emit(Event{Type: EvClosed, Window: window, Staff: staff})
 		}
 		return struct{}{}, nil
@@ -85,9 +112,42 @@ func (e *Engine) Leave(ctx context.Context, window, staff string) error {
 	return err
 }
 
+// SignOut ends a clerk's day at the hall: they leave their window (its
+// ticket goes back to its line) and show as 未到岗.
+func (e *Engine) SignOut(ctx context.Context, staff string) error {
+	_, err := exec(ctx, e, func(s *State, emit func(Event)) (struct{}, error) {
+		st := s.Staff[staff]
+		if st == nil {
+			return struct{}{}, errorf(NotFound, "unknown_staff", "没有这位工作人员")
+		}
+		if st.Window != "" {
+			returnCurrent(s, emit, st.Window, staff)
+			emit(Event{Type: EvClosed, Window: st.Window, Staff: staff})
+		}
+		if st.Status != StaffOff {
+			emit(Event{Type: EvStaff, Staff: staff, Status: StaffOff})
+		}
+		return struct{}{}, nil
+	})
+	return err
+}
+
+// returnCurrent sends the ticket called or served at a window back to its
+// line when the clerk leaves: a villager must never be left called to an
+// empty window. It keeps its number and its place by issue time, so the
+// next window serving its line (the B post, or another window) calls it
+// before anyone who came after it.
+func returnCurrent(s *State, emit func(Event), window, staff string) {
+	if t := s.Current(window); t != nil {
+		emit(Event{Type: EvReturned, Ticket: t.ID, Number: t.Number, Window: window, Staff: staff})
+	}
+}
+
 // Next calls the next ticket to a window. A ticket still at the window is
-// finished first as 即办件 (the call pad's 叫号 key works that way). It
-// returns nil when nobody waits.
+// closed first: one being served (started) is finished with the hall's
+// default outcome; one called but never started did not come to the
+// counter and is recorded as 过号, never as 办结. It returns nil when
+// nobody waits.
 func (e *Engine) Next(ctx context.Context, window, staff string) (*Ticket, error) {
 	return exec(ctx, e, func(s *State, emit func(Event)) (*Ticket, error) {
 		w, err := e.take(s, emit, window, staff)
@@ -104,8 +164,12 @@ func (e *Engine) Next(ctx context.Context, window, staff string) (*Ticket, error
 		if t != nil {
 			emit(Event{Type: EvCalled, Ticket: t.ID, Number: t.Number, Window: window, Staff: staff})
 		}
-		if cur != nil {
-			emitFinish(s, cur, window, staff, OutcomeImmediate, CaseIntake{}, emit)
+		switch {
+		case cur == nil:
+		case cur.Status == StatusServing:
+			emitFinish(s, cur, window, staff, s.hall.Outcome(), CaseIntake{}, emit)
+		default:
+			emit(Event{Type: EvNoShow, Ticket: cur.ID, Window: window, Staff: staff})
 		}
 		if t == nil {
 			return nil, nil
@@ -143,11 +207,12 @@ func (e *Engine) NoShow(ctx context.Context, window, staff string) (Ticket, erro
 }
 
 // Finish ends service of the window's current ticket with an outcome
-// (即办件 immediate, 承诺件 promised, 咨询 consult; immediate when empty).
+// (即办件 immediate, 承诺件 promised, 咨询 consult; the hall's
+// default_outcome when empty).
 // A promised ticket opens a case; FinishCase records its intake too.
 func (e *Engine) Finish(ctx context.Context, window, staff, outcome string) (Ticket, error) {
 	if outcome == "" {
-		outcome = OutcomeImmediate
+		outcome = e.Hall().Outcome()
 	}
 	if outcome != OutcomeImmediate && outcome != OutcomePromised && outcome != OutcomeConsult {
 		return Ticket{}, errorf(Invalid, "bad_outcome", "办结类型应为 immediate、promised 或 consult")
@@ -229,12 +294,20 @@ func (e *Engine) SetStaffStatus(ctx context.Context, staff, status, note, until 
 	if _, ok := StaffStatusNames[status]; !ok {
 		return StaffState{}, errorf(Invalid, "bad_status", "去向应为 on_duty、village、meeting、leave、out 或 break")
 	}
-	if utf8.RuneCountInString(note) > 40 || len(until) > 32 {
+	if utf8.RuneCountInString(note) > 40 {
 		return StaffState{}, errorf(Invalid, "note_too_long", "备注最多 40 个字")
 	}
+	until, ok := clockTime(until)
+	if !ok {
+		return StaffState{}, errorf(Invalid, "bad_until", "返回时间应写成 16:30")
+	}
 	return exec(ctx, e, func(s *State, emit func(Event)) (StaffState, error) {
-		if s.Staff[staff] == nil {
+		st := s.Staff[staff]
+		if st == nil {
 			return StaffState{}, errorf(NotFound, "unknown_staff", "没有这位工作人员")
+		}
+		if status != StaffOnDuty && st.Window != "" {
+			returnCurrent(s, emit, st.Window, staff)
 		}
 		emit(Event{Type: EvStaff, Staff: staff, Status: status, Note: note, Until: until})
 		return *s.Staff[staff], nil

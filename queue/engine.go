@@ -42,6 +42,10 @@ type Engine struct {
 
 	stop chan struct{}
 	done chan struct{}
+	// The day loop has its own stop so that it ends before the committer
+	// its last command waits on.
+	dayStop chan struct{}
+	dayDone chan struct{}
 }
 
 // ErrDamaged marks a log that cannot be trusted: events missing, changed
@@ -75,9 +79,11 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 	e := &Engine{
 		boot: h, log: log, now: o.Now, logger: o.Logger,
 		snapshotEvery: o.SnapshotEvery, onFailure: o.OnFailure,
-		kick: make(chan struct{}, 1),
-		stop: make(chan struct{}),
-		done: make(chan struct{}),
+		kick:    make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+		dayStop: make(chan struct{}),
+		dayDone: make(chan struct{}),
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -99,6 +105,7 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 	}
 	e.lastSnap = st.Seq
 	go e.commitLoop()
+	go e.dayLoop()
 	return e, nil
 }
 
@@ -165,6 +172,8 @@ func (e *Engine) Close() error {
 		return nil
 	default:
 	}
+	close(e.dayStop)
+	<-e.dayDone
 	e.mu.Lock()
 	e.closed = true // from now on commands fail; those pending commit below
 	e.mu.Unlock()

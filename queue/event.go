@@ -25,6 +25,10 @@ const (
 	EvStaff       = "staff"       // a clerk's whereabouts changed
 	EvRated       = "rated"       // the villager rated a finished ticket
 	EvHall        = "hall"        // the hall's configuration changed: Hall holds the whole new document
+	// EvReturned: the clerk left (下村, 开会, signed out …) while the ticket
+	// was called or served; it waits again in its line, in its place by
+	// issue time, keeping its number.
+	EvReturned = "returned"
 )
 
 // Event is one entry of the hall's log. It is a flat record: each type uses
@@ -41,6 +45,7 @@ type Event struct {
 	From     string `json:"from,omitempty"` // previous category of a transfer
 	Service  string `json:"service,omitempty"`
 	Priority bool   `json:"priority,omitempty"`
+	Kind     string `json:"kind,omitempty"` // priority kind: elder, green
 	Token    string `json:"token,omitempty"`
 	Window   string `json:"window,omitempty"`
 	Staff    string `json:"staff,omitempty"`
@@ -64,6 +69,20 @@ type Event struct {
 	Case *CaseFields `json:"case,omitempty"`
 }
 
+// Priority kinds (优先类别) a kiosk offers.
+const (
+	PriorityElder = "elder" // 老弱病残孕
+	PriorityGreen = "green" // 绿色通道
+)
+
+// PriorityNames gives the Chinese label of each priority kind; a priority
+// ticket without a kind is plain 优先.
+var PriorityNames = map[string]string{
+	"":            "优先",
+	PriorityElder: "老弱病残孕优先",
+	PriorityGreen: "绿色通道",
+}
+
 // Outcomes of a finished ticket (办结类型).
 const (
 	OutcomeImmediate = "immediate" // 即办件
@@ -71,8 +90,11 @@ const (
 	OutcomeConsult   = "consult"   // 咨询
 )
 
-// Staff whereabouts (工作人员去向).
+// Staff whereabouts (工作人员去向). A clerk is StaffOff until they take a
+// window or say where they are, and again after signing out and at the
+// start of each day.
 const (
+	StaffOff     = "off"     // 未到岗
 	StaffOnDuty  = "on_duty" // 在岗
 	StaffVillage = "village" // 下村
 	StaffMeeting = "meeting" // 开会
@@ -83,6 +105,7 @@ const (
 
 // StaffStatusNames gives the Chinese label of each whereabouts status.
 var StaffStatusNames = map[string]string{
+	StaffOff:     "未到岗",
 	StaffOnDuty:  "在岗",
 	StaffVillage: "下村",
 	StaffMeeting: "开会",

@@ -28,6 +28,9 @@ type Hall struct {
 	// without Hours, always.
 	Hours  *Hours      `json:"hours,omitempty"`
 	Market *MarketDays `json:"market_days,omitempty"`
+	// DefaultOutcome is what a finish without an outcome records (the call
+	// pad's 叫号 over a ticket being served): immediate when empty.
+	DefaultOutcome string `json:"default_outcome,omitempty"`
 
 	Extra map[string]json.RawMessage `json:"-"`
 
@@ -159,6 +162,14 @@ func byID[T any](list []T, id string, idOf func(*T) string) (*T, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Outcome is the outcome a finish records when the clerk gave none.
+func (h *Hall) Outcome() string {
+	if h.DefaultOutcome == "" {
+		return OutcomeImmediate
+	}
+	return h.DefaultOutcome
 }
 
 // Category returns the category with the given id.

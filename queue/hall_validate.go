@@ -40,6 +40,12 @@ func (h *Hall) Validate() error {
 		bad("calling.mode", "must be \"strict\" or \"interleave\", not %q", h.Calling.Mode)
 	}
 
+	switch h.DefaultOutcome {
+	case "", OutcomeImmediate, OutcomePromised, OutcomeConsult:
+	default:
+		bad("default_outcome", "must be \"immediate\", \"promised\" or \"consult\", not %q", h.DefaultOutcome)
+	}
+
 	if len(h.Categories) == 0 {
 		bad("categories", "at least one category is needed")
 	}

@@ -59,3 +59,40 @@ func (s *State) windowOpen(w *WindowState) bool {
 
 // WindowOpen reports whether a window can call now.
 func (s *State) WindowOpen(id string) bool { return s.windowOpen(s.Windows[id]) }
+
+// Preview is what the kiosk shows on a service's button before the tap:
+// the line a ticket taken now goes to, how many are ahead of it and the
+// estimated wait. NoWindow says that no open window serves that line;
+// Wait is then no estimate.
+type Preview struct {
+	Category      string
+	Ahead         int // an ordinary ticket
+	AheadPriority int // a priority ticket
+	Wait          time.Duration
+	NoWindow      bool
+}
+
+// PreviewService answers what IssueKind would tell a villager who takes a
+// ticket of the service now.
+func (s *State) PreviewService(svc *Service) Preview {
+	c := s.Route(svc)
+	p := Preview{Category: c, Ahead: s.aheadOfNew(c, false), AheadPriority: s.aheadOfNew(c, true)}
+	p.Wait = s.waitFor(c, p.Ahead)
+	p.NoWindow = s.OpenWindows(c) == 0
+	return p
+}
+
+// aheadOfNew counts the tickets that would be ahead of a ticket issued now
+// in a category: Ahead of the ticket Issue would make, by the same rule
+// (aheadAt), at the back of its line.
+func (s *State) aheadOfNew(category string, priority bool) int {
+	q := s.queues[category]
+	if q == nil {
+		return 0
+	}
+	l := &q.ord
+	if priority {
+		l = &q.prio
+	}
+	return s.aheadAt(category, priority, l.len(), s.Last.Add(time.Hour))
+}

@@ -1,6 +1,9 @@
 package queue
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // State is the hall at one point of its log. It changes only through Apply,
 // so the engine, the push hub and a ledger of a past day all share the same
@@ -106,7 +109,7 @@ func (s *State) attach(h *Hall) {
 	}
 	for _, st := range h.Staff {
 		if s.Staff[st.ID] == nil {
-			s.Staff[st.ID] = &StaffState{ID: st.ID, Status: StaffOnDuty}
+			s.Staff[st.ID] = &StaffState{ID: st.ID, Status: StaffOff}
 		}
 	}
 	for _, c := range h.Categories {
@@ -155,7 +158,7 @@ func (s *State) Apply(e Event) {
 	case EvIssued:
 		t := &Ticket{
 			ID: e.Ticket, Number: e.Number, Category: e.Category, Service: e.Service,
-			Priority: e.Priority, Token: e.Token, Status: StatusWaiting,
+			Priority: e.Priority, Kind: e.Kind, Token: e.Token, Status: StatusWaiting,
 			IssuedAt: e.At, QueuedAt: e.At,
 		}
 		s.Tickets[t.ID] = t
@@ -274,7 +277,25 @@ func (s *State) Apply(e Event) {
 		s.applyOverride(e)
 	case EvCaseOpened, EvCaseForwarded, EvCaseSuspended, EvCaseResumed, EvCaseReady, EvCasePickedUp, EvCaseClosed:
 		s.applyCase(e)
+	case EvReturned:
+		if t != nil {
+			s.returnTicket(t)
+		}
 	}
+}
+
+// returnTicket puts a called or served ticket back in its line: the clerk
+// left, so nobody waits for it at the window. Its call is withdrawn from
+// the lobby's list, which must not send anyone to an empty window.
+func (s *State) returnTicket(t *Ticket) {
+	s.release(t)
+	s.Recent = slices.DeleteFunc(s.Recent, func(c Call) bool {
+		return c.Number == t.Number && c.Window == t.Window
+	})
+	t.Status, t.Window, t.Staff = StatusWaiting, "", ""
+	t.CalledAt, t.StartedAt = time.Time{}, time.Time{}
+	t.Returns++
+	s.enqueue(t)
 }
 
 // newDay closes what is left of the previous day and restarts numbering.
@@ -292,7 +313,8 @@ func (s *State) newDay(e Event) {
 		*w = WindowState{ID: w.ID}
 	}
 	for _, st := range s.Staff {
-		st.Window = ""
+		// A new day: nobody has come in yet.
+		*st = StaffState{ID: st.ID, Status: StaffOff}
 	}
 }
 

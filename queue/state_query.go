@@ -1,6 +1,10 @@
 package queue
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // Waiting returns the waiting tickets of a category in call order under
 // the strict policy (priority first), as a new slice.
@@ -66,4 +70,43 @@ func (s *State) Post(window, staff string) string {
 		return "B"
 	}
 	return ""
+}
+
+// OpenTickets returns today's open tickets in a stable order: by issue
+// time, then id.
+func (s *State) OpenTickets() []*Ticket {
+	var out []*Ticket
+	for _, t := range s.Tickets {
+		if t.Open() {
+			out = append(out, t)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Ticket) int {
+		if c := a.IssuedAt.Compare(b.IssuedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// WindowLine returns up to n tickets waiting in a window's categories,
+// merged in call order (priority first, then the longest wait), for the
+// clerk's view of who comes next.
+func (s *State) WindowLine(window string, n int) []*Ticket {
+	w, ok := s.hall.Window(window)
+	if !ok {
+		return nil
+	}
+	var out []*Ticket
+	for _, c := range w.Categories {
+		out = append(out, s.Waiting(c)...)
+	}
+	slices.SortFunc(out, func(a, b *Ticket) int {
+		if a.before(b) {
+			return -1
+		}
+		return 1
+	})
+	return out[:min(n, len(out))]
 }

@@ -21,12 +21,17 @@ type Ticket struct {
 	Category string `json:"category"`
 	Service  string `json:"service"`
 	Priority bool   `json:"priority,omitempty"`
-	Token    string `json:"token"`
-	Status   string `json:"status"`
+	// Kind says why a priority ticket goes first (PriorityElder,
+	// PriorityGreen), "" when the kiosk did not say.
+	Kind   string `json:"kind,omitempty"`
+	Token  string `json:"token"`
+	Status string `json:"status"`
 
 	Window  string `json:"window,omitempty"`
 	Staff   string `json:"staff,omitempty"`
 	Recalls int    `json:"recalls,omitempty"`
+	// Returns counts how often the clerk left while it was at the window.
+	Returns int    `json:"returns,omitempty"`
 	Outcome string `json:"outcome,omitempty"`
 	Score   int    `json:"score,omitempty"`
 	Reason  string `json:"reason,omitempty"`

@@ -12,12 +12,13 @@ import (
 func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) {
 	var open, unprinted []ticketJSON
 	s.engine.Read(func(st *queue.State) {
-		for _, t := range st.Tickets {
-			if t.Open() {
-				open = append(open, ticketView(st.Hall(), t, st.Ahead(t), st.EstimatedWait(t)))
-			}
-			if !t.Printed && t.Open() {
-				unprinted = append(unprinted, ticketView(st.Hall(), t, st.Ahead(t), 0))
+		// In a stable order (by issue time, then id): the tickets map
+		// iterates differently on every request.
+		for _, t := range st.OpenTickets() {
+			v := ticketOf(st, t)
+			open = append(open, v)
+			if !t.Printed {
+				unprinted = append(unprinted, v)
 			}
 		}
 	})

@@ -128,7 +128,7 @@ func caseView(st *queue.State, c *queue.Case, now time.Time, staff bool) *caseJS
 // (with its case, if it opened one), or on a later day the case alone.
 func ticketOrCase(st *queue.State, token string, now time.Time) (ticketJSON, bool) {
 	if t, ok := st.TicketByToken(token); ok {
-		v := ticketView(st.Hall(), t, st.Ahead(t), st.EstimatedWait(t))
+		v := ticketOf(st, t)
 		if c := st.Cases[t.ID]; c != nil {
 			v.Case = caseView(st, c, now, false)
 		}

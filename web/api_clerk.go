@@ -76,6 +76,13 @@ func (s *Server) postAdminLogin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) postLogout(w http.ResponseWriter, r *http.Request) {
 	if sess := s.auth.Session(r); sess != nil {
 		s.auth.Logout(sess.Token)
+		if sess.Staff != "" {
+			// Signing out leaves the window: its called ticket goes back
+			// to its line and the board shows the clerk as 未到岗.
+			if err := s.engine.SignOut(r.Context(), sess.Staff); err != nil {
+				s.logger.Warn("sign-out not recorded", "staff", sess.Staff, "err", err)
+			}
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1})
 	w.WriteHeader(http.StatusNoContent)
@@ -95,7 +102,20 @@ type windowAnswer struct {
 	Window display.WindowView  `json:"window"`
 	Ticket *ticketJSON         `json:"ticket"`
 	Queues []display.QueueView `json:"queues"`
+	// Waiting lists the numbers waiting in the window's lines, in the
+	// order the window would call them (at most maxWaitingShown).
+	Waiting []waitingJSON `json:"waiting"`
 }
+
+type waitingJSON struct {
+	Number       string `json:"number"`
+	Category     string `json:"category"`
+	Priority     bool   `json:"priority,omitempty"`
+	PriorityName string `json:"priority_name,omitempty"`
+	Transferred  bool   `json:"transferred,omitempty"`
+}
+
+const maxWaitingShown = 30
 
 func (s *Server) windowState(id string) windowAnswer {
 	var a windowAnswer
@@ -109,6 +129,14 @@ func (s *Server) windowState(id string) windowAnswer {
 		for _, c := range w.Categories {
 			cat, _ := st.Hall().Category(c)
 			a.Queues = append(a.Queues, display.QueueOf(st, cat))
+		}
+		a.Waiting = []waitingJSON{}
+		for _, t := range st.WindowLine(id, maxWaitingShown) {
+			v := waitingJSON{Number: t.Number, Category: t.Category, Priority: t.Priority, Transferred: t.Status == queue.StatusTransferred}
+			if t.Priority {
+				v.PriorityName = queue.PriorityNames[t.Kind]
+			}
+			a.Waiting = append(a.Waiting, v)
 		}
 	})
 	return a
@@ -200,12 +228,6 @@ func (s *Server) putStaffStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	if !decode(w, r, &req) {
 		return
-	}
-	if req.Until != "" {
-		if _, err := time.Parse("15:04", req.Until); err != nil {
-			failWith(w, http.StatusBadRequest, "bad_until", "返回时间应写成 时:分，例如 14:30")
-			return
-		}
 	}
 	st, err := s.engine.SetStaffStatus(r.Context(), id, req.Status, req.Note, req.Until)
 	if err != nil {

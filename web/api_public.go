@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/yimen-hall/yimen/display"
 	"github.com/yimen-hall/yimen/kiosk"
 	"github.com/yimen-hall/yimen/queue"
 )
@@ -21,15 +22,23 @@ type ticketJSON struct {
 	Service      string `json:"service"`
 	ServiceName  string `json:"service_name"`
 	Priority     bool   `json:"priority"`
+	PriorityKind string `json:"priority_kind,omitempty"`
+	PriorityName string `json:"priority_name,omitempty"`
 	Status       string `json:"status"`
 	Ahead        int    `json:"ahead"`
-	WaitMinutes  int    `json:"wait_minutes"`
-	Window       string `json:"window,omitempty"`
-	WindowName   string `json:"window_name,omitempty"`
-	Outcome      string `json:"outcome,omitempty"`
-	Printed      bool   `json:"printed"`
-	IssuedAt     string `json:"issued_at"`
-	CalledAt     string `json:"called_at,omitempty"`
+	// WaitMinutes is null, and NoWindow true, while the ticket waits in a
+	// line that no open window serves.
+	WaitMinutes *int `json:"wait_minutes"`
+	NoWindow    bool `json:"no_window,omitempty"`
+	// From is the line a transferred ticket came from.
+	From       string `json:"transferred_from,omitempty"`
+	FromName   string `json:"transferred_from_name,omitempty"`
+	Window     string `json:"window,omitempty"`
+	WindowName string `json:"window_name,omitempty"`
+	Outcome    string `json:"outcome,omitempty"`
+	Printed    bool   `json:"printed"`
+	IssuedAt   string `json:"issued_at"`
+	CalledAt   string `json:"called_at,omitempty"`
 	// Bring is what the service needs the villager to bring (一次性告知).
 	Bring []string `json:"bring,omitempty"`
 	// Case is the 承诺件 the ticket opened (api_cases.go).
@@ -37,11 +46,31 @@ type ticketJSON struct {
 }
 
 func ticketView(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration) ticketJSON {
+	return ticketViewOf(h, t, ahead, wait, false)
+}
+
+// ticketOf shows a ticket as the state has it now: its place, its wait,
+// or that no open window serves its line.
+func ticketOf(st *queue.State, t *queue.Ticket) ticketJSON {
+	return ticketViewOf(st.Hall(), t, st.Ahead(t), st.EstimatedWait(t), t.Waiting() && st.OpenWindows(t.Category) == 0)
+}
+
+func ticketViewOf(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration, noWindow bool) ticketJSON {
 	v := ticketJSON{
 		ID: t.ID, Number: t.Number, Category: t.Category, Service: t.Service,
-		Priority: t.Priority, Status: t.Status, Ahead: ahead, WaitMinutes: minutes(wait),
+		Priority: t.Priority, Status: t.Status, Ahead: ahead,
 		Window: t.Window, Outcome: t.Outcome, Printed: t.Printed,
 		IssuedAt: t.IssuedAt.In(h.Location()).Format(time.DateTime),
+	}
+	v.WaitMinutes, v.NoWindow = display.WaitMinutes(wait, noWindow)
+	if t.Priority {
+		v.PriorityKind, v.PriorityName = t.Kind, queue.PriorityNames[t.Kind]
+	}
+	if n := len(t.Transfers); n > 0 {
+		v.From = t.Transfers[n-1]
+		if c, ok := h.Category(v.From); ok {
+			v.FromName = c.Name
+		}
 	}
 	if !t.CalledAt.IsZero() {
 		v.CalledAt = t.CalledAt.In(h.Location()).Format(time.DateTime)
@@ -57,8 +86,6 @@ func ticketView(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration) t
 	}
 	return v
 }
-
-func minutes(d time.Duration) int { return int((d + time.Minute - 1) / time.Minute) }
 
 // statusURL is the ticket page address for the QR code.
 func (s *Server) statusURL(r *http.Request) func(token string) string {
@@ -104,6 +131,9 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Service  string `json:"service"`
 		Priority bool   `json:"priority"`
+		// Kind is which priority button was pressed: elder (老弱病残孕)
+		// or green (绿色通道). It implies priority.
+		Kind string `json:"priority_kind"`
 	}
 	if !decode(w, r, &req) {
 		return
@@ -112,8 +142,12 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		failWith(w, http.StatusBadRequest, "missing_service", "请选择要办理的事项")
 		return
 	}
+	kind := req.Kind
+	if kind == "" && req.Priority {
+		kind = queue.PriorityAny
+	}
 	url := s.statusURL(r)
-	res, err := s.kiosk.Issue(r.Context(), req.Service, req.Priority, url)
+	res, err := s.kiosk.IssueKind(r.Context(), req.Service, kind, url)
 	if err != nil {
 		if queue.ErrorKind(err) == queue.NotFound {
 			// The contract: an unknown service is the kiosk's mistake.
@@ -131,7 +165,7 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 func (s *Server) writeIssued(w http.ResponseWriter, res kiosk.Result, url func(string) string) {
 	t := res.Ticket
 	t.Printed = res.Printed
-	v := ticketView(s.engine.Hall(), &t, res.Ahead, res.Wait)
+	v := ticketViewOf(s.engine.Hall(), &t, res.Ahead, res.Wait, res.NoWindow)
 	writeJSON(w, http.StatusCreated, struct {
 		ticketJSON
 		Token      string `json:"token"`

@@ -94,29 +94,9 @@ func (f listFlag) Set(s string) error { *f.v = append(*f.v, s); return nil }
 // YIMEN_DATA, YIMEN_HALL, YIMEN_PRINTER, YIMEN_PUBLIC_URL,
 // YIMEN_ADMIN_PASSWORD and YIMEN_VOICE_DIR give defaults.
 func (m *Main) ParseFlags(args []string) error {
-	env := func(k, def string) string {
-		if v := os.Getenv(k); v != "" {
-			return v
-		}
-		return def
-	}
-	fs := flag.NewFlagSet("yimen serve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&m.Addr, "addr", env("YIMEN_ADDR", m.Addr), "listen address; port 0 picks a free port")
-	fs.StringVar(&m.DataDir, "data", env("YIMEN_DATA", m.DataDir), "data directory (the bbolt file lives here)")
-	fs.StringVar(&m.BackupDir, "backup-dir", env("YIMEN_BACKUP_DIR", ""), "copy the hall file here every day (a USB stick), checked")
-	fs.IntVar(&m.BackupKeep, "backup-keep", m.BackupKeep, "daily copies kept in --backup-dir")
-	fs.BoolVar(&m.Init, "init", false, "start a new hall even though the data directory's file is empty (it had a hall once)")
-	fs.StringVar(&m.HallFile, "hall", env("YIMEN_HALL", m.HallFile), "hall configuration (JSON); the demo hall without it")
-	fs.StringVar(&m.PrinterURI, "printer", env("YIMEN_PRINTER", m.PrinterURI), "ticket printer: sim, none, serial:PATH?baud=N, tcp:HOST:PORT, file:PATH")
-	fs.Var(listFlag{&m.Bridges}, "bridge", "device bus, repeatable: serial:PATH?baud=N")
-	fs.StringVar(&m.PublicURL, "public-url", env("YIMEN_PUBLIC_URL", m.PublicURL), "address phones use for the ticket page (QR code)")
-	fs.IntVar(&m.IssueRate, "issue-rate", m.IssueRate, "tickets per minute one kiosk address may take; 0: no limit")
-	fs.StringVar(&m.AdminPassword, "admin-password", env("YIMEN_ADMIN_PASSWORD", ""), "set the manager's password (stored hashed)")
-	fs.IntVar(&m.PhoneTickets, "phone-tickets", m.PhoneTickets, "numbers an hour one phone may take without a kiosk; 0: kiosks only")
-	fs.StringVar(&m.VoiceDir, "voice-dir", env("YIMEN_VOICE_DIR", ""), "directory of the hall's own voice clips (same names as the embedded ones)")
+	fs := m.flagSet()
 	if err := fs.Parse(args); err != nil {
-		return usageError{fmt.Errorf("serve: %w", err)}
+		return usageError{fmt.Errorf("serve: %w (yimen --help lists the flags)", err)}
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))}
@@ -132,6 +112,33 @@ func (m *Main) ParseFlags(args []string) error {
 	return nil
 }
 
+// flagSet declares serve's flags, bound to m, with their environment
+// defaults; --help prints the same set.
+func (m *Main) flagSet() *flag.FlagSet {
+	env := func(k, def string) string {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet("yimen serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&m.Addr, "addr", env("YIMEN_ADDR", m.Addr), "listen `HOST:PORT`; port 0 picks a free port")
+	fs.StringVar(&m.DataDir, "data", env("YIMEN_DATA", m.DataDir), "data `DIR`ectory (the bbolt file lives here)")
+	fs.StringVar(&m.BackupDir, "backup-dir", env("YIMEN_BACKUP_DIR", ""), "copy the hall file to `DIR` every day (a USB stick), checked")
+	fs.IntVar(&m.BackupKeep, "backup-keep", m.BackupKeep, "daily copies kept in --backup-dir")
+	fs.BoolVar(&m.Init, "init", false, "start a new hall even though the data directory's file is empty (it had a hall once)")
+	fs.StringVar(&m.HallFile, "hall", env("YIMEN_HALL", m.HallFile), "hall configuration `FILE` (JSON); the demo hall without it")
+	fs.StringVar(&m.PrinterURI, "printer", env("YIMEN_PRINTER", m.PrinterURI), "ticket printer `URI`: sim, none, serial:PATH?baud=N, tcp:HOST:PORT, file:PATH")
+	fs.Var(listFlag{&m.Bridges}, "bridge", "device bus `URI`, repeatable: serial:PATH?baud=N")
+	fs.StringVar(&m.PublicURL, "public-url", env("YIMEN_PUBLIC_URL", m.PublicURL), "`URL` phones use for the ticket page (QR code), e.g. http://192.168.1.10:8080")
+	fs.IntVar(&m.IssueRate, "issue-rate", m.IssueRate, "tickets per minute one kiosk address may take; 0: no limit")
+	fs.StringVar(&m.AdminPassword, "admin-password", env("YIMEN_ADMIN_PASSWORD", ""), "set the manager's password `PW` (stored hashed)")
+	fs.IntVar(&m.PhoneTickets, "phone-tickets", m.PhoneTickets, "numbers an hour one phone may take without a kiosk; 0: kiosks only")
+	fs.StringVar(&m.VoiceDir, "voice-dir", env("YIMEN_VOICE_DIR", ""), "`DIR`ectory of the hall's own voice clips (same names as the embedded ones)")
+	return fs
+}
+
 // Run opens the store, rebuilds the hall, starts the devices and the web
 // server, writes the listening line and returns; the daemon serves until
 // Close.
@@ -139,6 +146,12 @@ func (m *Main) Run(ctx context.Context) error {
 	ctx, m.stop = context.WithCancel(context.WithoutCancel(ctx))
 	if err := m.loadHall(); err != nil {
 		return err
+	}
+	// Bind first: a busy port must fail the start before anything is
+	// generated that only this start would know (the first password).
+	var err error
+	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Addr, err)
 	}
 	open := bolt.Open
 	if m.Init {
@@ -170,7 +183,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.hub = display.NewHub(st, display.Options{Logger: m.logger, Now: m.Now})
 
-	adminHash, err := m.adminPassword()
+	adminHash, firstPassword, err := m.adminPassword()
 	if err != nil {
 		return err
 	}
@@ -210,8 +223,15 @@ func (m *Main) Run(ctx context.Context) error {
 		Kiosks: kiosks, PhoneTickets: m.PhoneTickets,
 	})
 
-	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {
-		return fmt.Errorf("listen on %s: %w", m.Addr, err)
+	if firstPassword != "" {
+		// Stored and shown only now that nothing else can fail this start.
+		if err := m.store.PutMeta(adminKey, adminHash); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.stderr, "yimen: first start: the manager's password is %s (shown once; change it with --admin-password)\n", firstPassword)
+	}
+	if m.PublicURL == "" {
+		m.logger.Warn("no --public-url: ticket QR codes point at the address the kiosk page was opened with (localhost on the kiosk itself); give --public-url http://LAN-ADDRESS:PORT so that phones can open them")
 	}
 	m.server = &http.Server{
 		Handler:           m.web,
@@ -270,34 +290,34 @@ const adminKey = "admin_password_hash"
 
 // adminPassword returns the manager's password hash: the one given by flag
 // or environment (stored, replacing the old), the stored one, or on the
-// very first start a new random one printed once.
-func (m *Main) adminPassword() ([]byte, error) {
+// very first start a new random one, returned in clear as well for Run to
+// store and print once the start cannot fail any more.
+func (m *Main) adminPassword() (hash []byte, first string, err error) {
 	if m.AdminPassword != "" {
 		h, err := web.HashPassword(m.AdminPassword, m.HashCost)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		return h, m.store.PutMeta(adminKey, h)
+		return h, "", m.store.PutMeta(adminKey, h)
 	}
 	h, err := m.store.GetMeta(adminKey)
 	if err != nil || h != nil {
-		return h, err
+		return h, "", err
 	}
 	pw := web.NewPassword()
 	if h, err = web.HashPassword(pw, m.HashCost); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if err := m.store.PutMeta(adminKey, h); err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(m.stderr, "yimen: first start: the manager's password is %s (shown once; change it with --admin-password)\n", pw)
-	return h, nil
+	return h, pw, nil
 }
 
 // Close stops the daemon in the reverse order of Run: web server, devices,
 // printer, engine (which saves a snapshot), store.
 func (m *Main) Close() error {
 	var errs []error
+	if m.server == nil && m.ln != nil {
+		m.ln.Close() // a start that failed after binding
+	}
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		if err := m.server.Shutdown(ctx); err != nil {

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,6 +28,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
+	if cmd == "serve" && len(args) > 0 && isHelp(args[0]) {
+		cmd = "help"
+	}
 	var err error
 	switch cmd {
 	case "serve":
@@ -47,8 +51,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = simulateDevices(ctx, args, stdout)
 	case "hall":
 		err = hallCmd(args, stdout)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help":
+		printUsage(stdout)
 		return 0
 	default:
 		err = usageError{fmt.Errorf("unknown command %q (try: serve, hall, print-test, ports, bench, simulate-devices)", cmd)}
@@ -56,6 +60,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var ue usageError
 	switch {
 	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		printUsage(stdout)
 		return 0
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "yimen: %v\n", err)
@@ -78,13 +85,31 @@ type usageError struct{ error }
 
 func (e usageError) Unwrap() error { return e.error }
 
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}
+
+// printUsage writes the commands and every flag of serve, from the flag
+// set itself so that the two never disagree.
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, usage)
+	fs := NewMain(io.Discard).flagSet()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fmt.Fprint(w, usageMore)
+}
+
 const usage = `yimen — 一门 便民服务中心排队叫号系统
 
 usage:
-  yimen [serve] [--addr :8080] [--data ./yimen-data] [--hall hall.json]
-        [--printer sim|none|serial:/dev/ttyUSB0?baud=9600|tcp:HOST:9100|file:/dev/usb/lp0]
-        [--bridge serial:/dev/ttyUSB1?baud=9600 ...] [--public-url http://192.168.1.10:8080]
-        [--issue-rate 30] [--admin-password PW] [--voice-dir DIR]
+  yimen [serve] [flags]              run the hall (flags below)
+`
+
+const usageMore = `
+  environment: YIMEN_ADDR, YIMEN_DATA, YIMEN_HALL, YIMEN_PRINTER, YIMEN_PUBLIC_URL,
+  YIMEN_ADMIN_PASSWORD, YIMEN_VOICE_DIR give the defaults of the flags above.
+
+other commands:
   yimen hall export [--data DIR] > hall.json   the live hall as a hall file (PIN hashes kept)
   yimen print-test --printer URI     print a sample ticket and the printer's status
   yimen ports                        list serial ports with their USB VID:PID

@@ -10,10 +10,12 @@ import (
 	"github.com/gorilla/websocket"
 )
 
+// pushMsg is the part of a push message the tests read.
 type pushMsg struct {
 	Type    string `json:"type"`
 	Seq     uint64 `json:"seq"`
 	Boot    string `json:"boot"`
+	Day     string `json:"day"`
 	Number  string `json:"number"`
 	Window  string `json:"window"`
 	Recall  bool   `json:"recall"`
@@ -23,16 +25,28 @@ type pushMsg struct {
 		Number string `json:"number"`
 	} `json:"windows"`
 	Queues []struct {
-		Category string `json:"category"`
-		Waiting  int    `json:"waiting"`
+		Category    string `json:"category"`
+		Waiting     int    `json:"waiting"`
+		WaitMinutes *int   `json:"wait_minutes"`
+		NoWindow    bool   `json:"no_window"`
 	} `json:"queues"`
 	Staff []struct {
-		ID     string `json:"id"`
-		Status string `json:"status"`
-		Until  string `json:"until"`
+		ID         string `json:"id"`
+		Status     string `json:"status"`
+		StatusName string `json:"status_name"`
+		Until      string `json:"until"`
 	} `json:"staff"`
+	Services []struct {
+		ID            string `json:"id"`
+		Category      string `json:"category"`
+		Ahead         int    `json:"ahead"`
+		AheadPriority int    `json:"ahead_priority"`
+		WaitMinutes   *int   `json:"wait_minutes"`
+		NoWindow      bool   `json:"no_window"`
+	} `json:"services"`
 	Recent []struct {
 		Number string `json:"number"`
+		Window string `json:"window"`
 	} `json:"recent"`
 	Call *struct {
 		Number     string `json:"number"`
@@ -53,12 +67,18 @@ func dialDisplay(t testing.TB, m *Main, query string) *websocket.Conn {
 
 func readMsg(t testing.TB, conn *websocket.Conn) pushMsg {
 	t.Helper()
-	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	return readJSON[pushMsg](t, conn, 5*time.Second)
+}
+
+// readJSON reads one push message into a T.
+func readJSON[T any](t testing.TB, conn *websocket.Conn, wait time.Duration) T {
+	t.Helper()
+	var m T
+	conn.SetReadDeadline(time.Now().Add(wait))
 	_, data, err := conn.ReadMessage()
 	if err != nil {
 		t.Fatalf("read push message: %v", err)
 	}
-	var m pushMsg
 	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatalf("push message is not JSON: %s", data)
 	}
@@ -112,8 +132,13 @@ func TestDisplayPush(t *testing.T) {
 	if r1.Seq != lastSeen+1 || r1.Type != "called" || !r1.Recall {
 		t.Errorf("first replayed message = %+v, want the recall at seq %d", r1, lastSeen+1)
 	}
+	// The clerk went on break with D001 called: it goes back to its line
+	// first, then the board shows the break.
+	if r := readMsg(t, late); r.Type != "returned" || r.Number != "D001" || r.Seq != lastSeen+2 {
+		t.Errorf("second replayed message = %+v, want D001 returned", r)
+	}
 	r2 := readMsg(t, late)
-	if r2.Type != "staff" || r2.Seq != lastSeen+2 || len(r2.Staff) == 0 || r2.Staff[0].Status != "break" || r2.Staff[0].Until != "14:00" {
+	if r2.Type != "staff" || r2.Seq != lastSeen+3 || len(r2.Staff) == 0 || r2.Staff[0].Status != "break" || r2.Staff[0].Until != "14:00" {
 		t.Errorf("second replayed message = %+v", r2)
 	}
 	// ...and one from another boot, or too far back, gets a snapshot.
