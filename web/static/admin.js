@@ -50,7 +50,7 @@
       cell(trs[i], 1, q.waiting);
       cell(trs[i], 2, q.priority);
       cell(trs[i], 3, q.open_windows);
-      cell(trs[i], 4, '约' + q.wait_minutes + '分');
+      cell(trs[i], 4, Y.waitText(q));
     });
     trs = rows($('a-staff'), b.staffOrder.length, 5);
     b.each('staff', function (s, i) {
@@ -70,6 +70,7 @@
 
   function loadFloor() {
     Y.api('GET', '/api/admin/floor').then(function (r) {
+      Y.adminOpen(r.data.open || []);
       var list = r.data.unprinted || [], tb = $('a-unprinted');
       list.sort(function (x, y) { return x.issued_at < y.issued_at ? -1 : 1; });
       tb.textContent = '';
@@ -175,7 +176,7 @@
     if (!board) {
       board = new Y.Board({ onMessage: function (msg, b) {
         render(b);
-        if (msg.type === 'issued' || msg.type === 'called' || msg.type === 'cancelled' || msg.type === 'snapshot') {
+        if (msg.number || msg.type === 'snapshot' || msg.type === 'day') {
           clearTimeout(floorTimer);
           floorTimer = setTimeout(loadFloor, 1000);
         }

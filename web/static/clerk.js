@@ -31,7 +31,8 @@
       loadHall(function () {
         var saved = null;
         try { saved = localStorage.getItem(KEY); } catch (e) { /* private mode */ }
-        if (saved && me.windows.indexOf(saved) >= 0) { openWindow(saved); } else { pick(); }
+        // A clerk of one window has nothing to choose.
+        if (me.windows.length === 1) { openWindow(me.windows[0]); } else if (saved && me.windows.indexOf(saved) >= 0) { openWindow(saved); } else { pick(); }
       });
       fillStatus(me);
     }, function () {
@@ -91,12 +92,14 @@
       (w.post ? ' · ' + w.post + '岗' : ''));
     $('win-state').className = 'c-state s-' + w.state;
     setText($('cur-num'), t ? t.number : '—');
-    setText($('cur-info'), t ? (t.service_name + ' · ' + ({ called: '已叫号，等候到窗口', serving: '办理中' }[t.status] || Y.ticketStatus[t.status] || t.status) + (t.priority ? ' · 优先' : '') +
+    setText($('cur-info'), t ? (t.service_name + ' · ' + ({ called: '已叫号，到窗口后按“开始办理”', serving: '办理中' }[t.status] || Y.ticketStatus[t.status] || t.status) + (t.priority ? ' · ' + (t.priority_name || '优先') : '') +
       (t.called_at ? ' · 叫号 ' + t.called_at.slice(11, 16) : '')) : '当前没有号，按“叫号”叫下一位');
     renderQueues();
+    renderWaiting(s.waiting || []);
     var has = !!t, paused = w.state === 'paused';
     enable('next', !paused);
     enable('recall', has && !paused);
+    enable('start', has && t.status === 'called');
     enable('no-show', has);
     enable('transfer', has);
     enable('pause', !paused);
@@ -127,12 +130,43 @@
       setText(tr.children[0], rows[i].prefix + ' ' + rows[i].name);
       setText(tr.children[1], rows[i].waiting + ' 人');
       setText(tr.children[2], rows[i].priority ? rows[i].priority + ' 人' : '—');
-      setText(tr.children[3], '约' + rows[i].wait_minutes + '分');
+      setText(tr.children[3], Y.waitText(rows[i]));
     }
+  }
+
+  // renderWaiting shows the numbers waiting for this window, in the order
+  // it would call them.
+  function renderWaiting(list) {
+    var box = $('waiting'), i, it, e;
+    while (box.children.length > list.length) { box.removeChild(box.lastChild); }
+    for (i = 0; i < list.length; i++) {
+      it = list[i];
+      e = box.children[i];
+      if (!e) { e = Y.el('b'); box.appendChild(e); }
+      setText(e, it.number);
+      e.className = it.priority ? 'prio' : '';
+      e.title = it.priority ? (it.priority_name || '优先') : '';
+    }
+    if (!list.length) { box.setAttribute('data-empty', '没有人等候'); } else { box.removeAttribute('data-empty'); }
+  }
+
+  function mine(msg) {
+    if (!state || !msg.queues) { return false; }
+    for (var i = 0; i < msg.queues.length; i++) {
+      for (var j = 0; j < state.queues.length; j++) {
+        if (msg.queues[i].category === state.queues[j].category) { return true; }
+      }
+    }
+    return false;
   }
 
   function onBoard(msg, b) {
     if (msg.queues) { renderQueues(); }
+    if (win && !busy && mine(msg)) {
+      // Someone joined or left my lines: the waiting numbers changed.
+      clearTimeout(refetch);
+      refetch = setTimeout(fetchState, 200);
+    }
     // Something happened at my window that I did not do here (a call pad,
     // the manager): fetch the window's state.
     if (win && (msg.type === 'snapshot' || msg.type === 'day' || (msg.windows && b.windows[win] && msg.window === win && !busy))) {
@@ -213,7 +247,7 @@
   for (i = 0; i < cs.length; i++) { cs[i].addEventListener('click', closeSubs); }
 
   // keyboard: 1-9 (or F1-F9) for the buttons, Esc closes a chooser
-  var keys = { '1': ['next'], '2': ['recall'], '3': ['no-show'], '4': ['transfer'], '5': ['pause'], '6': ['resume'],
+  var keys = { '0': ['start'], '1': ['next'], '2': ['recall'], '3': ['no-show'], '4': ['transfer'], '5': ['pause'], '6': ['resume'],
     '7': ['finish', 'immediate'], '8': ['finish', 'promised'], '9': ['finish', 'consult'] };
   document.addEventListener('keydown', function (e) {
     if ($('desk').hidden) { return; }
@@ -222,6 +256,7 @@
     if (e.key === 'Escape' || e.keyCode === 27) { closeSubs(); return; }
     var k = e.key || '';
     if (/^F[1-9]$/.test(k)) { k = k.slice(1); }
+    if (k === 'F10') { k = '0'; }
     var a = keys[k];
     if (!a || e.ctrlKey || e.altKey || e.metaKey) { return; }
     e.preventDefault();
@@ -239,14 +274,16 @@
   });
 
   function fillStatus(s) {
-    $('st-status').value = s.status || 'on_duty';
+    $('st-status').value = s.status && s.status !== 'off' ? s.status : 'on_duty';
     $('st-until').value = s.until || '';
     $('st-note').value = s.note || '';
   }
   $('status-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    var body = { status: $('st-status').value, until: $('st-until').value.replace(/：/g, ':').replace(/\s+/g, ''), note: $('st-note').value };
-    Y.api('PUT', '/api/staff/' + encodeURIComponent(me.id) + '/status', body).then(function () {
+    // The daemon reads the time as typed (16：30 from a Chinese input method too).
+    var body = { status: $('st-status').value, until: $('st-until').value, note: $('st-note').value };
+    Y.api('PUT', '/api/staff/' + encodeURIComponent(me.id) + '/status', body).then(function (r) {
+      if (r.data && r.data.until !== undefined) { $('st-until').value = r.data.until || ''; }
       setText($('st-saved'), '已更新');
       setTimeout(function () { setText($('st-saved'), ''); }, 3000);
       if (body.status !== 'on_duty') { fetchState(); }

@@ -73,7 +73,7 @@
   };
 
   Y.statusNames = {
-    on_duty: '在岗', village: '下村', meeting: '开会', leave: '请假', out: '外出办事', break: '午休'
+    off: '未到岗', on_duty: '在岗', village: '下村', meeting: '开会', leave: '请假', out: '外出办事', break: '午休'
   };
   Y.ticketStatus = {
     waiting: '等候中', called: '请到窗口', serving: '办理中', done: '已办结',
@@ -98,6 +98,7 @@
     this.queues = {}; this.queueOrder = [];
     this.windows = {}; this.windowOrder = [];
     this.staff = {}; this.staffOrder = [];
+    this.services = {}; this.serviceOrder = [];
     this.recent = [];
     this.alarms = [];
     this.ready = false;
@@ -196,7 +197,9 @@
     merge(this.queues, this.queueOrder, msg.queues, 'category', full);
     merge(this.windows, this.windowOrder, msg.windows, 'id', full);
     merge(this.staff, this.staffOrder, msg.staff, 'id', full);
-    if (full) {
+    merge(this.services, this.serviceOrder, msg.services, 'id', full);
+    if (full || msg.recent) {
+      // A snapshot, or a withdrawn call (returned): the whole list again.
       this.recent = msg.recent || [];
     } else if (msg.call) {
       // A call carries only itself: the list is kept here, newest first.
@@ -214,6 +217,13 @@
   };
 
   Y.Board = Board;
+
+  // waitText says how long a line takes, or that no window serves it:
+  // never a made-up estimate.
+  Y.waitText = function (q) {
+    if (q.no_window || q.wait_minutes === null || q.wait_minutes === undefined) { return '暂无窗口'; }
+    return q.waiting === 0 ? '—' : '约' + Math.max(1, q.wait_minutes) + '分';
+  };
 
   // keyed keeps one DOM node per id inside a container, reusing nodes so a
   // screen that runs for days never grows its DOM.

@@ -21,13 +21,18 @@
   var queues = Y.keyed($('queues'), function () {
     var root = Y.el('tr'), name = Y.el('td'), n = Y.el('td', 'q-n'), wait = Y.el('td', 'q-w');
     root.appendChild(name); root.appendChild(n); root.appendChild(wait);
-    return { root: root, name: name, n: n, wait: wait };
+    return { root: root, name: name, n: n, wait: wait, cls: '' };
   });
   var staff = Y.keyed($('staff'), function () {
-    var root = Y.el('div', 'st'), name = Y.el('span', 'st-name'), win = Y.el('span', 'st-win'),
-      status = Y.el('span', 'st-status'), until = Y.el('span', 'st-until');
-    root.appendChild(name); root.appendChild(win); root.appendChild(status); root.appendChild(until);
-    return { root: root, name: name, win: win, status: status, until: until, cls: '' };
+    // Two lines: who, where they work and their whereabouts; then until
+    // when and the note, never cut.
+    var root = Y.el('div', 'st'), l1 = Y.el('div', 'st-l1'), l2 = Y.el('div', 'st-l2'),
+      name = Y.el('span', 'st-name'), win = Y.el('span', 'st-win'),
+      status = Y.el('span', 'st-status'), until = Y.el('span', 'st-until'), note = Y.el('span', 'st-note');
+    l1.appendChild(name); l1.appendChild(status); l1.appendChild(win);
+    l2.appendChild(until); l2.appendChild(note);
+    root.appendChild(l1); root.appendChild(l2);
+    return { root: root, name: name, win: win, status: status, until: until, note: note, cls: '' };
   });
   // The recent list is a fixed set of rows.
   var recentRows = [], recentBox = $('recent'), i;
@@ -58,7 +63,8 @@
       var r = queues.get(q.category);
       setText(r.name, q.prefix + ' ' + q.name);
       setText(r.n, q.waiting + ' 人');
-      setText(r.wait, q.waiting ? '约' + q.wait_minutes + '分' : '—');
+      setText(r.wait, Y.waitText(q));
+      setClass(r, r.root, q.no_window ? 'q-none' : '');
     });
     queues.keep(b.queueOrder);
   }
@@ -70,23 +76,33 @@
       setText(r.name, s.name);
       setText(r.win, w);
       setText(r.status, s.status_name || Y.statusNames[s.status] || s.status);
-      setText(r.until, s.status !== 'on_duty' && s.until ? s.until + ' 回' : (s.note && s.status !== 'on_duty' ? s.note : ''));
+      var away = s.status !== 'on_duty' && s.status !== 'off';
+      setText(r.until, away && s.until ? s.until + '回' : '');
+      setText(r.note, away ? s.note : '');
       setClass(r, r.root, 'st st-' + s.status);
     });
     staff.keep(b.staffOrder);
   }
 
+  // recent comes newest first.
   function renderRecent(b) {
-    var list = b.recent || [], j, c, row, n = 0;
-    // newest first
-    for (j = list.length - 1; j >= 0 && n < RECENT; j--, n++) {
-      c = list[j];
+    var list = b.recent || [], n, c, row;
+    for (n = 0; n < RECENT && n < list.length; n++) {
+      c = list[n];
       row = recentRows[n];
       setText(row.num, c.number);
       setText(row.win, c.window_name + (c.recall ? ' 重呼' : ''));
       row.li.style.visibility = 'visible';
     }
     for (; n < RECENT; n++) { recentRows[n].li.style.visibility = 'hidden'; }
+  }
+
+  // showLatest puts the newest call still standing in the big box: after a
+  // reload, and when a call is withdrawn (the clerk left), it must never
+  // keep sending a villager to a window that no longer calls them.
+  function showLatest(b) {
+    var last = b.recent && b.recent.length ? b.recent[0] : null;
+    if (last) { showCall(last.number, last.window_name, last.recall, false); } else { showCall('—', '—', false, false); }
   }
 
   function showCall(number, windowName, recall, flash) {
@@ -115,7 +131,7 @@
     if (full || msg.windows) { renderWindows(b); }
     if (full || msg.queues) { renderQueues(b); }
     if (full || msg.staff || msg.windows) { renderStaff(b); }
-    if (full || msg.call) { renderRecent(b); }
+    if (full || msg.call || msg.recent) { renderRecent(b); }
     if (msg.type === 'hall' && window.yimenIssuing) { window.yimenIssuing.check(); }
     if (msg.type === 'snapshot' || msg.type === 'hall') {
       if (b.hall) {
@@ -125,10 +141,7 @@
         nextNotice();
       }
     }
-    if (full) {
-      var last = b.recent && b.recent.length ? b.recent[b.recent.length - 1] : null;
-      if (last) { showCall(last.number, last.window_name, last.recall, false); } else { showCall('—', '—', false, false); }
-    }
+    if (full || msg.type === 'returned') { showLatest(b); }
     if (msg.type === 'called') {
       showCall(msg.number, msg.window_name || (msg.window + '号窗口'), msg.recall, true);
       stats.calls++;

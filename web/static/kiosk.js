@@ -8,51 +8,45 @@
 
   Y.clock($('clock'));
 
-  function serviceWaiting(svc) {
-    // The kiosk routes to the shortest wait among the service's categories;
-    // show that line's length.
-    var best = null, i, q;
-    if (!board || !board.ready) { return null; }
-    for (i = 0; i < svc.categories.length; i++) {
-      q = board.queues[svc.categories[i]];
-      if (q && (best === null || q.waiting < best)) { best = q.waiting; }
-    }
-    return best;
+  // What a ticket taken now would be told: the daemon works it out for
+  // every service (the line it is routed to, the people ahead, the wait),
+  // so that the button and the ticket never disagree.
+  function countText(p) {
+    if (!p) { return { text: '', cls: 'svc-count' }; }
+    var ahead = prio ? p.ahead_priority : p.ahead;
+    if (p.no_window) { return { text: '暂无窗口办理' + (ahead ? ' · ' + ahead + ' 人等候' : ''), cls: 'svc-count none' }; }
+    if (!ahead) { return { text: '无需等候', cls: 'svc-count' }; }
+    return { text: '前面 ' + ahead + ' 人 · 约' + Math.max(1, p.wait_minutes) + '分钟', cls: 'svc-count busy' };
   }
 
   function renderCounts() {
-    if (!hall) { return; }
+    if (!hall || !board || !board.ready) { return; }
     for (var i = 0; i < hall.services.length; i++) {
-      var s = hall.services[i], n = serviceWaiting(s), node = counts[s.id];
-      if (node) { setText(node, n === null ? '' : (n ? '等候 ' + n + ' 人' : '无需等候')); }
+      var s = hall.services[i], node = counts[s.id], c = countText(board.services[s.id]);
+      if (node) {
+        setText(node, c.text);
+        if (node.className !== c.cls) { node.className = c.cls; }
+      }
     }
   }
 
   function build() {
-    var groups = $('groups'), byCat = {}, order = [], i, s, c;
-    groups.textContent = '';
-    for (i = 0; i < hall.services.length; i++) {
-      s = hall.services[i];
-      c = s.categories[0];
-      if (!byCat[c]) { byCat[c] = []; order.push(c); }
-      byCat[c].push(s);
-    }
-    var catName = {};
-    for (i = 0; i < hall.categories.length; i++) { catName[hall.categories[i].id] = hall.categories[i].name; }
-    for (i = 0; i < order.length; i++) {
-      var g = Y.el('div', 'k-group'), list = Y.el('div', 'k-services');
-      g.appendChild(Y.el('h2', null, catName[order[i]] || order[i]));
-      for (var j = 0; j < byCat[order[i]].length; j++) {
-        list.appendChild(serviceButton(byCat[order[i]][j]));
-      }
-      g.appendChild(list);
-      groups.appendChild(g);
-    }
+    var grid = $('groups'), i;
+    grid.textContent = '';
+    // Grouped by the service's first category, in the hall's order.
+    var order = {};
+    for (i = 0; i < hall.categories.length; i++) { order[hall.categories[i].id] = i; }
+    var list = hall.services.slice();
+    list.sort(function (a, b) {
+      var d = order[a.categories[0]] - order[b.categories[0]];
+      return d || hall.services.indexOf(a) - hall.services.indexOf(b);
+    });
+    for (i = 0; i < list.length; i++) { grid.appendChild(serviceButton(list[i], order[list[i].categories[0]])); }
     renderCounts();
   }
 
-  function serviceButton(s) {
-    var b = Y.el('button', 'svc');
+  function serviceButton(s, group) {
+    var b = Y.el('button', 'svc svc-g' + (group % 6));
     b.type = 'button';
     b.setAttribute('data-service', s.id);
     b.appendChild(Y.el('span', 'svc-icon', s.icon || s.name.charAt(0)));
@@ -73,7 +67,8 @@
     for (var i = 0; i < bs.length; i++) {
       bs[i].className = 'prio' + (bs[i].getAttribute('data-prio') === prio ? ' on' : '');
     }
-    setText($('hint'), prio ? '已选择优先办理，请点击您要办理的事项' : '请点击您要办理的事项取号');
+    setText($('hint'), prio ? '已选择' + (prio === 'green' ? '绿色通道' : '老弱病残孕优先') + '，请点击您要办理的事项' : '请点击您要办理的事项取号');
+    renderCounts();
   }
   var pb = document.querySelectorAll('.prio');
   for (var k = 0; k < pb.length; k++) {
@@ -90,7 +85,9 @@
   function take(s) {
     if (busy) { return; } // a second tap while the first is in flight
     setBusy(true);
-    Y.api('POST', '/api/tickets', { service: s.id, priority: !!prio }).then(function (r) {
+    var body = { service: s.id, priority: !!prio };
+    if (prio) { body.priority_kind = prio; }
+    Y.api('POST', '/api/tickets', body).then(function (r) {
       setBusy(false);
       showTicket(r.data, s);
     }, function (err) {
@@ -104,13 +101,15 @@
     setText($('tk-service'), (t.service_name || s.name) + (t.category_name ? ' · ' + t.category_name : ''));
     setText($('tk-number'), t.number);
     $('tk-prio').hidden = !t.priority;
-    var ahead = $('tk-ahead').parentNode;
-    if (t.ahead > 0) {
-      ahead.innerHTML = '前面还有 <b id="tk-ahead"></b> 人，预计等候约 <b id="tk-wait"></b> 分钟';
-      setText($('tk-ahead'), t.ahead);
-      setText($('tk-wait'), t.wait_minutes || 1);
+    setText($('tk-prio'), t.priority_name || '优先办理');
+    setText($('tk-ahead'), t.ahead > 0 ? '前面还有 ' + t.ahead + ' 人' : '前面没有人等候');
+    var w = $('tk-wait');
+    if (t.no_window) {
+      w.className = 'tk-wait none';
+      setText(w, '暂无窗口办理，请稍候或到咨询台');
     } else {
-      ahead.innerHTML = '前面没有人等候，<b id="tk-ahead"></b><span id="tk-wait"></span>请留意叫号';
+      w.className = 'tk-wait';
+      setText(w, t.ahead > 0 ? '预计等候约 ' + Math.max(1, t.wait_minutes) + ' 分钟' : '请留意叫号');
     }
     $('tk-qr').src = '/t/' + encodeURIComponent(t.token) + '/qr.png';
     var p = $('tk-print');
@@ -182,6 +181,6 @@
       if (window.yimenIssuing) { window.yimenIssuing.check(); }
       return;
     }
-    if (msg.queues || msg.type === 'snapshot' || msg.type === 'day') { renderCounts(); }
+    if (msg.services || msg.type === 'snapshot' || msg.type === 'day') { renderCounts(); }
   } });
 })();

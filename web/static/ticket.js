@@ -7,6 +7,7 @@
 
   function label(t) {
     switch (t.status) {
+    case 'transferred': return '已转到' + (t.category_name || '其他类别') + '，等候中';
     case 'called': return '请到 ' + (t.window_name || t.window + '号窗口') + ' 办理';
     case 'serving': return '办理中' + (t.window_name ? '（' + t.window_name + '）' : '');
     default: return Y.ticketStatus[t.status] || t.status;
@@ -18,8 +19,10 @@
     setText($('t-num'), t.number);
     setText($('t-service'), (t.service_name || '') + (t.category_name ? ' · ' + t.category_name : ''));
     setText($('t-status'), label(t));
-    setText($('t-ahead'), t.status !== 'waiting' ? '' : t.ahead > 0 ?
-      '前面还有 ' + t.ahead + ' 人，预计等候约 ' + (t.wait_minutes || 1) + ' 分钟' : '前面没有人等候，请留意叫号');
+    setText($('t-ahead'), aheadText(t));
+    setText($('t-prio'), t.priority ? (t.priority_name || '优先') : '');
+    $('t-prio').hidden = !t.priority;
+    setText($('t-from'), t.transferred_from_name && t.status !== 'done' ? '由' + t.transferred_from_name + '转来' : '');
     var d = new Date();
     setText($('t-updated'), '更新于 ' + Y.pad(d.getHours()) + ':' + Y.pad(d.getMinutes()) + ':' + Y.pad(d.getSeconds()));
     document.body.className = 'page-ticket st-' + t.status;
@@ -29,6 +32,15 @@
       buzzed = key;
       try { if (navigator.vibrate) { navigator.vibrate([600, 200, 600, 200, 600]); } } catch (e) { /* not allowed */ }
     }
+  }
+
+  // aheadText tells a waiting villager where they stand, and never makes
+  // up an estimate for a line no open window serves.
+  function aheadText(t) {
+    if (t.status !== 'waiting' && t.status !== 'transferred') { return ''; }
+    var a = t.ahead > 0 ? '前面还有 ' + t.ahead + ' 人' : '前面没有人等候';
+    if (t.no_window) { return a + '。暂无窗口办理，请稍候或到咨询台'; }
+    return t.ahead > 0 ? a + '，预计等候约 ' + Math.max(1, t.wait_minutes) + ' 分钟' : a + '，请留意叫号';
   }
 
   function gone() {
