@@ -12,10 +12,10 @@ const dayCheck = time.Minute
 // dayLoop rolls the day at the hall's local midnight without waiting for a
 // command: the screens get the new day, and what was left open is
 // cancelled, while the hall is empty. Close ends it.
-func (e *Engine) dayLoop() {
+func (e *Engine) dayLoop(first time.Duration) {
 	defer close(e.dayDone)
-	for {
-		t := time.NewTimer(min(untilMidnight(e.now(), e.Hall().Location()), dayCheck))
+	for wait := first; ; wait = e.untilNextRoll() {
+		t := time.NewTimer(wait)
 		select {
 		case <-e.dayStop:
 			t.Stop()
@@ -26,6 +26,12 @@ func (e *Engine) dayLoop() {
 			e.logger.Warn("day roll failed", "err", err)
 		}
 	}
+}
+
+// untilNextRoll is how long the day loop sleeps. NewEngine asks first, so
+// that the loop reads the clock only when its timer fires.
+func (e *Engine) untilNextRoll() time.Duration {
+	return min(untilMidnight(e.now(), e.Hall().Location()), dayCheck)
 }
 
 // RollDay starts the new local day if the clock has passed midnight since

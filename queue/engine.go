@@ -105,7 +105,7 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 	}
 	e.lastSnap = st.Seq
 	go e.commitLoop()
-	go e.dayLoop()
+	go e.dayLoop(e.untilNextRoll())
 	return e, nil
 }
 
