@@ -24,8 +24,8 @@ type printerPreview struct {
 // simulated printer, its last tickets rendered as HTML.
 func (s *Server) getPrinterPage(w http.ResponseWriter, r *http.Request) {
 	ans := map[string]any{"present": s.printer != nil}
-	if p, ok := s.printer.(interface{ Status() printer.Status }); ok {
-		st := p.Status()
+	if s.printer != nil {
+		st := s.printer.Status()
 		at := ""
 		if !st.At.IsZero() {
 			at = st.At.In(s.engine.Hall().Location()).Format(time.DateTime)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/yimen-hall/yimen/display"
 	"github.com/yimen-hall/yimen/kiosk"
+	"github.com/yimen-hall/yimen/printer"
 	"github.com/yimen-hall/yimen/queue"
 )
 
@@ -36,7 +37,7 @@ type Server struct {
 	publicURL string
 	// Printer, when set, gives the manager's page the printer's state and
 	// (for the simulated printer) previews of printed tickets.
-	printer any
+	printer printer.Printer
 	// devices, when set, serves the device websocket and the learn-mode API.
 	devices Devices
 	// voiceDir holds a hall's own voice clips, replacing embedded ones.
@@ -68,7 +69,7 @@ type Config struct {
 	// IssueRate is how many tickets one client address may take per
 	// minute; 0 means no limit (a load test, or a trusted LAN).
 	IssueRate int
-	Printer   any
+	Printer   printer.Printer
 	Devices   Devices
 	// VoiceDir, when set, holds recordings that replace the embedded voice
 	// clips of the same name.

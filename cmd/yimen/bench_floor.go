@@ -85,11 +85,7 @@ func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
 	if err != nil {
 		return err
 	}
-	kt, err := d.kioskToken()
-	if err != nil {
-		d.stop()
-		return err
-	}
+	kt := floorKioskToken(d)
 	for range o.calls {
 		discard(post(d.url+"/api/tickets", kt, `{"service":"guide"}`))
 	}
@@ -99,14 +95,16 @@ func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
 		return err
 	}
 	first := true
-	daemonAll, daemonWorst, err := fanoutOn(ctx, "ws"+strings.TrimPrefix(d.url, "http")+"/ws/display", o.screens, func(got <-chan recv) ([]time.Duration, []time.Duration, error) {
-		return measureCalls(ctx, got, o.screens, o.calls, func() error {
+	var pushLost int
+	daemonAll, daemonWorst, err := fanoutOn(ctx, "ws"+strings.TrimPrefix(d.url, "http")+"/ws/display", o.screens, func(got <-chan recv) (all, worst []time.Duration, err error) {
+		all, worst, pushLost, err = measureCallsLost(ctx, got, o.screens, o.calls, func() error {
 			if !first {
 				discard(post(d.url+"/api/windows/1/finish", clerk, `{"outcome":"immediate"}`))
 			}
 			first = false
 			return pause()
 		}, func() (*http.Response, error) { return post(d.url+"/api/windows/1/next", clerk, "") })
+		return all, worst, err
 	})
 	d.stop()
 	if err != nil {
@@ -119,10 +117,7 @@ func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
 	if err != nil {
 		return err
 	}
-	if kt, err = d.kioskToken(); err != nil {
-		d.stop()
-		return err
-	}
+	kt = floorKioskToken(d)
 	anon0, _ := procStatusKB(d.cmd.Process.Pid, "RssAnon")
 	issue := issueLoad(ctx, d.url, kt, o.kiosks, o.waiting, 10*time.Minute)
 	anon1, _ := procStatusKB(d.cmd.Process.Pid, "RssAnon")
@@ -133,10 +128,7 @@ func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
 	if err != nil {
 		return err
 	}
-	if kt, err = d.kioskToken(); err != nil {
-		d.stop()
-		return err
-	}
+	kt = floorKioskToken(d)
 	set, err := dialScreens("ws"+strings.TrimPrefix(d.url, "http")+"/ws/display", o.screens)
 	if err != nil {
 		d.stop()
@@ -166,9 +158,9 @@ func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
 	bareP99, daemonP99 := percentile(bareWorst, 0.99), percentile(daemonWorst, 0.99)
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 	fmt.Fprintf(out, "floor: %d screens, %d calls, %d kiosks, %d tickets issued into empty lines\n", o.screens, o.calls, o.kiosks, o.waiting)
-	fmt.Fprintf(out, "  call → all %d screens, p99: daemon %s, bare server %s: %.2f× (goal ≤ 1.3×); p50 %s vs %s; any screen p99 %s vs %s\n",
+	fmt.Fprintf(out, "  call → all %d screens, p99: daemon %s, bare server %s: %.2f× (goal ≤ 1.3×); p50 %s vs %s; any screen p99 %s vs %s; screens cut off during the calls: %d\n",
 		o.screens, ms(daemonP99), ms(bareP99), ratio(daemonP99.Seconds(), bareP99.Seconds()),
-		ms(percentile(daemonWorst, 0.5)), ms(percentile(bareWorst, 0.5)), ms(percentile(daemonAll, 0.99)), ms(percentile(bareAll, 0.99)))
+		ms(percentile(daemonWorst, 0.5)), ms(percentile(bareWorst, 0.5)), ms(percentile(daemonAll, 0.99)), ms(percentile(bareAll, 0.99)), pushLost)
 	fmt.Fprintf(out, "  issuing: daemon %.0f/s (%d failed), bbolt over HTTP %.0f/s: %.2f× (goal ≥ 0.8×); raw bbolt %.0f/s: %.2f×; latency p99 %s vs %s\n",
 		issue.rate(), issue.failed, bareIssue.rate(), ratio(issue.rate(), bareIssue.rate()), rawRate, ratio(issue.rate(), rawRate),
 		ms(percentile(issue.lat, 0.99)), ms(percentile(bareIssue.lat, 0.99)))
@@ -218,6 +210,16 @@ func fanoutOn(ctx context.Context, wsURL string, screens int, measure func(got <
 	go set.run(got, stop)
 	time.Sleep(time.Second) // let every snapshot arrive
 	return measure(got)
+}
+
+// floorKioskToken pairs a kiosk for the load; "" on a daemon that has no
+// kiosk pairing (an older build measured for comparison).
+func floorKioskToken(c *child) string {
+	t, err := c.kioskToken()
+	if err != nil {
+		return ""
+	}
+	return t
 }
 
 func staffToken(c *child, staff, pin string) (string, error) {
