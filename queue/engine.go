@@ -28,11 +28,16 @@ type Engine struct {
 	snapshotEvery uint64
 	onFailure     func(error)
 
-	mu      sync.Mutex // guards st, pending, failed, closed
+	onClock     func(string)
+	maxRollDays int
+
+	mu      sync.Mutex // guards st, pending, failed, closed, rollTo, stepped
 	st      *State     // includes events not yet committed; commands decide on it
 	pending *batch
 	failed  error
 	closed  bool
+	rollTo  string // a day the manager confirmed the clock's jump to
+	stepped bool   // the clock is behind the log (told once per step)
 	kick    chan struct{}
 
 	commitMu  sync.Mutex // guards committed, subs, lastSnap
@@ -71,6 +76,13 @@ type Options struct {
 	// engine refuses commands until the daemon is restarted, and the
 	// manager must know at once.
 	OnFailure func(error)
+	// OnClock is told, in Chinese for the manager, when the clock steps
+	// back behind the log or jumps ahead more than MaxRollDays days.
+	OnClock func(string)
+	// MaxRollDays is the most days the day may move on at once without
+	// the manager's confirmation (ConfirmDay); 10 when zero, so that a
+	// hall closed for a holiday with the PC off starts by itself.
+	MaxRollDays int
 }
 
 // NewEngine rebuilds the hall's state from the log's snapshot and the
@@ -79,6 +91,7 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 	e := &Engine{
 		boot: h, log: log, now: o.Now, logger: o.Logger,
 		snapshotEvery: o.SnapshotEvery, onFailure: o.OnFailure,
+		onClock: o.OnClock, maxRollDays: o.MaxRollDays,
 		kick:    make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
@@ -93,6 +106,12 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 	}
 	if e.snapshotEvery == 0 {
 		e.snapshotEvery = 10_000
+	}
+	if e.maxRollDays == 0 {
+		e.maxRollDays = 10
+	}
+	if e.onClock == nil {
+		e.onClock = func(string) {}
 	}
 	st, err := e.restore()
 	if err != nil {
@@ -201,10 +220,10 @@ func exec[T any](ctx context.Context, e *Engine, decide func(s *State, emit func
 		e.mu.Unlock()
 		return zero, &Error{Kind: Unavailable, Code: "log_failed", Message: "记录无法写入，请联系管理员", Err: e.failed}
 	}
-	now := e.now()
-	if now.Before(e.st.Last) {
-		// The clock stepped back: keep the log in order.
-		now = e.st.Last
+	now, err := e.clock()
+	if err != nil {
+		e.mu.Unlock()
+		return zero, err
 	}
 	var evs []Event
 	emit := func(ev Event) {

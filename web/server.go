@@ -172,5 +172,6 @@ func (s *Server) routes() {
 	s.adminHallRoutes(m)
 	s.caseRoutes(m)
 	m.HandleFunc("GET /api/admin/backup", s.admin(s.getBackup))
+	m.HandleFunc("POST /api/admin/day/confirm", s.admin(s.postConfirmDay))
 	s.pageRoutes(m)
 }

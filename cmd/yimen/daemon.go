@@ -167,6 +167,11 @@ func (m *Main) Run(ctx context.Context) error {
 	m.store = store
 	if m.engine, err = queue.NewEngine(m.hall, store, queue.Options{
 		Now: m.Now, Logger: m.logger,
+		OnClock: func(msg string) {
+			if m.hub != nil { // commands before the hub exists are the hall's import
+				m.hub.SetAlarm(display.Alarm{Source: "clock", Level: "error", Text: msg})
+			}
+		},
 		OnFailure: func(err error) {
 			m.hub.SetAlarm(display.Alarm{Source: "store", Level: "error",
 				Text: "记录无法写入（磁盘已满或损坏？），已停止取号叫号，请检查后重启服务：" + err.Error()})

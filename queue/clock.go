@@ -1,0 +1,61 @@
+package queue
+
+import (
+	"fmt"
+	"time"
+)
+
+// A PC's clock is not to be trusted: a dead CMOS battery, a time server
+// that answers a year off, a technician setting it by hand. Event times
+// never go back (a clock behind the log is held at the log's last time,
+// and the manager is told once), and the day never moves on by more than
+// MaxRollDays at once without the manager's confirmation: a clock that
+// jumps a year ahead must not cancel every open ticket and leave the
+// wrong day behind when it is corrected.
+
+// clock gives the time for the next events, or refuses a jump. e.mu is held.
+func (e *Engine) clock() (time.Time, error) {
+	now := e.now()
+	last := e.st.Last
+	if now.Before(last) {
+		if !e.stepped && last.Sub(now) > time.Minute {
+			e.stepped = true
+			e.logger.Warn("clock is behind the log", "now", now, "log", last)
+			e.onClock(fmt.Sprintf("系统时钟比记录早 %s（被调回？），请核对电脑时间；在此之前事件时间按 %s 记", last.Sub(now).Round(time.Second), last.In(e.st.hall.Location()).Format(time.DateTime)))
+		}
+		return last, nil // the log stays in order
+	}
+	e.stepped = false
+	if e.st.Day == "" {
+		return now, nil
+	}
+	loc := e.st.hall.Location()
+	day := now.In(loc).Format(time.DateOnly)
+	if day == e.st.Day || day == e.rollTo {
+		return now, nil
+	}
+	from, err1 := time.ParseInLocation(time.DateOnly, e.st.Day, loc)
+	to, err2 := time.ParseInLocation(time.DateOnly, day, loc)
+	if err1 != nil || err2 != nil {
+		return now, nil
+	}
+	if days := int(to.Sub(from).Hours()/24 + 0.5); days > e.maxRollDays {
+		msg := fmt.Sprintf("系统时钟从 %s 跳到了 %s（%d 天），已暂停取号叫号：请核对电脑时间；日期确实如此时，请在管理页确认", e.st.Day, day, days)
+		e.onClock(msg)
+		return now, &Error{Kind: Unavailable, Code: "clock_jump", Message: msg}
+	}
+	return now, nil
+}
+
+// ConfirmDay lets the day move on to day (the local date, 2006-01-02) at
+// the next command, however far that is: the manager has checked the
+// clock.
+func (e *Engine) ConfirmDay(day string) error {
+	if _, err := time.Parse(time.DateOnly, day); err != nil {
+		return errorf(Invalid, "bad_day", "日期格式应为 2006-01-02：%q", day)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.rollTo = day
+	return nil
+}
