@@ -213,7 +213,18 @@ func TestPriorityKindIsKept(t *testing.T) {
 // says: the same line, the same number ahead, and no estimate for a line
 // no open window serves.
 func TestPreviewMatchesTheIssuedTicket(t *testing.T) {
-	f := newFixture(t, smallHall)
+	t.Run("strict", func(t *testing.T) { previewMatches(t, smallHall) })
+	// Under interleave a priority ticket's ahead counts the ordinary
+	// tickets called before it; the preview must count the same.
+	t.Run("interleave", func(t *testing.T) {
+		previewMatches(t, strings.Replace(smallHall, `"categories": [`, `"calling": {"mode": "interleave", "every": 2}, "categories": [`, 1))
+	})
+}
+
+func previewMatches(t *testing.T, hall string) {
+	f := newFixture(t, hall)
+	// Time moves between tickets, as it does at a kiosk: tickets issued in
+	// the same instant tie, and ties are ordered by id only once issued.
 	// subsidy: farm (window 7, closed) or civil (windows 2, 3).
 	for range 3 {
 		f.issue("pension", false)
@@ -227,6 +238,7 @@ func TestPreviewMatchesTheIssuedTicket(t *testing.T) {
 			p = s.PreviewService(svc)
 		})
 		is := f.issue(service, priority)
+		f.clock.Add(time.Second)
 		ahead := p.Ahead
 		if priority {
 			ahead = p.AheadPriority
