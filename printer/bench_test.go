@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/yimen-hall/yimen/printer"
-	"github.com/yimen-hall/yimen/printer/escpostest"
+	"github.com/yimen-hall/yimen/printer/escposemu"
 	"github.com/yimen-hall/yimen/printer/printertest"
 )
 
@@ -44,7 +44,7 @@ func BenchmarkEncode(b *testing.B) {
 // DLE EOT 1..4 status round trip; and the whole Print call, which also
 // waits for the delivery confirmation after the ticket.
 func BenchmarkFirstByte(b *testing.B) {
-	f := escpostest.NewFake()
+	f := escposemu.NewFake()
 	seen := make(chan time.Time, 1)
 	f.OnJobStart = func() {
 		select {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yimen-hall/yimen/printer/escpostest"
+	"github.com/yimen-hall/yimen/printer/escposemu"
 )
 
 // patience is how long a test waits for what should happen at once: CI
@@ -64,7 +64,7 @@ func TestParseURI(t *testing.T) {
 // TestReconnect: a printer that is absent at start and vanishes later is
 // found again by redialling with backoff, and the manager hears each change.
 func TestReconnect(t *testing.T) {
-	f := escpostest.NewFake()
+	f := escposemu.NewFake()
 	var present atomic.Bool
 	dial := func(context.Context) (io.ReadWriteCloser, error) {
 		if !present.Load() {
@@ -125,8 +125,8 @@ func stateStrings(s []State) []string {
 // TestWriteOnly: status=none sends tickets without asking, and a
 // panicking OnStatus does not take the daemon down.
 func TestWriteOnly(t *testing.T) {
-	f := escpostest.NewFake()
-	f.SetState(escpostest.State{Silent: true})
+	f := escposemu.NewFake()
+	f.SetState(escposemu.State{Silent: true})
 	d := New(func(context.Context) (io.ReadWriteCloser, error) { return f.Conn(), nil },
 		Config{Status: false, Poll: 20 * time.Millisecond}, Options{OnStatus: func(Status) { panic("boom") }})
 	defer d.Close()

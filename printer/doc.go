@@ -10,6 +10,6 @@
 // be printed.
 //
 // See docs/printer.md for the fault policy, wiring notes and measured
-// figures. Subpackages: escpostest (decoder, HTML renderer, fake printer)
+// figures. Subpackages: escposemu (decoder, HTML renderer, fake printer)
 // and printertest (conformance suite and pty harness).
 package printer

@@ -12,7 +12,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
-	"github.com/yimen-hall/yimen/printer/escpostest"
+	"github.com/yimen-hall/yimen/printer/escposemu"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -87,12 +87,12 @@ func TestTicketAsSeen(t *testing.T) {
 			if dots == Dots80 && len(p) >= 1024 {
 				t.Errorf("native ticket is %d bytes, want < 1 KB", len(p))
 			}
-			doc := escpostest.Decode(p)
+			doc := escposemu.Decode(p)
 			if len(doc.Warnings) > 0 || doc.Unknown > 0 {
 				t.Errorf("decoder: %d unknown bytes, warnings %q", doc.Unknown, doc.Warnings)
 			}
 			lines := doc.Lines()
-			find := func(s string) escpostest.Line {
+			find := func(s string) escposemu.Line {
 				t.Helper()
 				for _, l := range lines {
 					if l.Text == s {
@@ -100,9 +100,9 @@ func TestTicketAsSeen(t *testing.T) {
 					}
 				}
 				t.Errorf("no line %q in\n%s", s, doc.Text())
-				return escpostest.Line{}
+				return escposemu.Line{}
 			}
-			if l := find("乐昌镇便民服务中心"); !l.Bold || l.Align != escpostest.Center {
+			if l := find("乐昌镇便民服务中心"); !l.Bold || l.Align != escposemu.Center {
 				t.Errorf("hall line %+v", l)
 			}
 			num := find("B012")
@@ -144,7 +144,7 @@ func TestTicketPriorityKindAndNoWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := escpostest.Decode(p).Text()
+	text := escposemu.Decode(p).Text()
 	for _, want := range []string{"老弱病残孕优先", NoWindowText} {
 		if !strings.Contains(text, want) {
 			t.Errorf("ticket lacks %q:\n%s", want, text)
@@ -167,7 +167,7 @@ func TestRasterQR(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			doc := escpostest.Decode(p)
+			doc := escposemu.Decode(p)
 			if len(doc.QRs()) != 0 {
 				t.Errorf("raster ticket has native QR")
 			}
@@ -179,7 +179,7 @@ func TestRasterQR(t *testing.T) {
 			if img.Width > dots {
 				t.Errorf("image %d dots wide on %d-dot paper", img.Width, dots)
 			}
-			mods, err := escpostest.Modules(img)
+			mods, err := escposemu.Modules(img)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -212,7 +212,7 @@ func TestTextPolicy(t *testing.T) {
 		if bytes.IndexByte(got, 0x1A) >= 0 || bytes.IndexByte(got, 0x1B) >= 0 {
 			t.Errorf("%q encodes to control bytes % X", tc.in, got)
 		}
-		doc := escpostest.Decode(append(got, '\n'))
+		doc := escposemu.Decode(append(got, '\n'))
 		if l := doc.Lines(); len(l) != 1 || l[0].Text != tc.want {
 			t.Errorf("%q printed as %q, want %q", tc.in, doc.Text(), tc.want)
 		}
@@ -247,7 +247,7 @@ func TestEncodeErrors(t *testing.T) {
 	}
 	tk.URL = "http://h/t/乐昌"
 	p, _ := Encode(tk, Layout{Dots: Dots80})
-	if q := escpostest.Decode(p).QRs(); len(q) != 1 || q[0].Payload != "http://h/t/%E4%B9%90%E6%98%8C" {
+	if q := escposemu.Decode(p).QRs(); len(q) != 1 || q[0].Payload != "http://h/t/%E4%B9%90%E6%98%8C" {
 		t.Errorf("non-ASCII URL payload %+v", q)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/yimen-hall/yimen/printer/escpostest"
+	"github.com/yimen-hall/yimen/printer/escposemu"
 )
 
 // Preview is a ticket the simulated printer printed, rendered for the
@@ -15,7 +15,7 @@ import (
 type Preview struct {
 	Number string
 	At     time.Time
-	HTML   template.HTML // the decoded byte stream rendered by escpostest
+	HTML   template.HTML // the decoded byte stream rendered by escposemu
 	Bytes  int           // ESC/POS bytes of the ticket
 }
 
@@ -30,11 +30,11 @@ const MaxPreviews = 20
 type simOptions struct{ state State }
 
 // Sim is the simulated printer: the real Device driving an in-process
-// escpostest.Fake, so previews show exactly the bytes a paper printer would
+// escposemu.Fake, so previews show exactly the bytes a paper printer would
 // get, decoded.
 type Sim struct {
 	*Device
-	fake *escpostest.Fake
+	fake *escposemu.Fake
 	now  func() time.Time
 
 	mu       sync.Mutex
@@ -48,7 +48,7 @@ var (
 
 func newSim(c Config, so simOptions, o Options) (*Sim, error) {
 	o = o.withDefaults()
-	s := &Sim{fake: escpostest.NewFake(), now: o.Now}
+	s := &Sim{fake: escposemu.NewFake(), now: o.Now}
 	s.SetState(so.state)
 	c.Status = true
 	c.Baud = 0
@@ -59,7 +59,7 @@ func newSim(c Config, so simOptions, o Options) (*Sim, error) {
 // SetState makes the simulated printer report s ("" or ok = healthy), to
 // rehearse the manager's alarms. The change shows at the next check.
 func (s *Sim) SetState(st State) {
-	var fs escpostest.State
+	var fs escposemu.State
 	switch st {
 	case StateNearEnd:
 		fs.NearEnd = true
@@ -85,7 +85,7 @@ func (s *Sim) Print(ctx context.Context, t Ticket) error {
 		return err
 	}
 	j := jobs[len(jobs)-1]
-	p := Preview{Number: t.Number, At: s.now(), HTML: escpostest.HTML(j.Doc, s.cfg.Dots), Bytes: len(j.Raw)}
+	p := Preview{Number: t.Number, At: s.now(), HTML: escposemu.HTML(j.Doc, s.cfg.Dots), Bytes: len(j.Raw)}
 	s.mu.Lock()
 	s.previews = append(s.previews, p)
 	if len(s.previews) > MaxPreviews {

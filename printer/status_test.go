@@ -3,7 +3,7 @@ package printer
 import (
 	"testing"
 
-	"github.com/yimen-hall/yimen/printer/escpostest"
+	"github.com/yimen-hall/yimen/printer/escposemu"
 )
 
 func TestFromEOT(t *testing.T) {
@@ -25,15 +25,15 @@ func TestFromEOT(t *testing.T) {
 	}
 	// The fake's replies agree with the classifier.
 	for _, tc := range []struct {
-		s    escpostest.State
+		s    escposemu.State
 		want State
 	}{
-		{escpostest.State{}, StateOK},
-		{escpostest.State{PaperEnd: true}, StatePaperEnd},
-		{escpostest.State{CoverOpen: true}, StateCoverOpen},
-		{escpostest.State{NearEnd: true}, StateNearEnd},
-		{escpostest.State{CutterError: true}, StateCutterError},
-		{escpostest.State{Offline: true}, StateOffline},
+		{escposemu.State{}, StateOK},
+		{escposemu.State{PaperEnd: true}, StatePaperEnd},
+		{escposemu.State{CoverOpen: true}, StateCoverOpen},
+		{escposemu.State{NearEnd: true}, StateNearEnd},
+		{escposemu.State{CutterError: true}, StateCutterError},
+		{escposemu.State{Offline: true}, StateOffline},
 	} {
 		var r [4]byte
 		for i := range r {

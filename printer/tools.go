@@ -13,7 +13,7 @@ import (
 
 	"go.bug.st/serial/enumerator"
 
-	"github.com/yimen-hall/yimen/printer/escpostest"
+	"github.com/yimen-hall/yimen/printer/escposemu"
 )
 
 // SampleTicket is the ticket PrintTest prints.
@@ -64,7 +64,7 @@ func PrintTest(ctx context.Context, uri string, w io.Writer, o Options) error {
 	}
 	fmt.Fprintf(w, "\n耗时 took: %v\n", took.Round(time.Millisecond))
 	if sim, ok := p.(*Sim); ok && perr == nil {
-		fmt.Fprintf(w, "--- 模拟打印 sim ---\n%s", escpostest.Decode(raw).Text())
+		fmt.Fprintf(w, "--- 模拟打印 sim ---\n%s", escposemu.Decode(raw).Text())
 		if pv := sim.Previews(); len(pv) > 0 {
 			fmt.Fprintf(w, "preview: %d bytes of HTML\n", len(pv[0].HTML))
 		}

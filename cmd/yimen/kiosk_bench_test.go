@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yimen-hall/yimen/printer/escpostest"
+	"github.com/yimen-hall/yimen/printer/escposemu"
 	"github.com/yimen-hall/yimen/printer/printertest"
 )
 
@@ -18,7 +18,7 @@ import (
 // check and the encoding. The printer is the fake on a pseudo-terminal,
 // driven by the real serial transport.
 func BenchmarkKioskToFirstByte(b *testing.B) {
-	fake := escpostest.NewFake()
+	fake := escposemu.NewFake()
 	started := make(chan time.Time, 1)
 	fake.OnJobStart = func() {
 		select {

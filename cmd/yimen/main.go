@@ -55,7 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		printUsage(stdout)
 		return 0
 	default:
-		err = usageError{fmt.Errorf("unknown command %q (try: serve, hall, print-test, ports, bench, simulate-devices)", cmd)}
+		err = usageError{fmt.Errorf("unknown command %q (try: serve, check, backup, restore, hall, print-test, ports, bench, simulate-devices)", cmd)}
 	}
 	var ue usageError
 	switch {
@@ -107,13 +107,17 @@ usage:
 
 const usageMore = `
   environment: YIMEN_ADDR, YIMEN_DATA, YIMEN_HALL, YIMEN_PRINTER, YIMEN_PUBLIC_URL,
-  YIMEN_ADMIN_PASSWORD, YIMEN_VOICE_DIR give the defaults of the flags above.
+  YIMEN_ADMIN_PASSWORD, YIMEN_VOICE_DIR, YIMEN_BACKUP_DIR give the defaults of the flags above.
 
 other commands:
   yimen hall export [--data DIR] > hall.json   the live hall as a hall file (PIN hashes kept)
   yimen print-test --printer URI     print a sample ticket and the printer's status
   yimen ports                        list serial ports with their USB VID:PID
-  yimen simulate-devices --target URL|/dev/pts/N   play a call pad, rating pad and LED board
+  yimen check DIR                    verify a data directory offline (exit 3 when damaged)
+  yimen backup DIR --to FILE         copy a stopped daemon's hall file (a running one: --backup-dir)
+  yimen restore FILE --data DIR [--replace]   put a checked backup in place
+  yimen simulate-devices TARGET      play a call pad, rating pad and LED board
+                                     (pty | serial:/dev/ttyUSB1?baud=9600 | ws://HOST:PORT/ws/device)
   yimen bench [floor|issue|fanout|startup|memory|login]  measure the daemon on this machine
 `
 

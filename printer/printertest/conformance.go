@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/yimen-hall/yimen/printer"
-	"github.com/yimen-hall/yimen/printer/escpostest"
+	"github.com/yimen-hall/yimen/printer/escposemu"
 )
 
 // Ticket is the ticket the suite prints.
@@ -36,12 +36,12 @@ const slack = 2 * time.Second
 // unsolicited bytes, unplug mid-ticket, deadlines and concurrent callers.
 func Conformance(t *testing.T, open Opener) {
 	type env struct {
-		f   *escpostest.Fake
+		f   *escposemu.Fake
 		p   printer.Printer
 		rec *Recorder
 	}
-	setup := func(t *testing.T, st escpostest.State) env {
-		f := escpostest.NewFake()
+	setup := func(t *testing.T, st escposemu.State) env {
+		f := escposemu.NewFake()
 		f.SetState(st)
 		rec := &Recorder{}
 		return env{f, open(t, f, printer.Options{OnStatus: rec.On}), rec}
@@ -57,9 +57,9 @@ func Conformance(t *testing.T, open Opener) {
 		}
 		return err, took
 	}
-	checkTicket := func(t *testing.T, j escpostest.Job) {
+	checkTicket := func(t *testing.T, j escposemu.Job) {
 		t.Helper()
-		var num *escpostest.Line
+		var num *escposemu.Line
 		for _, l := range j.Doc.Lines() {
 			if l.Text == "B012" {
 				num = &l
@@ -94,7 +94,7 @@ func Conformance(t *testing.T, open Opener) {
 	}
 
 	t.Run("ok", func(t *testing.T) {
-		e := setup(t, escpostest.State{})
+		e := setup(t, escposemu.State{})
 		if err, _ := print(t, e.p); err != nil {
 			t.Fatal(err)
 		}
@@ -113,14 +113,14 @@ func Conformance(t *testing.T, open Opener) {
 
 	for _, tc := range []struct {
 		name string
-		st   escpostest.State
+		st   escposemu.State
 		want printer.State
 	}{
-		{"paper_end", escpostest.State{PaperEnd: true}, printer.StatePaperEnd},
-		{"cover_open", escpostest.State{CoverOpen: true}, printer.StateCoverOpen},
-		{"cutter_error", escpostest.State{CutterError: true}, printer.StateCutterError},
-		{"offline", escpostest.State{Offline: true}, printer.StateOffline},
-		{"no_answer", escpostest.State{Silent: true}, printer.StateNoAnswer},
+		{"paper_end", escposemu.State{PaperEnd: true}, printer.StatePaperEnd},
+		{"cover_open", escposemu.State{CoverOpen: true}, printer.StateCoverOpen},
+		{"cutter_error", escposemu.State{CutterError: true}, printer.StateCutterError},
+		{"offline", escposemu.State{Offline: true}, printer.StateOffline},
+		{"no_answer", escposemu.State{Silent: true}, printer.StateNoAnswer},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := setup(t, tc.st)
@@ -138,7 +138,7 @@ func Conformance(t *testing.T, open Opener) {
 				t.Errorf("OnStatus saw %v, want %s", e.rec.States(), tc.want)
 			}
 			// Fixed: the next ticket prints.
-			e.f.SetState(escpostest.State{})
+			e.f.SetState(escposemu.State{})
 			if err, _ := print(t, e.p); err != nil {
 				t.Errorf("after recovery: %v", err)
 			}
@@ -146,7 +146,7 @@ func Conformance(t *testing.T, open Opener) {
 	}
 
 	t.Run("near_end", func(t *testing.T) {
-		e := setup(t, escpostest.State{NearEnd: true})
+		e := setup(t, escposemu.State{NearEnd: true})
 		if err, _ := print(t, e.p); err != nil {
 			t.Fatalf("near end must still print: %v", err)
 		}
@@ -159,7 +159,7 @@ func Conformance(t *testing.T, open Opener) {
 	})
 
 	t.Run("garbage", func(t *testing.T) {
-		e := setup(t, escpostest.State{})
+		e := setup(t, escposemu.State{})
 		// noise, XOFF/XON, a stray DLE EOT reply, an ASB block saying all
 		// is well, GS r replies
 		e.f.Inject([]byte{0xFF, 0x80, 0xAA, 0x13, 0x11, 0x12, 0x12, 0x10, 0x00, 0x00, 0x00, 0x0F, 0x00, 0xFE})
@@ -190,7 +190,7 @@ func Conformance(t *testing.T, open Opener) {
 	})
 
 	t.Run("unplug_mid_ticket", func(t *testing.T) {
-		e := setup(t, escpostest.State{})
+		e := setup(t, escposemu.State{})
 		e.f.UnplugMidTicket(100)
 		err, _ := print(t, e.p)
 		f := wantFault(t, err, printer.StateOffline, printer.StateNoAnswer)
@@ -220,7 +220,7 @@ func Conformance(t *testing.T, open Opener) {
 	})
 
 	t.Run("deadline", func(t *testing.T) {
-		e := setup(t, escpostest.State{Silent: true})
+		e := setup(t, escposemu.State{Silent: true})
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		start := time.Now()
@@ -233,7 +233,7 @@ func Conformance(t *testing.T, open Opener) {
 	})
 
 	t.Run("concurrent", func(t *testing.T) {
-		e := setup(t, escpostest.State{})
+		e := setup(t, escposemu.State{})
 		var wg sync.WaitGroup
 		errs := make(chan error, 5)
 		for range 5 {
@@ -260,7 +260,7 @@ func Conformance(t *testing.T, open Opener) {
 	})
 
 	t.Run("close", func(t *testing.T) {
-		e := setup(t, escpostest.State{})
+		e := setup(t, escposemu.State{})
 		if err := e.p.Close(); err != nil {
 			t.Fatal(err)
 		}

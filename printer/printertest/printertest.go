@@ -1,5 +1,5 @@
 // Package printertest holds the conformance suite every printer transport
-// must pass, and harnesses that put an escpostest.Fake behind the
+// must pass, and harnesses that put an escposemu.Fake behind the
 // in-process link or behind a pseudo-terminal driven by the real serial
 // transport.
 package printertest
@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/yimen-hall/yimen/printer"
-	"github.com/yimen-hall/yimen/printer/escpostest"
+	"github.com/yimen-hall/yimen/printer/escposemu"
 )
 
 // Opener returns a printer wired to f. It registers its own cleanup.
-type Opener func(t *testing.T, f *escpostest.Fake, o printer.Options) printer.Printer
+type Opener func(t *testing.T, f *escposemu.Fake, o printer.Options) printer.Printer
 
 // Settings the harnesses use. Polls are quick so tests stay short; the
 // status timeout is long enough that a healthy printer on a loaded machine
@@ -33,7 +33,7 @@ const Patience = 30 * time.Second
 
 // InProcess wires the Device to f through an in-memory link; every redial
 // gets a fresh connection, as a replugged printer would.
-func InProcess(t *testing.T, f *escpostest.Fake, o printer.Options) printer.Printer {
+func InProcess(t *testing.T, f *escposemu.Fake, o printer.Options) printer.Printer {
 	t.Helper()
 	p := printer.New(func(context.Context) (io.ReadWriteCloser, error) { return f.Conn(), nil },
 		printer.Config{Layout: printer.Layout{Dots: printer.Dots80, QR: printer.QRNative},

@@ -1,4 +1,4 @@
-package escpostest
+package escposemu
 
 import "errors"
 
@@ -20,14 +20,14 @@ func Modules(img *Image) ([][]bool, error) {
 		}
 	}
 	if top < 0 {
-		return nil, errors.New("escpostest: blank image")
+		return nil, errors.New("escposemu: blank image")
 	}
 	run := 0
 	for x := left; x < img.Width && img.Bits[top][x]; x++ {
 		run++
 	}
 	if run%7 != 0 {
-		return nil, errors.New("escpostest: finder pattern is not 7 modules")
+		return nil, errors.New("escposemu: finder pattern is not 7 modules")
 	}
 	m := run / 7
 	right := left
@@ -39,7 +39,7 @@ func Modules(img *Image) ([][]bool, error) {
 	}
 	n := (right - left + 1) / m
 	if n < 21 || (n-21)%4 != 0 || top+n*m > img.Height {
-		return nil, errors.New("escpostest: not a QR symbol")
+		return nil, errors.New("escposemu: not a QR symbol")
 	}
 	out := make([][]bool, n)
 	for y := range out {

@@ -1,4 +1,4 @@
-package escpostest
+package escposemu
 
 import (
 	"errors"
@@ -62,7 +62,7 @@ var ErrUnplugged = &unpluggedError{}
 
 type unpluggedError struct{}
 
-func (*unpluggedError) Error() string        { return "escpostest: unplugged: input/output error" }
+func (*unpluggedError) Error() string        { return "escposemu: unplugged: input/output error" }
 func (*unpluggedError) Unwrap() error        { return syscall.EIO }
 func (*unpluggedError) Is(target error) bool { return target == syscall.EIO }
 

@@ -1,8 +1,8 @@
-// Package escpostest decodes the ESC/POS subset that package printer emits
+// Package escposemu decodes the ESC/POS subset that package printer emits
 // and emulates a printer that answers status queries. It is the eye of the
 // printer tests, the renderer behind the simulated printer's previews, and
 // the fake device that both in-process and pseudo-terminal tests talk to.
-package escpostest
+package escposemu
 
 import (
 	"bytes"
