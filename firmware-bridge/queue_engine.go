@@ -8,7 +8,9 @@ import (
 )
 
 // QueueEngine adapts the hall's *queue.Engine to the Engine the bridge
-// consumes.
+// consumes. What devices show comes from committed events only: the
+// engine's reads serve its committed state, and the bridge refreshes on
+// its durable batches.
 func QueueEngine(e *queue.Engine) Engine { return queueEngine{e} }
 
 type queueEngine struct{ e *queue.Engine }

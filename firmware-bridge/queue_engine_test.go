@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -12,15 +13,8 @@ import (
 // TestQueueEngine drives the real queue engine (demo hall, in-memory log)
 // from a simulated call pad and rating pad on the fake bus.
 func TestQueueEngine(t *testing.T) {
-	e, err := queue.NewEngine(queue.DemoHall(), new(queuetest.MemLog), queue.Options{Now: time.Now, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := demoEngine(t, new(queuetest.MemLog))
 	ctx := context.Background()
-	if _, err := e.Open(ctx, "1", "S01"); err != nil {
-		t.Fatal(err)
-	}
 	l := pipeLink()
 	br, err := New(Options{Engine: QueueEngine(e), Registry: NewMemRegistry(), Logger: testLogger(t), ResponseTimeout: testResponseTimeout, CycleInterval: 10 * time.Millisecond})
 	if err != nil {
@@ -85,4 +79,59 @@ func TestQueueEngine(t *testing.T) {
 		n := rater.Naks()
 		return len(n) == 1 && n[0].Type == MsgRating && n[0].Code == NakRefused
 	})
+}
+
+// TestBoardShowsCommittedOnly: when the event log refuses a call (a full
+// disk) nothing was written, so an LED board that (re)connects then must
+// not show the lost call.
+func TestBoardShowsCommittedOnly(t *testing.T) {
+	log := new(queuetest.MemLog)
+	e := demoEngine(t, log)
+	ctx := context.Background()
+	if _, err := e.Issue(ctx, "guide", false); err != nil {
+		t.Fatal(err)
+	}
+	l := pipeLink()
+	br, err := New(Options{Engine: QueueEngine(e), Registry: NewMemRegistry(), Logger: testLogger(t), ResponseTimeout: testResponseTimeout, CycleInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	br.AddBus(l.name, 0, l.open)
+	br.Learn(time.Minute)
+	board := NewSimDevice(KindLEDBoard, 2, 2, CapText, 0, 0)
+	cctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{}, 2)
+	go func() { l.serve(cctx, NewSimBus(board)); done <- struct{}{} }()
+	go func() { br.Serve(cctx); done <- struct{}{} }()
+	defer func() { cancel(); <-done; <-done }()
+	eventually(t, "board proposed", func() bool { return len(br.Devices()) == 1 })
+	if err := br.Approve(board.HWID()); err != nil {
+		t.Fatal(err)
+	}
+	if err := br.Assign(board.HWID(), "1"); err != nil {
+		t.Fatal(err)
+	}
+	waitShowsText(t, board, "")
+
+	log.FailAppend = errors.New("disk full")
+	if _, err := e.Next(ctx, "1", "S01"); err == nil {
+		t.Fatal("next succeeded with a failing log")
+	}
+	n := len(board.Shown())
+	board.Reboot() // the board power-cycles: the host sends it the window again
+	eventually(t, "the board redrawn after its reboot", func() bool { return len(board.Shown()) > n })
+	waitShowsText(t, board, "")
+}
+
+// demoEngine runs the demo hall on log with S01 signed in at window 1.
+func demoEngine(t *testing.T, log queue.Log) *queue.Engine {
+	e, err := queue.NewEngine(queue.DemoHall(), log, queue.Options{Now: time.Now, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	if _, err := e.Open(context.Background(), "1", "S01"); err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"go.etcd.io/bbolt"
 )
 
 // Device states.
@@ -95,61 +93,52 @@ func (r *MemRegistry) Delete(hwid string) error {
 	return nil
 }
 
-// BoltBucket is the bucket NewBoltRegistry keeps devices in.
-const BoltBucket = "bridge_devices"
-
-type boltRegistry struct{ db *bbolt.DB }
-
-// NewBoltRegistry stores devices as JSON in bucket BoltBucket of db, which
-// the caller opened (with a Timeout) and closes.
-func NewBoltRegistry(db *bbolt.DB) (Registry, error) {
-	err := db.Update(func(tx *bbolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists([]byte(BoltBucket))
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("bridge: registry bucket: %w", err)
-	}
-	return boltRegistry{db}, nil
+// Records is a keyed store of opaque device records; the daemon's is the
+// device bucket of its bbolt file (queue/bolt.DeviceRecords).
+type Records interface {
+	All() (map[string][]byte, error)
+	Put(key string, value []byte) error
+	Delete(key string) error
 }
 
-func (r boltRegistry) Load() ([]DeviceInfo, error) {
-	var out []DeviceInfo
-	err := r.db.View(func(tx *bbolt.Tx) error {
-		return tx.Bucket([]byte(BoltBucket)).ForEach(func(k, v []byte) error {
-			var rec storedDevice
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return fmt.Errorf("device %s: %w", k, err)
-			}
-			rec.DeviceInfo.Secret = rec.Secret
-			out = append(out, rec.DeviceInfo)
-			return nil
-		})
-	})
+// recordRegistry keeps each device as a JSON record, its secret included.
+type recordRegistry struct{ r Records }
+
+// NewRecordRegistry returns a Registry over r.
+func NewRecordRegistry(r Records) Registry { return recordRegistry{r} }
+
+func (r recordRegistry) Load() ([]DeviceInfo, error) {
+	all, err := r.r.All()
 	if err != nil {
 		return nil, fmt.Errorf("bridge: load registry: %w", err)
 	}
+	out := make([]DeviceInfo, 0, len(all))
+	for k, v := range all {
+		var rec storedDevice
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return nil, fmt.Errorf("bridge: load registry: device %s: %w", k, err)
+		}
+		rec.DeviceInfo.Secret = rec.Secret
+		out = append(out, rec.DeviceInfo)
+	}
+	slices.SortFunc(out, func(a, b DeviceInfo) int { return strings.Compare(a.HWID, b.HWID) })
 	return out, nil
 }
 
-func (r boltRegistry) Save(d DeviceInfo) error {
+func (r recordRegistry) Save(d DeviceInfo) error {
 	d.Online = false
 	v, err := json.Marshal(storedDevice{d, d.Secret})
 	if err != nil {
 		return fmt.Errorf("bridge: save device %s: %w", d.HWID, err)
 	}
-	if err := r.db.Update(func(tx *bbolt.Tx) error {
-		return tx.Bucket([]byte(BoltBucket)).Put([]byte(d.HWID), v)
-	}); err != nil {
+	if err := r.r.Put(d.HWID, v); err != nil {
 		return fmt.Errorf("bridge: save device %s: %w", d.HWID, err)
 	}
 	return nil
 }
 
-func (r boltRegistry) Delete(hwid string) error {
-	if err := r.db.Update(func(tx *bbolt.Tx) error {
-		return tx.Bucket([]byte(BoltBucket)).Delete([]byte(hwid))
-	}); err != nil {
+func (r recordRegistry) Delete(hwid string) error {
+	if err := r.r.Delete(hwid); err != nil {
 		return fmt.Errorf("bridge: delete device %s: %w", hwid, err)
 	}
 	return nil

@@ -9,23 +9,23 @@ import (
 	"testing"
 	"time"
 
-	"go.etcd.io/bbolt"
-	"path/filepath"
+	qbolt "github.com/yimen-hall/yimen/queue/bolt"
 )
 
 // TestWebsocketDevices runs a tablet rating pad and an ESP32 LED board
 // (text-capable) over the websocket endpoint with the same messages.
 func TestWebsocketDevices(t *testing.T) {
 	eng := newFakeEngine("w2")
-	db, err := bbolt.Open(filepath.Join(t.TempDir(), "y.db"), 0o600, &bbolt.Options{Timeout: time.Second})
+	store, err := qbolt.Open(t.TempDir(), time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	reg, err := NewBoltRegistry(db)
+	defer store.Close()
+	recs, err := store.DeviceRecords()
 	if err != nil {
 		t.Fatal(err)
 	}
+	reg := NewRecordRegistry(recs)
 	br, err := New(Options{Engine: eng, Registry: reg, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -75,9 +75,12 @@ func TestWebsocketDevices(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range br2.Devices() {
-		if d.Window != "w2" {
-			t.Errorf("reloaded %s window %q", d.HWID, d.Window)
+		if d.Window != "w2" || d.State != StateApproved || d.Secret == nil {
+			t.Errorf("reloaded %s: window %q, state %s, secret kept %v", d.HWID, d.Window, d.State, d.Secret != nil)
 		}
+	}
+	if n := len(br2.Devices()); n != 2 {
+		t.Errorf("reloaded %d devices, want 2", n)
 	}
 	if err := br2.Assign("ffffffffffffffff", "w1"); err == nil {
 		t.Error("assigning an unknown device succeeded")

@@ -15,10 +15,11 @@ import (
 // websocket endpoint for Wi-Fi devices (always on, so a Wi-Fi LED board
 // needs no flag). Device alarms go to the manager's page.
 func (m *Main) startBridges(ctx context.Context, auth *web.Auth) (web.Devices, error) {
-	reg, err := bridge.NewBoltRegistry(m.store.DB())
+	recs, err := m.store.DeviceRecords()
 	if err != nil {
 		return nil, err
 	}
+	reg := bridge.NewRecordRegistry(recs)
 	br, err := bridge.New(bridge.Options{
 		Engine: bridge.QueueEngine(m.engine), Registry: reg,
 		Logger: m.logger.With("device", "bridge"), Now: m.Now,

@@ -92,10 +92,6 @@ func open(dir string, lockWait time.Duration, init bool) (_ *Store, err error) {
 	return &Store{db: db}, nil
 }
 
-// DB gives other adapters (sessions, device registry) the same file for
-// buckets of their own.
-func (s *Store) DB() *bolt.DB { return s.db }
-
 // Close closes the file.
 func (s *Store) Close() error { return s.db.Close() }
 
