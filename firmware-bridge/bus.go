@@ -310,10 +310,14 @@ func (b *Bridge) pollDevice(ctx context.Context, m *master, l *busLoop, addr uin
 	return nil
 }
 
-// freeAddr returns the lowest unused address on the bus, or 0.
+// freeAddr returns an unused address on the bus, or 0.
+//
+// It hands out the highest free address: installers set DIP switches from
+// 1 upwards, and the host cannot know a DIP address it has not heard yet,
+// so starting at the top keeps a new device off a silent DIP-set one.
 func (b *Bridge) freeAddr(bus string) uint8 {
 	used := b.busDevices(bus)
-	for a := AddrFirst; a <= AddrLast; a++ {
+	for a := AddrLast; a >= AddrFirst; a-- {
 		if _, ok := used[uint8(a)]; !ok {
 			return uint8(a)
 		}
