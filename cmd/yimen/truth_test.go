@@ -2,6 +2,7 @@ package main
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -197,3 +198,30 @@ func TestDayRollPushedAtMidnight(t *testing.T) {
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// /admin lists every open ticket in a stable order: by issue time, the
+// same on every request.
+func TestAdminOpenTicketsInStableOrder(t *testing.T) {
+	m := startMain(t, nil)
+	kiosk := kioskClient(t, m)
+	var want []string
+	for i := range 12 {
+		_, tk := kiosk.do("POST", "/api/tickets", map[string]any{"service": []string{"medicare", "guide", "birth", "dispute"}[i%4]})
+		want = append(want, tk["number"].(string))
+	}
+	_, login := kiosk.do("POST", "/api/admin/login", map[string]string{"password": testAdminPassword})
+	admin := &client{t: t, base: m.URL, token: login["token"].(string)}
+	for range 5 {
+		code, floor := admin.do("GET", "/api/admin/floor", nil)
+		if code != 200 {
+			t.Fatalf("floor: %d", code)
+		}
+		var got []string
+		for _, o := range floor["open"].([]any) {
+			got = append(got, o.(map[string]any)["number"].(string))
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("open tickets %v, want them in issue order %v", got, want)
+		}
+	}
+}
