@@ -227,6 +227,12 @@
   function run(action, outcome) {
     if (action === 'transfer') { openTransfer(); return; }
     if (action === 'pause') { $('sub-transfer').hidden = true; $('sub-pause').hidden = false; return; }
+    if (action === 'finish' && outcome === 'promised' && Y.caseIntake) {
+      // 承诺件: record the intake first (clerk_cases.js).
+      closeSubs();
+      Y.caseIntake(state, function (c) { act('finish', { outcome: outcome, 'case': c }); });
+      return;
+    }
     if (action === 'finish') { act('finish', { outcome: outcome }); return; }
     act(action);
   }

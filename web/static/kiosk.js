@@ -164,7 +164,8 @@
     if (e.target.id !== 'tk-done' && e.target.parentNode.id !== 'tk-done') { startCountdown(TICKET_SECONDS); }
   });
 
-  window.yimenKiosk = { last: null };
+  // show lets the pick-up (kiosk_pickup.js) show its ticket the same way.
+  window.yimenKiosk = { last: null, show: function (t) { showTicket(t, { name: '' }); } };
 
   function loadHall() {
     Y.api('GET', '/api/hall').then(function (r) {

@@ -26,6 +26,7 @@
     var d = new Date();
     setText($('t-updated'), '更新于 ' + Y.pad(d.getHours()) + ':' + Y.pad(d.getMinutes()) + ':' + Y.pad(d.getSeconds()));
     document.body.className = 'page-ticket st-' + t.status;
+    if (Y.caseView) { Y.caseView(t); } // a 承诺件's case (case_page.js)
     $('t-sound').hidden = t.status !== 'called';
     var key = t.status + (t.called_at || '');
     if (t.status === 'called' && buzzed !== key) {
