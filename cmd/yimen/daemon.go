@@ -124,7 +124,7 @@ func (m *Main) flagSet() *flag.FlagSet {
 	fs := flag.NewFlagSet("yimen serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&m.Addr, "addr", env("YIMEN_ADDR", m.Addr), "listen `HOST:PORT`; port 0 picks a free port")
-	fs.StringVar(&m.DataDir, "data", env("YIMEN_DATA", m.DataDir), "data `DIR`ectory (the bbolt file lives here)")
+	fs.StringVar(&m.DataDir, "data", env("YIMEN_DATA", m.DataDir), "the data directory `DIR` (the bbolt file lives here)")
 	fs.StringVar(&m.BackupDir, "backup-dir", env("YIMEN_BACKUP_DIR", ""), "copy the hall file to `DIR` every day (a USB stick), checked")
 	fs.IntVar(&m.BackupKeep, "backup-keep", m.BackupKeep, "daily copies kept in --backup-dir")
 	fs.BoolVar(&m.Init, "init", false, "start a new hall even though the data directory's file is empty (it had a hall once)")
@@ -135,7 +135,7 @@ func (m *Main) flagSet() *flag.FlagSet {
 	fs.IntVar(&m.IssueRate, "issue-rate", m.IssueRate, "tickets per minute one kiosk address may take; 0: no limit")
 	fs.StringVar(&m.AdminPassword, "admin-password", env("YIMEN_ADMIN_PASSWORD", ""), "set the manager's password `PW` (stored hashed)")
 	fs.IntVar(&m.PhoneTickets, "phone-tickets", m.PhoneTickets, "numbers an hour one phone may take without a kiosk; 0: kiosks only")
-	fs.StringVar(&m.VoiceDir, "voice-dir", env("YIMEN_VOICE_DIR", ""), "`DIR`ectory of the hall's own voice clips (same names as the embedded ones)")
+	fs.StringVar(&m.VoiceDir, "voice-dir", env("YIMEN_VOICE_DIR", ""), "directory `DIR` of the hall's own voice clips (same names as the embedded ones)")
 	return fs
 }
 
