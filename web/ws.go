@@ -13,8 +13,8 @@ const (
 	wsWriteWait = 10 * time.Second
 	// A screen that has not answered a ping for wsPongWait is gone (a TV
 	// switched off at the wall leaves a half-open connection behind).
-	wsPongWait   = 60 * time.Second
-	wsPingPeriod = 25 * time.Second
+	wsPongWait   = 15 * time.Second
+	wsPingPeriod = 5 * time.Second
 )
 
 // Small buffers: screens only receive, and a thousand of them share one

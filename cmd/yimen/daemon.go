@@ -238,13 +238,20 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.PublicURL == "" {
 		m.logger.Warn("no --public-url: ticket QR codes point at the address the kiosk page was opened with (localhost on the kiosk itself); give --public-url http://LAN-ADDRESS:PORT so that phones can open them")
 	}
+	// Slow clients end on their own (a request's headers and body must
+	// arrive within the read timeouts), and the connection guard keeps
+	// room for new ones, /healthz included, however many a stranger opens.
+	guard := web.NewConnGuard(maxConns())
 	m.server = &http.Server{
 		Handler:           m.web,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       time.Minute,
+		ConnState:         guard.ConnState,
 		ErrorLog:          slog.NewLogLogger(m.logger.Handler(), slog.LevelWarn),
 	}
-	go m.server.Serve(m.ln)
+	go m.server.Serve(guard.Listener(m.ln))
 	if m.ComplaintCheck <= 0 {
 		m.ComplaintCheck = time.Minute
 	}

@@ -43,7 +43,13 @@ var listening = regexp.MustCompile(`^yimen: listening on (http://\S+)$`)
 
 func startDaemon(t *testing.T, args ...string) *daemon {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	return startDaemonCmd(t, exec.Command(os.Args[0], args...))
+}
+
+// startDaemonCmd starts the daemon with a command of the test's making
+// (e.g. a shell that lowers a limit first, then execs the test binary).
+func startDaemonCmd(t *testing.T, cmd *exec.Cmd) *daemon {
+	t.Helper()
 	cmd.Env = append(os.Environ(), "YIMEN_TEST_DAEMON=1", "YIMEN_ADMIN_PASSWORD=")
 	pipe, err := cmd.StderrPipe()
 	if err != nil {

@@ -1,0 +1,6 @@
+//go:build !unix
+
+package main
+
+// descriptorLimit: Windows has no small per-process descriptor limit.
+func descriptorLimit() int { return 1 << 20 }
