@@ -186,8 +186,8 @@
         tr.appendChild(wtd);
         tr.appendChild(Y.el('td', null, d.last_seen ? when(d.last_seen) : ''));
         var act = Y.el('td');
-        if (d.state === 'pending') {
-          act.appendChild(H.button('确认配对', function () {
+        if (d.state === 'pending' || d.proposed_kind) { // a new device, or one that came back as another kind
+          act.appendChild(H.button(d.proposed_kind ? '确认改为' + (kinds[d.proposed_kind] || d.proposed_kind) : '确认配对', function () {
             H.api('POST', '/api/admin/devices/' + encodeURIComponent(d.hwid) + '/approve', {}).then(loadDevices, H.error);
           }, 'primary h-approve'));
         }
