@@ -74,14 +74,13 @@ func TestCatchup(t *testing.T) {
 	}
 }
 
-func TestPatches(t *testing.T) {
-	e, hub := newHub(t)
-	ctx := context.Background()
+// messages reads the hub's messages one by one, as a screen's writer does.
+func messages(t *testing.T, hub *display.Hub) func() display.Message {
 	sub := hub.Subscribe()
-	defer hub.Unsubscribe(sub)
+	t.Cleanup(func() { hub.Unsubscribe(sub) })
 	var pending []*display.Frame
 	last := hub.Seq()
-	next := func() display.Message {
+	return func() display.Message {
 		t.Helper()
 		for len(pending) == 0 {
 			pending, last = hub.Catchup(last, hub.Boot())
@@ -97,6 +96,12 @@ func TestPatches(t *testing.T) {
 		pending = pending[1:]
 		return decode(t, f)
 	}
+}
+
+func TestPatches(t *testing.T) {
+	e, hub := newHub(t)
+	ctx := context.Background()
+	next := messages(t, hub)
 	if _, err := e.Issue(ctx, "medicare", false); err != nil { // B001
 		t.Fatal(err)
 	}
@@ -139,5 +144,44 @@ func TestPatches(t *testing.T) {
 	e.SetStaffStatus(ctx, "S09", queue.StaffMeeting, "", "10:30")
 	if m := next(); m.Type != "staff" || m.Staff[0].StatusName != "开会" || m.Staff[0].Until != "10:30" {
 		t.Errorf("after a print result the next message = %+v", m)
+	}
+}
+
+// A patch carries the kiosk's previews of the services whose lines it
+// changed, and none when nothing moved (a recall).
+func TestPatchServices(t *testing.T) {
+	e, hub := newHub(t)
+	ctx := context.Background()
+	next := messages(t, hub)
+	if _, err := e.Issue(ctx, "birth", false); err != nil { // health only
+		t.Fatal(err)
+	}
+	m := next()
+	for m.Type != "issued" {
+		m = next()
+	}
+	ids := map[string]display.ServiceView{}
+	for _, s := range m.Services {
+		ids[s.ID] = s
+	}
+	if b, ok := ids["birth"]; !ok || b.Ahead != 1 || !b.NoWindow || b.WaitMinutes != nil {
+		t.Errorf("issued: birth preview %+v (present %v), want 1 ahead, no window, no wait", b, ok)
+	}
+	if _, ok := ids["guide"]; ok {
+		t.Errorf("issued in health: the patch carries guide (consult) too")
+	}
+	if _, err := e.Next(ctx, "6", "S09"); err != nil {
+		t.Fatal(err)
+	}
+	for m = next(); m.Type != "called"; m = next() {
+	}
+	if len(m.Services) == 0 {
+		t.Error("a call moved the line but carries no previews")
+	}
+	if _, err := e.Recall(ctx, "6", "S09"); err != nil {
+		t.Fatal(err)
+	}
+	if m = next(); m.Type != "called" || !m.Recall || len(m.Services) != 0 {
+		t.Errorf("recall: %s recall %v with %d previews, want none", m.Type, m.Recall, len(m.Services))
 	}
 }

@@ -122,9 +122,11 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 		st, _ := h.StaffMember(id)
 		m.Staff = append(m.Staff, staffView(s, st))
 	}
-	// A service's button changes when any of its lines does.
+	// A service's button changes when any of its lines does. A recall or
+	// a start moves nobody in a line nor opens a window: the buttons stay.
+	same := ev.Type == queue.EvStarted || (ev.Type == queue.EvCalled && ev.Recall)
 	for i := range h.Services {
-		if slices.ContainsFunc(h.Services[i].Categories, func(c string) bool { return slices.Contains(cats, c) }) {
+		if !same && slices.ContainsFunc(h.Services[i].Categories, func(c string) bool { return slices.Contains(cats, c) }) {
 			m.Services = append(m.Services, serviceView(s, &h.Services[i]))
 		}
 	}
