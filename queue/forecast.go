@@ -39,6 +39,37 @@ type CategoryForecast struct {
 // recencyHalfLife: a day this long ago counts half as much as yesterday.
 const recencyHalfLife = 28 * 24 * time.Hour
 
+// ForecastWeeks is how far back a forecast (and the report's "usual")
+// learns from.
+const ForecastWeeks = 12
+
+// Forecast forecasts a date from the weeks of history before it (closed
+// days' summaries from store, as the ledger keeps them).
+func (e *Engine) Forecast(date time.Time, store SummaryStore) (Forecast, error) {
+	h := e.Hall()
+	loc := h.Location()
+	date = time.Date(date.Year(), date.Month(), date.Day(), 0, 0, 0, 0, loc)
+	hist, err := e.Summaries(date.AddDate(0, 0, -7*ForecastWeeks), date.AddDate(0, 0, -1), store)
+	if err != nil {
+		return Forecast{}, err
+	}
+	return ForecastDay(h, hist, date), nil
+}
+
+// NextMarketDay is the first market day after the given date, if the hall
+// has market days.
+func (h *Hall) NextMarketDay(after time.Time) (time.Time, bool) {
+	if len(h.MarketDays()) == 0 {
+		return time.Time{}, false
+	}
+	for i := 1; i <= 31; i++ {
+		if d := after.AddDate(0, 0, i); h.IsMarketDay(d) {
+			return d, true
+		}
+	}
+	return time.Time{}, false
+}
+
 var weekdayNames = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
 
 // ForecastDay forecasts a date from the summaries of earlier days: the

@@ -25,6 +25,7 @@ func (s *Server) rateRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /api/rate/{window}", s.getRate)
 	m.HandleFunc("POST /api/rate/{window}", s.postRate)
 	m.HandleFunc("GET /api/admin/complaints", s.admin(s.getComplaints))
+	m.HandleFunc("GET /api/admin/forecast", s.admin(s.getForecast))
 	m.HandleFunc("POST /api/admin/complaints/{ticket}/followup", s.admin(s.postFollowup))
 }
 

@@ -37,9 +37,6 @@ type reportView struct {
 	TargetMinutes string
 }
 
-// historyWeeks is how far back "the usual" and the forecast look.
-const historyWeeks = 12
-
 func pct(x float64) string  { return strconv.FormatFloat(x*100, 'f', 1, 64) + "%" }
 func min1(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 func itoa(n int) string     { return strconv.Itoa(n) }
@@ -55,13 +52,18 @@ func (s *Server) ledgerRoutes(m *http.ServeMux, ps *pageSet) {
 		}
 		s.renderPage(w, r, ps, "rate", pageData{Title: "服务评价 · " + win.Name, Page: "rate", Window: win.ID})
 	})
-	m.HandleFunc("GET /admin/report", func(w http.ResponseWriter, r *http.Request) {
-		if sess := s.auth.Session(r); sess == nil || !sess.Admin {
-			http.Redirect(w, r, "/admin", http.StatusSeeOther)
-			return
+	// The manager's pages send anyone else to /admin to sign in.
+	adminPage := func(h func(http.ResponseWriter, *http.Request, *pageSet)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if sess := s.auth.Session(r); sess == nil || !sess.Admin {
+				http.Redirect(w, r, "/admin", http.StatusSeeOther)
+				return
+			}
+			h(w, r, ps)
 		}
-		s.getReportPage(w, r, ps)
-	})
+	}
+	m.HandleFunc("GET /admin/report", adminPage(s.getReportPage))
+	m.HandleFunc("GET /admin/forecast", adminPage(s.getForecastPage))
 }
 
 func (s *Server) getReportPage(w http.ResponseWriter, r *http.Request, ps *pageSet) {
@@ -83,7 +85,7 @@ func (s *Server) getReportPage(w http.ResponseWriter, r *http.Request, ps *pageS
 	if today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc); ref.After(today) {
 		ref = today
 	}
-	history, err := s.engine.Summaries(ref.AddDate(0, 0, -7*historyWeeks), ref, s.summaries)
+	history, err := s.engine.Summaries(ref.AddDate(0, 0, -7*queue.ForecastWeeks), ref, s.summaries)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 
 	"fmt"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/yimen-hall/yimen/queue"
 )
 
 // adminTab opens /admin at the manager's size and signs in.
@@ -35,7 +37,18 @@ func TestBrowserReport(t *testing.T) {
 	now := time.Now().In(shanghai)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, shanghai)
 	clk := &testClock{t: today.AddDate(0, 0, -14)}
-	m := startPagesDaemon(t, func(m *Main) { m.Now = clk.Now })
+	// The demo hall, with a market day three days from now.
+	hall := queue.DemoHall()
+	hall.Market = &queue.MarketDays{Every: []int{today.AddDate(0, 0, 3).Day() % 10}}
+	doc, err := json.Marshal(hall)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hallFile := filepath.Join(t.TempDir(), "hall.json")
+	if err := os.WriteFile(hallFile, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := startPagesDaemon(t, func(m *Main) { m.Now = clk.Now; m.HallFile = hallFile })
 	for _, d := range []struct{ ago, n int }{{14, 10}, {7, 16}, {1, 8}, {0, 12}} {
 		playDay(t, m, clk, today.AddDate(0, 0, -d.ago), d.n)
 	}
@@ -98,6 +111,29 @@ func TestBrowserReport(t *testing.T) {
 	if n := evalJS[int](t, admin, `document.querySelectorAll('#report-body svg.chart')[3].querySelectorAll('rect title').length`); n != 16 {
 		t.Errorf("window chart has %d bars, want 16", n)
 	}
+	// The forecast card: tomorrow (and the next market day, when the hall
+	// has them), as the forecast API says.
+	_, login := apiCall(t, m.URL, "", "POST", "/api/admin/login", map[string]string{"password": browserAdminPassword})
+	_, fc := apiCall(t, m.URL, login["token"].(string), "GET", "/api/admin/forecast", nil)
+	days, _ := fc["days"].([]any)
+	if len(days) != 2 || days[1].(map[string]any)["market_day"] != true || days[1].(map[string]any)["day"] != today.AddDate(0, 0, 3).Format(time.DateOnly) {
+		t.Fatalf("forecast of tomorrow and the next market day = %v", fc)
+	}
+	waitJS(t, admin, "the forecast", `document.querySelectorAll('#forecast-body .f-day').length === `+fmt.Sprint(len(days)), 10*time.Second)
+	for i, d := range days {
+		want := fmt.Sprintf("%.1f", d.(map[string]any)["arrivals"].(float64))
+		if got := evalJS[string](t, admin, fmt.Sprintf(`document.querySelectorAll('#forecast-body .f-arrivals')[%d].textContent`, i)); got != want {
+			t.Errorf("forecast %d shows %s arrivals, the API says %s", i, got, want)
+		}
+	}
+	if n := evalJS[int](t, admin, `document.querySelectorAll('#forecast-body .f-day')[0].querySelectorAll('tbody tr').length`); n == 0 {
+		t.Errorf("tomorrow's forecast recommends no windows")
+	}
+	if h := evalJS[string](t, admin, `document.querySelectorAll('#forecast-body .f-day h3')[1].textContent`); !strings.Contains(h, "下一个墟日") || !strings.Contains(h, "（墟日）") {
+		t.Errorf("second forecast is headed %q", h)
+	}
+	chromedp.Run(admin, chromedp.Evaluate[bool](`document.getElementById('forecast').scrollIntoView(), true`))
+	screenshot(t, admin, "admin-forecast-1366x768")
 	chromedp.Run(admin, chromedp.Evaluate[bool](`document.querySelector('.a-report').scrollIntoView(), true`))
 	screenshot(t, admin, "admin-report-1366x768")
 

@@ -36,8 +36,16 @@
     });
   }
 
+  // The forecast (tomorrow, the next market day) comes drawn by the server too.
+  function loadForecast() {
+    fetch('/admin/forecast', { credentials: 'same-origin', redirect: 'manual' }).then(function (r) {
+      if (!r.ok) { throw new Error('预测读取失败（' + r.status + '）'); }
+      return r.text();
+    }).then(function (html) { $('forecast-body').innerHTML = html; }, function (err) { $('forecast-body').textContent = err.message; });
+  }
+
   $('report-load').addEventListener('click', load);
   $('report-from').addEventListener('change', range);
   $('report-to').addEventListener('change', range);
-  window.yimenReport = { load: load };
+  window.yimenReport = { load: function () { load(); loadForecast(); } };
 })();
