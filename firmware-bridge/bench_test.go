@@ -3,6 +3,8 @@ package bridge
 import (
 	"context"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
+	"github.com/yimen-hall/yimen/firmware-bridge/sim"
 	"net"
 	"slices"
 	"sync"
@@ -22,7 +24,7 @@ func benchKeyToBoard(b *testing.B, l link) {
 	t := &testing.T{}
 	r.t = t
 	eventually(t, "devices", func() bool { return len(r.br.Devices()) == 3 })
-	for _, d := range []*SimDevice{r.pad, r.board, r.rater} {
+	for _, d := range []*sim.Device{r.pad, r.board, r.rater} {
 		if err := r.br.Assign(d.HWID(), "w1"); err != nil {
 			b.Fatal(err)
 		}
@@ -35,19 +37,17 @@ func benchKeyToBoard(b *testing.B, l link) {
 	var mu sync.Mutex
 	var sentAt time.Time
 	shown := make(chan time.Time, 16)
-	r.pad.mu.Lock()
-	r.pad.onSend = func(f Frame) {
-		if f.Type == MsgKey {
+	r.pad.OnSend(func(f proto.Frame) {
+		if f.Type == proto.MsgKey {
 			mu.Lock()
 			if sentAt.IsZero() {
 				sentAt = time.Now()
 			}
 			mu.Unlock()
 		}
-	}
-	r.pad.mu.Unlock()
-	r.board.OnShow(func(f Frame) {
-		if f.Type == MsgShowBitmap && f.Payload[0]&ShowBlink != 0 {
+	})
+	r.board.OnShow(func(f proto.Frame) {
+		if f.Type == proto.MsgShowBitmap && f.Payload[0]&proto.ShowBlink != 0 {
 			shown <- time.Now()
 		}
 	})
@@ -57,7 +57,7 @@ func benchKeyToBoard(b *testing.B, l link) {
 		mu.Lock()
 		sentAt = time.Time{}
 		mu.Unlock()
-		r.pad.Press(KeyNext, 0)
+		r.pad.Press(proto.KeyNext, 0)
 		select {
 		case at := <-shown:
 			mu.Lock()
@@ -118,11 +118,11 @@ func BenchmarkPollCycle32x9600(b *testing.B) {
 		conns <- throttled{d, baud}
 		return throttled{h, baud}, nil
 	})
-	var devs []*SimDevice
+	var devs []*sim.Device
 	for i := range n {
-		devs = append(devs, NewSimDevice(KindCallPad, uint64(0x1000+i), uint8(i+1), CapNumber, 0, 0))
+		devs = append(devs, sim.NewDevice(proto.KindCallPad, uint64(0x1000+i), uint8(i+1), proto.CapNumber, 0, 0))
 	}
-	bus := NewSimBus(devs...)
+	bus := sim.NewBus(devs...)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	b.Cleanup(func() { cancel(); wg.Wait() })
@@ -167,10 +167,10 @@ func BenchmarkPollCycle32x9600(b *testing.B) {
 	b.ReportMetric(float64(total.Microseconds())/float64(b.N)/1000, "measured_cycle_ms")
 
 	// computed from the real frame sizes
-	size := func(f Frame) int { w, _ := f.Encode(); return len(w) }
-	pollAny := size(Frame{Dst: AddrBroadcast, Type: MsgPollAny, Payload: PollAny{1, 0xF7}.Marshal()})
-	poll := size(Frame{Dst: 1, Type: MsgPoll})
-	beat := size(Frame{Src: 1, Type: MsgHeartbeat})
+	size := func(f proto.Frame) int { w, _ := f.Encode(); return len(w) }
+	pollAny := size(proto.Frame{Dst: proto.AddrBroadcast, Type: proto.MsgPollAny, Payload: proto.PollAny{Lo: 1, Hi: 0xF7}.Marshal()})
+	poll := size(proto.Frame{Dst: 1, Type: proto.MsgPoll})
+	beat := size(proto.Frame{Src: 1, Type: proto.MsgHeartbeat})
 	const turnMS = 2.0 // device turnaround required by PROTOCOL.md
 	respMS := float64(o.ResponseTimeout.Microseconds()) / 1000
 	quietGroup := wireMS(pollAny, baud) + respMS

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
 	"log/slog"
 	"slices"
 	"strings"
@@ -131,7 +132,7 @@ type Alarm struct {
 	HWID    string // for the log and the manager's device page only
 	No      int    // the device's number (编号), 0 for bus and pending alarms
 	Count   int    // AlarmPending: proposals waiting
-	Kind    Kind
+	Kind    proto.Kind
 	Window  string
 	Bus     string
 	Err     error
@@ -359,38 +360,35 @@ func (b *Bridge) display(d *device, blink bool) []byte {
 	}
 	var flags uint8
 	if blink {
-		flags |= ShowBlink
+		flags |= proto.ShowBlink
 	}
 	var v WindowView
 	if d.info.Window != "" {
 		v = b.o.Engine.Window(d.info.Window)
 	}
 	switch d.info.Kind {
-	case KindCallPad:
-		s := ShowNumber{Flags: flags, Waiting: uint16(min(v.Waiting, 0xFFFE)), Number: v.Number}
+	case proto.KindCallPad:
+		s := proto.ShowNumber{Flags: flags, Waiting: uint16(min(v.Waiting, 0xFFFE)), Number: v.Number}
 		if d.info.Window == "" {
-			s.Waiting = NoWaiting
+			s.Waiting = proto.NoWaiting
 		}
 		if v.Paused || (d.info.Window != "" && v.Staff == "" && v.Number == "") {
-			s.Flags |= ShowPaused
+			s.Flags |= proto.ShowPaused
 		}
-		return append([]byte{byte(MsgShowNumber)}, s.Marshal()...)
-	case KindRatingPad:
-		if d.info.Caps&CapText != 0 {
+		return append([]byte{byte(proto.MsgShowNumber)}, s.Marshal()...)
+	case proto.KindRatingPad:
+		if d.info.Caps&proto.CapText != 0 {
 			text := "欢迎光临"
 			if v.ToRate != "" {
 				text = "请评价 " + v.ToRate
 			}
-			return append([]byte{byte(MsgShowText)}, ShowText{Text: text}.Marshal()...)
+			return append([]byte{byte(proto.MsgShowText)}, proto.ShowText{Text: text}.Marshal()...)
 		}
-		return append([]byte{byte(MsgShowNumber)}, ShowNumber{Waiting: NoWaiting, Number: v.ToRate}.Marshal()...)
+		return append([]byte{byte(proto.MsgShowNumber)}, proto.ShowNumber{Waiting: proto.NoWaiting, Number: v.ToRate}.Marshal()...)
 	default: // LED board
 		return b.boardFrame(d, v, flags)
 	}
 }
-
-// ShowPaused in ShowNumber.Flags marks a paused window (暂停服务).
-const ShowPaused = 0x02
 
 // BoardText is the text an LED board of width w pixels shows for a window.
 func (b *Bridge) BoardText(v WindowView, assigned bool, w int) string {
@@ -415,16 +413,16 @@ func (b *Bridge) BoardText(v WindowView, assigned bool, w int) string {
 func (b *Bridge) boardFrame(d *device, v WindowView, flags uint8) []byte {
 	text := b.BoardText(v, d.info.Window != "", d.info.Width)
 	switch {
-	case d.info.Caps&CapText != 0:
-		return append([]byte{byte(MsgShowText)}, ShowText{Flags: flags, Text: text}.Marshal()...)
-	case d.info.Caps&CapBitmap != 0 && d.info.Width > 0 && d.info.Height > 0 && bitmapPayload(d.info.Width, d.info.Height) <= d.limit():
+	case d.info.Caps&proto.CapText != 0:
+		return append([]byte{byte(proto.MsgShowText)}, proto.ShowText{Flags: flags, Text: text}.Marshal()...)
+	case d.info.Caps&proto.CapBitmap != 0 && d.info.Width > 0 && d.info.Height > 0 && bitmapPayload(d.info.Width, d.info.Height) <= d.limit():
 		bm := b.o.Font.Render(text, d.info.Width, d.info.Height)
-		return append([]byte{byte(MsgShowBitmap)}, ShowBitmap{Flags: flags, Bitmap: bm}.Marshal()...)
+		return append([]byte{byte(proto.MsgShowBitmap)}, proto.ShowBitmap{Flags: flags, Bitmap: bm}.Marshal()...)
 	default: // number-only, or a panel whose bitmap exceeds its frame limit
 		if v.Paused || (d.info.Window != "" && v.Staff == "" && v.Number == "") {
-			flags |= ShowPaused
+			flags |= proto.ShowPaused
 		}
-		return append([]byte{byte(MsgShowNumber)}, ShowNumber{Flags: flags, Waiting: NoWaiting, Number: v.Number}.Marshal()...)
+		return append([]byte{byte(proto.MsgShowNumber)}, proto.ShowNumber{Flags: flags, Waiting: proto.NoWaiting, Number: v.Number}.Marshal()...)
 	}
 }
 
@@ -434,7 +432,7 @@ func bitmapPayload(w, h int) int { return 4 + (w+7)/8*h }
 // limit is the largest payload the device accepts.
 func (d *device) limit() int {
 	if d.info.MaxPayload <= 0 {
-		return DefaultMaxPayload
+		return proto.DefaultMaxPayload
 	}
 	return d.info.MaxPayload
 }

@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
 	"io"
 	"slices"
 	"sync/atomic"
@@ -141,10 +142,10 @@ func (b *Bridge) cycle(ctx context.Context, m *master, l *busLoop) error {
 	}
 	polled := map[uint8]bool{}
 	// Group poll: ask the whole range; on a collision split it in halves.
-	ranges := []PollAny{{AddrFirst, AddrUnprovisioned}}
+	ranges := []proto.PollAny{{Lo: proto.AddrFirst, Hi: proto.AddrUnprovisioned}}
 	for budget := 16; len(ranges) > 0 && budget > 0; budget-- {
 		r := ranges[len(ranges)-1]
-		f, ok, garbage, err := m.exchange(Frame{Dst: AddrBroadcast, Type: MsgPollAny, Payload: r.Marshal()}, AddrBroadcast)
+		f, ok, garbage, err := m.exchange(proto.Frame{Dst: proto.AddrBroadcast, Type: proto.MsgPollAny, Payload: r.Marshal()}, proto.AddrBroadcast)
 		if err != nil {
 			return err
 		}
@@ -158,7 +159,7 @@ func (b *Bridge) cycle(ctx context.Context, m *master, l *busLoop) error {
 			}
 		case garbage && r.Lo < r.Hi:
 			mid := r.Lo + (r.Hi-r.Lo)/2
-			ranges = append(ranges[:len(ranges)-1], PollAny{mid + 1, r.Hi}, PollAny{r.Lo, mid})
+			ranges = append(ranges[:len(ranges)-1], proto.PollAny{Lo: mid + 1, Hi: r.Hi}, proto.PollAny{Lo: r.Lo, Hi: mid})
 		default:
 			ranges = ranges[:len(ranges)-1]
 		}
@@ -186,19 +187,19 @@ func (b *Bridge) cycle(ctx context.Context, m *master, l *busLoop) error {
 }
 
 // fromDevice handles an unsolicited answer to the group poll.
-func (b *Bridge) fromDevice(ctx context.Context, m *master, l *busLoop, f Frame, polled map[uint8]bool) error {
+func (b *Bridge) fromDevice(ctx context.Context, m *master, l *busLoop, f proto.Frame, polled map[uint8]bool) error {
 	addr := f.Src
-	if f.Type == MsgHello {
-		h, err := ParseHello(f.Payload)
+	if f.Type == proto.MsgHello {
+		h, err := proto.ParseHello(f.Payload)
 		if err != nil {
 			return nil
 		}
-		if addr == AddrUnprovisioned || addr == AddrBroadcast || addr == AddrHost {
+		if addr == proto.AddrUnprovisioned || addr == proto.AddrBroadcast || addr == proto.AddrHost {
 			if !b.wouldAdmit(h, l.name) {
 				// not paired and learn mode closed: acknowledge the HELLO so
 				// that it stops answering group polls, and remember nothing
 				b.onHello(h, l.name, addr, false, nil)
-				return b.pollDevice(ctx, m, l, AddrUnprovisioned, "", int(f.Seq), NakUnpaired, polled)
+				return b.pollDevice(ctx, m, l, proto.AddrUnprovisioned, "", int(f.Seq), proto.NakUnpaired, polled)
 			}
 			na := b.freeAddr(l.name)
 			if na == 0 {
@@ -213,7 +214,7 @@ func (b *Bridge) fromDevice(ctx context.Context, m *master, l *busLoop, f Frame,
 		}
 		id, adm := b.onHello(h, l.name, addr, false, nil)
 		if adm == admitRefused {
-			return b.pollDevice(ctx, m, l, addr, "", int(f.Seq), NakUnpaired, polled)
+			return b.pollDevice(ctx, m, l, addr, "", int(f.Seq), proto.NakUnpaired, polled)
 		}
 		return b.pollDevice(ctx, m, l, addr, id, int(f.Seq), 0, polled)
 	}
@@ -222,11 +223,11 @@ func (b *Bridge) fromDevice(ctx context.Context, m *master, l *busLoop, f Frame,
 		// a device that is not paired (or lost its address): refuse its
 		// event so that it stops answering, and tell it why (NAK 5)
 		b.log.Debug("未配对地址的设备事件，已拒绝", "bus", l.name, "addr", addr, "type", f.Type.String())
-		return b.pollDevice(ctx, m, l, addr, "", int(f.Seq), NakUnpaired, polled)
+		return b.pollDevice(ctx, m, l, addr, "", int(f.Seq), proto.NakUnpaired, polled)
 	}
 	b.seen(id)
 	ack, nak := -1, uint8(0)
-	if f.Type == MsgKey || f.Type == MsgRating || f.Type == MsgSignIn {
+	if f.Type == proto.MsgKey || f.Type == proto.MsgRating || f.Type == proto.MsgSignIn {
 		nak = b.onEvent(ctx, id, f)
 		ack = int(f.Seq)
 	}
@@ -237,13 +238,13 @@ func (b *Bridge) fromDevice(ctx context.Context, m *master, l *busLoop, f Frame,
 // na, resending the same frame (same seq) up to Retries times until it
 // acknowledges from na.
 func (b *Bridge) setAddr(m *master, from uint8, hwid [8]byte, na uint8) (bool, error) {
-	req := Frame{Dst: from, Type: MsgSetAddr, Seq: m.nextSeq(), Payload: SetAddr{HWID: hwid, Addr: na}.Marshal()}
+	req := proto.Frame{Dst: from, Type: proto.MsgSetAddr, Seq: m.nextSeq(), Payload: proto.SetAddr{HWID: hwid, Addr: na}.Marshal()}
 	for try := 0; try <= b.o.Retries; try++ {
 		f, ok, _, err := m.exchangeSeq(req, na)
 		if err != nil {
 			return false, err
 		}
-		if ok && f.Type == MsgAck && f.Seq == req.Seq {
+		if ok && f.Type == proto.MsgAck && f.Seq == req.Seq {
 			return true, nil
 		}
 	}
@@ -252,7 +253,7 @@ func (b *Bridge) setAddr(m *master, from uint8, hwid [8]byte, na uint8) (bool, e
 
 // wouldAdmit reports whether a HELLO would be admitted (approved, or a
 // proposal during learn mode), without recording anything.
-func (b *Bridge) wouldAdmit(h Hello, bus string) bool {
+func (b *Bridge) wouldAdmit(h proto.Hello, bus string) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.helloAdmissionLocked(h, bus, false) != admitRefused
@@ -264,9 +265,9 @@ func (b *Bridge) wouldAdmit(h Hello, bus string) bool {
 func (b *Bridge) pollDevice(ctx context.Context, m *master, l *busLoop, addr uint8, id string, ack int, nak uint8, polled map[uint8]bool) error {
 	polled[addr] = true
 	for range 4 {
-		req := Frame{Dst: addr, Type: MsgPoll}
+		req := proto.Frame{Dst: addr, Type: proto.MsgPoll}
 		if ack >= 0 {
-			req.Payload = PollAck{Seq: uint8(ack), Nak: nak}.Marshal()
+			req.Payload = proto.PollAck{Seq: uint8(ack), Nak: nak}.Marshal()
 		}
 		f, ok, _, err := m.exchange(req, addr)
 		if err != nil {
@@ -279,19 +280,19 @@ func (b *Bridge) pollDevice(ctx context.Context, m *master, l *busLoop, addr uin
 			return nil
 		}
 		switch f.Type {
-		case MsgHello:
+		case proto.MsgHello:
 			ack, nak = int(f.Seq), 0
-			h, err := ParseHello(f.Payload)
+			h, err := proto.ParseHello(f.Payload)
 			if err != nil {
-				nak = NakBadPayload
+				nak = proto.NakBadPayload
 				break
 			}
 			var adm admission
 			if id, adm = b.onHello(h, l.name, addr, false, nil); adm == admitRefused {
-				id, nak = "", NakUnpaired
+				id, nak = "", proto.NakUnpaired
 			}
-		case MsgKey, MsgRating, MsgSignIn:
-			ack, nak = int(f.Seq), NakUnpaired
+		case proto.MsgKey, proto.MsgRating, proto.MsgSignIn:
+			ack, nak = int(f.Seq), proto.NakUnpaired
 			if id == "" {
 				break
 			}
@@ -317,7 +318,7 @@ func (b *Bridge) pollDevice(ctx context.Context, m *master, l *busLoop, addr uin
 // so starting at the top keeps a new device off a silent DIP-set one.
 func (b *Bridge) freeAddr(bus string) uint8 {
 	used := b.busDevices(bus)
-	for a := AddrLast; a >= AddrFirst; a-- {
+	for a := proto.AddrLast; a >= proto.AddrFirst; a-- {
 		if _, ok := used[uint8(a)]; !ok {
 			return uint8(a)
 		}
@@ -346,7 +347,7 @@ func (b *Bridge) flushShows(ctx context.Context, m *master, devs map[uint8]strin
 			if err != nil {
 				return err
 			}
-			if ok && (f.Type == MsgAck || f.Type == MsgNak) && f.Seq == req.Seq {
+			if ok && (f.Type == proto.MsgAck || f.Type == proto.MsgNak) && f.Seq == req.Seq {
 				acked = true
 			}
 		}
@@ -368,7 +369,7 @@ type master struct {
 	t       Transport
 	l       *busLoop
 	timeout time.Duration
-	frames  chan Frame
+	frames  chan proto.Frame
 	garbage chan struct{}
 	active  chan struct{}
 	dead    chan struct{}
@@ -377,7 +378,7 @@ type master struct {
 }
 
 func newMaster(ctx context.Context, t Transport, l *busLoop, timeout time.Duration) *master {
-	m := &master{t: t, l: l, timeout: timeout, frames: make(chan Frame, 16), garbage: make(chan struct{}, 1), active: make(chan struct{}, 1), dead: make(chan struct{})}
+	m := &master{t: t, l: l, timeout: timeout, frames: make(chan proto.Frame, 16), garbage: make(chan struct{}, 1), active: make(chan struct{}, 1), dead: make(chan struct{})}
 	go m.read()
 	return m
 }
@@ -389,7 +390,7 @@ func (m *master) close() {
 
 func (m *master) read() {
 	defer close(m.dead)
-	var fr FrameReader
+	var fr proto.FrameReader
 	buf := make([]byte, 512)
 	for {
 		n, err := m.t.Read(buf)
@@ -399,7 +400,7 @@ func (m *master) read() {
 			default:
 			}
 			before := fr.Dropped
-			fr.Feed(buf[:n], func(f Frame) {
+			fr.Feed(buf[:n], func(f proto.Frame) {
 				f.Payload = slices.Clone(f.Payload)
 				m.l.stats.frames.Add(1)
 				select {
@@ -427,15 +428,15 @@ func (m *master) nextSeq() uint8 { m.seq++; return m.seq }
 // exchange sends req with a fresh seq and waits for a frame from `from`
 // (any device when from is AddrBroadcast). ok is false on timeout;
 // garbage reports that corrupt bytes arrived meanwhile (a collision).
-func (m *master) exchange(req Frame, from uint8) (Frame, bool, bool, error) {
+func (m *master) exchange(req proto.Frame, from uint8) (proto.Frame, bool, bool, error) {
 	req.Seq = m.nextSeq()
 	return m.exchangeSeq(req, from)
 }
 
-func (m *master) exchangeSeq(req Frame, from uint8) (f Frame, ok, garbage bool, err error) {
+func (m *master) exchangeSeq(req proto.Frame, from uint8) (f proto.Frame, ok, garbage bool, err error) {
 	wire, err := req.Encode()
 	if err != nil {
-		return Frame{}, false, false, err
+		return proto.Frame{}, false, false, err
 	}
 	// forget anything stale
 	for drained := false; !drained; {
@@ -448,7 +449,7 @@ func (m *master) exchangeSeq(req Frame, from uint8) (f Frame, ok, garbage bool, 
 		}
 	}
 	if _, err := m.t.Write(wire); err != nil {
-		return Frame{}, false, false, fmt.Errorf("bridge: write %s: %w", m.l.name, err)
+		return proto.Frame{}, false, false, fmt.Errorf("bridge: write %s: %w", m.l.name, err)
 	}
 	wait := m.timeout + m.wireTime(len(wire))
 	timer := time.NewTimer(wait)
@@ -457,7 +458,7 @@ func (m *master) exchangeSeq(req Frame, from uint8) (f Frame, ok, garbage bool, 
 	for {
 		select {
 		case f := <-m.frames:
-			if f.Dst != AddrHost || (from != AddrBroadcast && f.Src != from) {
+			if f.Dst != proto.AddrHost || (from != proto.AddrBroadcast && f.Src != from) {
 				continue
 			}
 			return f, true, garbage, nil
@@ -470,9 +471,9 @@ func (m *master) exchangeSeq(req Frame, from uint8) (f Frame, ok, garbage bool, 
 			}
 		case <-timer.C:
 			m.l.stats.timeouts.Add(1)
-			return Frame{}, false, garbage, nil
+			return proto.Frame{}, false, garbage, nil
 		case <-m.dead:
-			return Frame{}, false, false, m.err
+			return proto.Frame{}, false, false, m.err
 		}
 	}
 }

@@ -3,6 +3,8 @@ package bridge
 import (
 	"context"
 	"errors"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
+	"github.com/yimen-hall/yimen/firmware-bridge/sim"
 	"io"
 	"log/slog"
 	"net"
@@ -22,8 +24,8 @@ type link struct {
 	name  string
 	baud  int
 	open  Opener
-	serve func(ctx context.Context, bus *SimBus) // runs until ctx ends
-	noise func(b []byte)                         // writes bytes towards the host
+	serve func(ctx context.Context, bus *sim.Bus) // runs until ctx ends
+	noise func(b []byte)                          // writes bytes towards the host
 }
 
 // patience is how long a test waits for what should happen at once: CI
@@ -71,10 +73,10 @@ type rig struct {
 	eng    *fakeEngine
 	br     *Bridge
 	alarms *alarms
-	pad    *SimDevice
-	board  *SimDevice
-	rater  *SimDevice
-	bus    *SimBus
+	pad    *sim.Device
+	board  *sim.Device
+	rater  *sim.Device
+	bus    *sim.Bus
 	cancel context.CancelFunc
 }
 
@@ -100,10 +102,10 @@ func newRig(t *testing.T, l link, opts ...func(*Options)) *rig {
 	br.AddBus(l.name, l.baud, l.open)
 	// a call pad with a DIP-switch address, a new LED board without one,
 	// a rating pad at address 3
-	r.pad = NewSimDevice(KindCallPad, 0x594d000100000001, 1, CapNumber, 0, 0)
-	r.board = NewSimDevice(KindLEDBoard, 0x594d000300000002, AddrUnprovisioned, CapBitmap, 64, 16)
-	r.rater = NewSimDevice(KindRatingPad, 0x594d000200000003, 3, 0, 0, 0)
-	r.bus = NewSimBus(r.pad, r.board, r.rater)
+	r.pad = sim.NewDevice(proto.KindCallPad, 0x594d000100000001, 1, proto.CapNumber, 0, 0)
+	r.board = sim.NewDevice(proto.KindLEDBoard, 0x594d000300000002, proto.AddrUnprovisioned, proto.CapBitmap, 64, 16)
+	r.rater = sim.NewDevice(proto.KindRatingPad, 0x594d000200000003, 3, 0, 0, 0)
+	r.bus = sim.NewBus(r.pad, r.board, r.rater)
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	var wg sync.WaitGroup
@@ -118,7 +120,7 @@ func newRig(t *testing.T, l link, opts ...func(*Options)) *rig {
 func (r *rig) learn() {
 	t := r.t
 	r.br.Learn(time.Minute)
-	for _, d := range []*SimDevice{r.pad, r.board, r.rater} {
+	for _, d := range []*sim.Device{r.pad, r.board, r.rater} {
 		d.Reboot() // powered up while learn mode is open
 	}
 	eventually(t, "three proposals", func() bool {
@@ -131,10 +133,10 @@ func (r *rig) learn() {
 		return n == 3
 	})
 	eventually(t, "one alarm for the three", func() bool { return r.alarms.hasCount(AlarmPending, 3) })
-	if r.board.Addr() == AddrUnprovisioned {
+	if r.board.Addr() == proto.AddrUnprovisioned {
 		t.Fatal("LED board got no address")
 	}
-	for _, d := range []*SimDevice{r.pad, r.board, r.rater} {
+	for _, d := range []*sim.Device{r.pad, r.board, r.rater} {
 		if err := r.br.Assign(d.HWID(), "w1"); err == nil {
 			t.Fatal("a device was assigned before the manager approved it")
 		}
@@ -154,10 +156,10 @@ func (r *rig) boardShows(text string) {
 	want := r.br.o.Font.Render(text, 64, 16)
 	eventually(r.t, "board shows "+text, func() bool {
 		s := r.board.Shown()
-		if len(s) == 0 || s[len(s)-1].Type != MsgShowBitmap {
+		if len(s) == 0 || s[len(s)-1].Type != proto.MsgShowBitmap {
 			return false
 		}
-		bm, err := ParseShowBitmap(s[len(s)-1].Payload)
+		bm, err := proto.ParseShowBitmap(s[len(s)-1].Payload)
 		return err == nil && string(bm.Bitmap.Pix) == string(want.Pix)
 	})
 }
@@ -169,7 +171,7 @@ func (r *rig) padShows(number string, waiting uint16) {
 		if len(s) == 0 {
 			return false
 		}
-		sn, err := ParseShowNumber(s[len(s)-1].Payload)
+		sn, err := proto.ParseShowNumber(s[len(s)-1].Payload)
 		return err == nil && sn.Number == number && sn.Waiting == waiting
 	})
 }
@@ -178,10 +180,10 @@ func (r *rig) padShows(number string, waiting uint16) {
 func testConformance(t *testing.T, l link) {
 	r := newRig(t, l)
 	// before the manager pairs it, a pad on the bus is heard and refused
-	r.pad.Press(KeyNext, 0)
+	r.pad.Press(proto.KeyNext, 0)
 	eventually(t, "unpaired pad refused with NAK 5", func() bool {
 		n := r.pad.Naks()
-		return len(n) > 0 && n[len(n)-1].Type == MsgKey && n[len(n)-1].Code == NakUnpaired
+		return len(n) > 0 && n[len(n)-1].Type == proto.MsgKey && n[len(n)-1].Code == proto.NakUnpaired
 	})
 	if a := r.eng.actions(); len(a) != 0 || len(r.br.Devices()) != 0 {
 		t.Fatalf("an unpaired pad acted (%+v) or was stored (%+v)", a, r.br.Devices())
@@ -192,32 +194,32 @@ func testConformance(t *testing.T, l link) {
 	r.padShows("", 2)
 
 	// 叫号 on the pad → Next at w1 → the board shows the number
-	r.pad.Press(KeyNext, 0)
+	r.pad.Press(proto.KeyNext, 0)
 	r.boardShows("请A001号办理"[:0] + r.br.BoardText(WindowView{Number: "A001"}, true, 64))
 	r.padShows("A001", 1)
-	if a := r.eng.actions(); len(a) != 1 || a[0].Key != KeyNext || a[0].Window != "w1" || a[0].Staff != "s-w1" {
+	if a := r.eng.actions(); len(a) != 1 || a[0].Key != proto.KeyNext || a[0].Window != "w1" || a[0].Staff != "s-w1" {
 		t.Fatalf("engine actions = %+v", a)
 	}
 
 	// 办结, then a rating tied to the window
-	r.pad.Press(KeyFinish, 1)
+	r.pad.Press(proto.KeyFinish, 1)
 	r.boardShows("")
 	r.rater.Rate(2, 1)
 	eventually(t, "rating", func() bool { return len(r.eng.ratings()) == 1 })
 	if got := r.eng.ratings()[0]; got != "w1 2 等候时间长" {
 		t.Errorf("rating = %q", got)
 	}
-	if a := r.eng.actions(); a[1].Key != KeyFinish || a[1].Outcome != "promised" {
+	if a := r.eng.actions(); a[1].Key != proto.KeyFinish || a[1].Outcome != "promised" {
 		t.Errorf("finish = %+v", a[1])
 	}
 
 	// noise and a truncated frame towards the host are dropped and counted;
 	// the next good frame still arrives
 	before := r.br.Stats()[0].Dropped
-	good, _ := Frame{Dst: 0, Src: 9, Type: MsgHeartbeat}.Encode()
+	good, _ := proto.Frame{Dst: 0, Src: 9, Type: proto.MsgHeartbeat}.Encode()
 	l.noise(append([]byte{0x42, 0x13, 0xff, 0x00}, good[:5]...))
 	l.noise([]byte{0})
-	r.pad.Press(KeyPause, 0)
+	r.pad.Press(proto.KeyPause, 0)
 	r.boardShows("暂停服务")
 	eventually(t, "dropped frames counted", func() bool { return r.br.Stats()[0].Dropped >= before+2 })
 	if n := len(r.eng.actions()); n != 3 {
@@ -229,7 +231,7 @@ func testConformance(t *testing.T, l link) {
 	eventually(t, "offline alarm", func() bool { return r.alarms.has(AlarmOffline, r.rater.HWID()) })
 	r.rater.SetDisabled(false)
 	eventually(t, "online alarm", func() bool { return r.alarms.has(AlarmOnline, r.rater.HWID()) })
-	r.pad.Press(KeyResume, 0)
+	r.pad.Press(proto.KeyResume, 0)
 	r.boardShows("")
 }
 
@@ -245,7 +247,7 @@ func pipeLink() link {
 			conns <- d
 			return h, nil
 		},
-		serve: func(ctx context.Context, bus *SimBus) {
+		serve: func(ctx context.Context, bus *sim.Bus) {
 			for {
 				select {
 				case <-ctx.Done():
@@ -316,12 +318,12 @@ func (p *ptyLink) unplug() {
 }
 
 func (p *ptyLink) link() link {
-	cfg := SerialConfig{Path: p.path, Baud: 115200}
+	cfg := proto.SerialConfig{Path: p.path, Baud: 115200}
 	return link{
 		name: "serial:" + p.path,
 		baud: 115200,
-		open: cfg.Opener(),
-		serve: func(ctx context.Context, bus *SimBus) {
+		open: SerialOpener(cfg),
+		serve: func(ctx context.Context, bus *sim.Bus) {
 			for {
 				select {
 				case <-ctx.Done():
@@ -363,7 +365,7 @@ func TestPTYReplug(t *testing.T) {
 	r := newRig(t, p.link())
 	r.learn()
 	r.eng.issue("A001", "A002")
-	r.pad.Press(KeyNext, 0)
+	r.pad.Press(proto.KeyNext, 0)
 	r.padShows("A001", 1)
 
 	p.unplug()
@@ -371,7 +373,7 @@ func TestPTYReplug(t *testing.T) {
 	time.Sleep(50 * time.Millisecond) // a reopen or two fails on the dangling link
 	p.plug()
 	eventually(t, "bus reopened", func() bool { s := r.br.Stats()[0]; return s.Up && s.Reopens >= 2 })
-	r.pad.Press(KeyNext, 0)
+	r.pad.Press(proto.KeyNext, 0)
 	r.padShows("A002", 0)
 	r.boardShows(r.br.BoardText(WindowView{Number: "A002"}, true, 64))
 }

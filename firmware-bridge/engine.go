@@ -1,6 +1,9 @@
 package bridge
 
-import "context"
+import (
+	"context"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
+)
 
 // Engine is the part of the queue engine the bridge drives. The real
 // *queue.Engine is adapted by QueueEngine; tests use a fake.
@@ -22,7 +25,7 @@ type Engine interface {
 
 // Action is a call pad key press resolved to a window and a clerk.
 type Action struct {
-	Key      KeyCode
+	Key      proto.KeyCode
 	Window   string
 	Staff    string
 	Category string // KeyTransfer

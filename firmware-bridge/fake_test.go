@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
 	"slices"
 	"sync"
 )
@@ -58,22 +59,22 @@ func (e *fakeEngine) Act(ctx context.Context, a Action) error {
 	}
 	var ev Event
 	switch a.Key {
-	case KeyNext:
+	case proto.KeyNext:
 		if len(e.waiting) == 0 {
 			e.mu.Unlock()
 			return nil
 		}
 		w.Number, e.waiting = e.waiting[0], e.waiting[1:]
 		ev = Event{Type: "called", Window: a.Window, Number: w.Number}
-	case KeyRecall:
+	case proto.KeyRecall:
 		ev = Event{Type: "called", Window: a.Window, Number: w.Number, Recall: true}
-	case KeyFinish:
+	case proto.KeyFinish:
 		w.ToRate, w.Number = w.Number, ""
 		ev = Event{Type: "finished", Window: a.Window}
-	case KeyPause:
+	case proto.KeyPause:
 		w.Paused = true
 		ev = Event{Type: "paused", Window: a.Window}
-	case KeyResume:
+	case proto.KeyResume:
 		w.Paused = false
 		ev = Event{Type: "resumed", Window: a.Window}
 	default:

@@ -6,7 +6,7 @@ import (
 )
 
 // TestFirmwareCodec builds the portable C codec with gcc and runs it against
-// testdata/vectors.txt, so `go test` covers the firmware too.
+// proto/testdata/vectors.txt, so `go test` covers the firmware too.
 func TestFirmwareCodec(t *testing.T) {
 	if _, err := exec.LookPath("gcc"); err != nil {
 		t.Skip("gcc not installed")

@@ -6,56 +6,13 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
 	"strconv"
 	"strings"
 )
 
 //go:embed font/unifont-subset.hex
 var unifontSubset string
-
-// Bitmap is a 1-bpp image: rows top to bottom, each (W+7)/8 bytes, most
-// significant bit = leftmost pixel, 1 = lit. It is the SHOW_BITMAP layout.
-type Bitmap struct {
-	W, H int
-	Pix  []byte
-}
-
-// NewBitmap returns a blank w×h bitmap.
-func NewBitmap(w, h int) *Bitmap {
-	return &Bitmap{W: w, H: h, Pix: make([]byte, (w+7)/8*h)}
-}
-
-// Set lights pixel (x, y); out-of-range pixels are ignored.
-func (b *Bitmap) Set(x, y int) {
-	if x < 0 || y < 0 || x >= b.W || y >= b.H {
-		return
-	}
-	b.Pix[y*((b.W+7)/8)+x/8] |= 0x80 >> (x % 8)
-}
-
-// At reports whether pixel (x, y) is lit.
-func (b *Bitmap) At(x, y int) bool {
-	if x < 0 || y < 0 || x >= b.W || y >= b.H {
-		return false
-	}
-	return b.Pix[y*((b.W+7)/8)+x/8]&(0x80>>(x%8)) != 0
-}
-
-// String draws the bitmap with '#' and '.', one line per row (for tests).
-func (b *Bitmap) String() string {
-	var s strings.Builder
-	for y := range b.H {
-		for x := range b.W {
-			if b.At(x, y) {
-				s.WriteByte('#')
-			} else {
-				s.WriteByte('.')
-			}
-		}
-		s.WriteByte('\n')
-	}
-	return s.String()
-}
 
 // Font is a 16-pixel-high bitmap font in GNU Unifont .hex form: glyphs are
 // 8 (half width) or 16 (full width) pixels wide.
@@ -116,8 +73,8 @@ func (f *Font) advance(r rune) int {
 
 // Render draws s centred in a w×h bitmap (the 16-pixel line is centred
 // vertically). Text wider than w is cut on the right.
-func (f *Font) Render(s string, w, h int) *Bitmap {
-	b := NewBitmap(w, h)
+func (f *Font) Render(s string, w, h int) *proto.Bitmap {
+	b := proto.NewBitmap(w, h)
 	x := (w - f.Width(s)) / 2
 	if x < 0 {
 		x = 0

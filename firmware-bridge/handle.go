@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
 )
 
 // onHello admits the device announcing itself on a link (PROTOCOL.md §6)
@@ -11,7 +12,7 @@ import (
 // kind comes online; anything else is at most a proposal for the manager,
 // and only while learn mode is open. proven says a Wi-Fi device answered
 // the challenge with its secret; s is its websocket session.
-func (b *Bridge) onHello(h Hello, bus string, addr uint8, proven bool, s *wsSession) (string, admission) {
+func (b *Bridge) onHello(h proto.Hello, bus string, addr uint8, proven bool, s *wsSession) (string, admission) {
 	id := h.ID()
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -141,12 +142,12 @@ func (b *Bridge) disconnected(id string, s *wsSession) {
 // onEvent acts on a KEY, RATING or SIGN_IN from device id. It returns 0 to
 // acknowledge or a NAK code. A repeat of the last seq is acknowledged
 // without acting again (the retry of a lost acknowledgement).
-func (b *Bridge) onEvent(ctx context.Context, id string, f Frame) uint8 {
+func (b *Bridge) onEvent(ctx context.Context, id string, f proto.Frame) uint8 {
 	b.mu.Lock()
 	d := b.devs[id]
 	if d == nil || d.info.State != StateApproved || d.prop != nil {
 		b.mu.Unlock()
-		return NakUnpaired // not approved, or came back as another kind
+		return proto.NakUnpaired // not approved, or came back as another kind
 	}
 	if d.lastEvent == int(f.Seq) {
 		b.mu.Unlock()
@@ -159,16 +160,16 @@ func (b *Bridge) onEvent(ctx context.Context, id string, f Frame) uint8 {
 	log := b.log.With("hwid", id, "window", window, "seq", f.Seq)
 	if window == "" {
 		log.Warn("未分配的设备按键，已忽略", "type", f.Type.String())
-		return NakRefused
+		return proto.NakRefused
 	}
 	var err error
 	switch f.Type {
-	case MsgKey:
-		k, perr := ParseKey(f.Payload)
-		if perr != nil || kind != KindCallPad {
-			return NakBadPayload
+	case proto.MsgKey:
+		k, perr := proto.ParseKey(f.Payload)
+		if perr != nil || kind != proto.KindCallPad {
+			return proto.NakBadPayload
 		}
-		if k.Code == KeySignOut {
+		if k.Code == proto.KeySignOut {
 			b.setSignIn(id, "")
 			return 0
 		}
@@ -178,32 +179,32 @@ func (b *Bridge) onEvent(ctx context.Context, id string, f Frame) uint8 {
 		}
 		if staff == "" {
 			log.Warn("窗口无人登录，呼叫器按键无效", "key", k.Code.String())
-			return NakRefused
+			return proto.NakRefused
 		}
 		a := Action{Key: k.Code, Window: window, Staff: staff}
 		switch k.Code {
-		case KeyTransfer:
+		case proto.KeyTransfer:
 			cats := b.o.Engine.Categories()
 			if k.Arg < 1 || int(k.Arg) > len(cats) {
-				return NakBadPayload
+				return proto.NakBadPayload
 			}
 			a.Category = cats[k.Arg-1]
-		case KeyFinish:
+		case proto.KeyFinish:
 			a.Outcome = outcomeFor(k.Arg)
-		case KeyPause:
+		case proto.KeyPause:
 			if k.Arg >= 1 && int(k.Arg) <= len(b.o.PauseReasons) {
 				a.Reason = b.o.PauseReasons[k.Arg-1]
 			}
-		case KeyNext, KeyRecall, KeyNoShow, KeyResume, KeyStart:
+		case proto.KeyNext, proto.KeyRecall, proto.KeyNoShow, proto.KeyResume, proto.KeyStart:
 		default:
-			return NakBadPayload
+			return proto.NakBadPayload
 		}
 		err = b.o.Engine.Act(ctx, a)
 		log.Info("呼叫器按键", "key", k.Code.String(), "staff", staff, "err", err)
-	case MsgRating:
-		r, perr := ParseRating(f.Payload)
+	case proto.MsgRating:
+		r, perr := proto.ParseRating(f.Payload)
 		if perr != nil {
-			return NakBadPayload
+			return proto.NakBadPayload
 		}
 		reason := ""
 		if r.Reason >= 1 && int(r.Reason) <= len(b.o.RatingReasons) {
@@ -211,26 +212,26 @@ func (b *Bridge) onEvent(ctx context.Context, id string, f Frame) uint8 {
 		}
 		err = b.o.Engine.Rate(ctx, window, int(r.Score), reason)
 		log.Info("评价", "score", r.Score, "reason", reason, "err", err)
-	case MsgSignIn:
-		s, perr := ParseSignIn(f.Payload)
+	case proto.MsgSignIn:
+		s, perr := proto.ParseSignIn(f.Payload)
 		if perr != nil {
-			return NakBadPayload
+			return proto.NakBadPayload
 		}
 		if b.o.Verify == nil || !b.o.Verify(id, s.Staff, s.PIN) {
 			log.Warn("呼叫器登录失败", "staff", s.Staff)
-			return NakRefused
+			return proto.NakRefused
 		}
 		b.setSignIn(id, s.Staff)
 		log.Info("呼叫器登录", "staff", s.Staff)
 	default:
-		return NakUnsupported
+		return proto.NakUnsupported
 	}
 	b.drainEvents() // show the result now rather than after the pump's turn
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return NakBusy
+			return proto.NakBusy
 		}
-		return NakRefused
+		return proto.NakRefused
 	}
 	return 0
 }
@@ -247,15 +248,15 @@ func (b *Bridge) setSignIn(id, staff string) {
 // behind, with a new seq of the device's own (so that it can never look
 // like a retry of the last SHOW the device acted on; PROTOCOL.md §4). ver
 // identifies it for markShown.
-func (b *Bridge) pendingShow(id string) (f Frame, ver uint64, ok bool) {
+func (b *Bridge) pendingShow(id string) (f proto.Frame, ver uint64, ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	d := b.devs[id]
 	if d == nil || d.want == nil || d.shownVer == d.wantVer {
-		return Frame{}, 0, false
+		return proto.Frame{}, 0, false
 	}
 	d.showSeq++
-	return Frame{Type: MsgType(d.want[0]), Payload: d.want[1:], Seq: d.showSeq}, d.wantVer, true
+	return proto.Frame{Type: proto.MsgType(d.want[0]), Payload: d.want[1:], Seq: d.showSeq}, d.wantVer, true
 }
 
 // nextSeq returns a new seq of the device's own for a host request.

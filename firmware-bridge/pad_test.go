@@ -1,6 +1,9 @@
 package bridge
 
-import "testing"
+import (
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
+	"testing"
+)
 
 // TestPadSignInAndTransfer: a pad signed in with staff id + PIN acts as
 // that clerk; 转办 with a digit maps to the hall's category; a wrong PIN
@@ -15,7 +18,7 @@ func TestPadSignInAndTransfer(t *testing.T) {
 	r.learn()
 	r.eng.issue("A001")
 
-	r.pad.Press(KeyNext, 0) // no clerk: refused
+	r.pad.Press(proto.KeyNext, 0) // no clerk: refused
 	eventually(t, "refused key acknowledged", func() bool { return r.pad.Pending() == 0 })
 	if n := len(r.eng.actions()); n != 0 {
 		t.Fatalf("%d actions without a clerk", n)
@@ -25,14 +28,14 @@ func TestPadSignInAndTransfer(t *testing.T) {
 	r.eng.mu.Lock()
 	r.eng.windows["w1"].Staff = "s-w1" // the fake checks staff against this
 	r.eng.mu.Unlock()
-	r.pad.Press(KeyTransfer, 2)
+	r.pad.Press(proto.KeyTransfer, 2)
 	eventually(t, "transfer", func() bool { return len(r.eng.actions()) == 1 })
 	a := r.eng.actions()[0]
-	if a.Key != KeyTransfer || a.Category != "B" || a.Staff != "s-w1" {
+	if a.Key != proto.KeyTransfer || a.Category != "B" || a.Staff != "s-w1" {
 		t.Errorf("action = %+v", a)
 	}
-	r.pad.Press(KeySignOut, 0)
-	r.pad.Press(KeyTransfer, 9) // out of range
+	r.pad.Press(proto.KeySignOut, 0)
+	r.pad.Press(proto.KeyTransfer, 9) // out of range
 	eventually(t, "queue drained", func() bool { return r.pad.Pending() == 0 })
 	if n := len(r.eng.actions()); n != 1 {
 		t.Errorf("%d actions, want 1", n)

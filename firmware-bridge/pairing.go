@@ -1,8 +1,10 @@
 package bridge
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
 	"time"
 )
 
@@ -16,7 +18,7 @@ import (
 // proposal is a device waiting for the manager's approval: a new device,
 // or an approved one that came back as another kind or over another link.
 type proposal struct {
-	hello   Hello
+	hello   proto.Hello
 	bus     string
 	addr    uint8
 	expires time.Time
@@ -65,7 +67,7 @@ func (b *Bridge) LearnUntil() time.Time {
 // helloAdmission decides, without changing anything, whether a HELLO
 // arriving on bus would be admitted. proven says the device answered the
 // challenge with its secret. Caller holds b.mu.
-func (b *Bridge) helloAdmissionLocked(h Hello, bus string, proven bool) admission {
+func (b *Bridge) helloAdmissionLocked(h proto.Hello, bus string, proven bool) admission {
 	now := b.o.Now()
 	b.pruneLocked(now)
 	d := b.devs[h.ID()]
@@ -83,7 +85,7 @@ func (b *Bridge) helloAdmissionLocked(h Hello, bus string, proven bool) admissio
 
 // proposeLocked records (or refreshes) the proposal of h. Caller holds b.mu
 // and has checked helloAdmissionLocked.
-func (b *Bridge) proposeLocked(h Hello, bus string, addr uint8, s *wsSession) *device {
+func (b *Bridge) proposeLocked(h proto.Hello, bus string, addr uint8, s *wsSession) *device {
 	now := b.o.Now()
 	id := h.ID()
 	d := b.devs[id]
@@ -173,12 +175,12 @@ func (b *Bridge) Approve(hwid string) error {
 			return fmt.Errorf("bridge: approve %s: %w", hwid, ErrDeviceOffline)
 		}
 		var err error
-		if secret, err = newRandom(SecretLen); err != nil {
+		if secret, err = newRandom(proto.SecretLen); err != nil {
 			return err
 		}
-		pair := Pair{HWID: p.hello.HWID}
+		pair := proto.Pair{HWID: p.hello.HWID}
 		copy(pair.Secret[:], secret)
-		if err := p.session.request(Frame{Type: MsgPair, Payload: pair.Marshal()}); err != nil {
+		if err := p.session.request(proto.Frame{Type: proto.MsgPair, Payload: pair.Marshal()}); err != nil {
 			return fmt.Errorf("bridge: approve %s: pair: %w", hwid, err)
 		}
 	}
@@ -271,7 +273,7 @@ func (b *Bridge) secretOf(id string) []byte {
 
 // refusedHello counts a HELLO that was refused; it is logged at most once a
 // minute so that a flood of them cannot flood the log either.
-func (b *Bridge) refusedHelloLocked(h Hello, bus string) {
+func (b *Bridge) refusedHelloLocked(h proto.Hello, bus string) {
 	b.refused++
 	now := b.o.Now()
 	if now.Sub(b.refusedLogged) < time.Minute {
@@ -279,4 +281,13 @@ func (b *Bridge) refusedHelloLocked(h Hello, bus string) {
 	}
 	b.refusedLogged = now
 	b.log.Warn("未配对设备被拒绝（需在学习模式下由管理员确认）", "hwid", h.ID(), "kind", h.Kind.String(), "bus", bus, "refused_total", b.refused)
+}
+
+// newRandom returns n random bytes (pairing secrets, nonces).
+func newRandom(n int) ([]byte, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return nil, fmt.Errorf("bridge: random: %w", err)
+	}
+	return b, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
+	"github.com/yimen-hall/yimen/firmware-bridge/sim"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -47,14 +49,14 @@ func newWSRig(t testing.TB, opts ...func(*Options)) *wsRig {
 }
 
 // run plays d on the websocket until the test ends.
-func (r *wsRig) run(d *SimDevice) {
+func (r *wsRig) run(d *sim.Device) {
 	ctx, cancel := context.WithCancel(r.ctx)
 	r.t.Cleanup(cancel)
-	r.wg.Go(func() { SimWS(ctx, r.url, d) })
+	r.wg.Go(func() { sim.WS(ctx, r.url, d) })
 }
 
 // pair runs d, lets it propose itself in learn mode, approves and assigns it.
-func (r *wsRig) pair(d *SimDevice, window string) {
+func (r *wsRig) pair(d *sim.Device, window string) {
 	r.t.Helper()
 	r.br.Learn(time.Minute)
 	r.run(d)
@@ -99,7 +101,7 @@ func (r *wsRig) dial(h http.Header) (*websocket.Conn, error) {
 	return c, err
 }
 
-func sendFrame(t *testing.T, c *websocket.Conn, f Frame) {
+func sendFrame(t *testing.T, c *websocket.Conn, f proto.Frame) {
 	t.Helper()
 	raw, err := f.Marshal()
 	if err != nil {
@@ -111,13 +113,13 @@ func sendFrame(t *testing.T, c *websocket.Conn, f Frame) {
 }
 
 // readFrame reads the host's next frame, or returns the connection's error.
-func readFrame(c *websocket.Conn) (Frame, error) {
+func readFrame(c *websocket.Conn) (proto.Frame, error) {
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	_, msg, err := c.ReadMessage()
 	if err != nil {
-		return Frame{}, err
+		return proto.Frame{}, err
 	}
-	return Unmarshal(msg)
+	return proto.Unmarshal(msg)
 }
 
 // A stranger replaying a paired call pad's hwid — with no secret, a wrong
@@ -125,15 +127,15 @@ func readFrame(c *websocket.Conn) (Frame, error) {
 // window nor changes what the pad is; the real pad keeps working.
 func TestWSImpersonationRefused(t *testing.T) {
 	r := newWSRig(t)
-	pad := NewSimDevice(KindCallPad, 0xE532000000000001, 0, CapNumber, 0, 0)
+	pad := sim.NewDevice(proto.KindCallPad, 0xE532000000000001, 0, proto.CapNumber, 0, 0)
 	r.pair(pad, "w1")
 	eventually(t, "the pad keeps its secret", func() bool { return pad.Secret() != nil })
 
 	var hw uint64 = 0xE532000000000001
-	impostors := map[string]*SimDevice{
-		"no secret":    NewSimDevice(KindCallPad, hw, 0, CapNumber, 0, 0),
-		"wrong secret": NewSimDevice(KindCallPad, hw, 0, CapNumber, 0, 0),
-		"other kind":   NewSimDevice(KindRatingPad, hw, 0, 0, 0, 0),
+	impostors := map[string]*sim.Device{
+		"no secret":    sim.NewDevice(proto.KindCallPad, hw, 0, proto.CapNumber, 0, 0),
+		"wrong secret": sim.NewDevice(proto.KindCallPad, hw, 0, proto.CapNumber, 0, 0),
+		"other kind":   sim.NewDevice(proto.KindRatingPad, hw, 0, 0, 0, 0),
 	}
 	impostors["wrong secret"].SetSecret([]byte("0123456789abcdef"))
 	impostors["other kind"].SetSecret(pad.Secret()) // even the real secret does not change the kind
@@ -142,31 +144,31 @@ func TestWSImpersonationRefused(t *testing.T) {
 	}
 	r.eng.issue("A001")
 	// the real pad still acts; by then the impostors have tried many times
-	pad.Press(KeyNext, 0)
+	pad.Press(proto.KeyNext, 0)
 	eventually(t, "the real pad's 叫号", func() bool { return len(r.eng.actions()) == 1 })
 	eventually(t, "impostors with a secret refused with NAK 5", func() bool {
 		for _, name := range []string{"wrong secret", "other kind"} {
-			if !slices.ContainsFunc(impostors[name].Naks(), func(n Nak) bool { return n.Type == MsgHello && n.Code == NakUnpaired }) {
+			if !slices.ContainsFunc(impostors[name].Naks(), func(n sim.Nak) bool { return n.Type == proto.MsgHello && n.Code == proto.NakUnpaired }) {
 				return false
 			}
 		}
 		return true
 	})
-	if a := r.eng.actions(); len(a) != 1 || a[0].Key != KeyNext {
+	if a := r.eng.actions(); len(a) != 1 || a[0].Key != proto.KeyNext {
 		t.Errorf("engine actions = %+v, want only the real pad's 叫号", a)
 	}
 	if got := r.eng.ratings(); len(got) != 0 {
 		t.Errorf("an impostor rated: %v", got)
 	}
-	if in := r.info(pad.HWID()); in.Kind != KindCallPad || in.Window != "w1" || in.ProposedKind != 0 {
+	if in := r.info(pad.HWID()); in.Kind != proto.KindCallPad || in.Window != "w1" || in.ProposedKind != 0 {
 		t.Errorf("the pad's record changed: %+v", in)
 	}
 
 	// with learn mode open, the same hwid as another kind is only a
 	// proposal: the pad stays a pad until the manager approves the change
 	r.br.Learn(time.Minute)
-	eventually(t, "kind change proposed", func() bool { return r.info(pad.HWID()).ProposedKind == KindRatingPad })
-	if in := r.info(pad.HWID()); in.Kind != KindCallPad || in.State != StateApproved {
+	eventually(t, "kind change proposed", func() bool { return r.info(pad.HWID()).ProposedKind == proto.KindRatingPad })
+	if in := r.info(pad.HWID()); in.Kind != proto.KindCallPad || in.State != StateApproved {
 		t.Errorf("a HELLO changed the kind without approval: %+v", in)
 	}
 }
@@ -181,10 +183,10 @@ func TestWSUnpairedRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	h := Hello{Kind: KindCallPad, HWID: [8]byte{1, 2, 3, 4, 5, 6, 7, 8}}
-	sendFrame(t, c, Frame{Type: MsgHello, Seq: 4, Payload: h.Marshal()})
+	h := proto.Hello{Kind: proto.KindCallPad, HWID: [8]byte{1, 2, 3, 4, 5, 6, 7, 8}}
+	sendFrame(t, c, proto.Frame{Type: proto.MsgHello, Seq: 4, Payload: h.Marshal()})
 	f, err := readFrame(c)
-	if err != nil || f.Type != MsgNak || f.Seq != 4 || len(f.Payload) != 1 || f.Payload[0] != NakUnpaired {
+	if err != nil || f.Type != proto.MsgNak || f.Seq != 4 || len(f.Payload) != 1 || f.Payload[0] != proto.NakUnpaired {
 		t.Fatalf("answer to an unpaired HELLO = %v %v, want NAK 5", f, err)
 	}
 	if _, err := readFrame(c); err == nil {
@@ -271,18 +273,18 @@ func helloFlood(t testing.TB, url string, n int, base uint64) int {
 		if err != nil {
 			t.Fatalf("dial %d: %v", i, err)
 		}
-		var h Hello
-		h.Kind = KindCallPad
+		var h proto.Hello
+		h.Kind = proto.KindCallPad
 		id := base + uint64(i) + 1
 		for k := range 8 {
 			h.HWID[k] = byte(id >> (56 - 8*k))
 		}
-		raw, _ := Frame{Type: MsgHello, Payload: h.Marshal()}.Marshal()
+		raw, _ := proto.Frame{Type: proto.MsgHello, Payload: h.Marshal()}.Marshal()
 		if err := c.WriteMessage(websocket.BinaryMessage, raw); err != nil {
 			t.Fatal(err)
 		}
 		f, err := readFrame(c)
-		if err == nil && f.Type == MsgNak {
+		if err == nil && f.Type == proto.MsgNak {
 			refused++
 			c.Close()
 			continue

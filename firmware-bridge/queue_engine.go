@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
 
 	"github.com/yimen-hall/yimen/queue"
 )
@@ -18,21 +19,21 @@ type queueEngine struct{ e *queue.Engine }
 func (q queueEngine) Act(ctx context.Context, a Action) error {
 	var err error
 	switch a.Key {
-	case KeyNext:
+	case proto.KeyNext:
 		_, err = q.e.Next(ctx, a.Window, a.Staff)
-	case KeyRecall:
+	case proto.KeyRecall:
 		_, err = q.e.Recall(ctx, a.Window, a.Staff)
-	case KeyNoShow:
+	case proto.KeyNoShow:
 		_, err = q.e.NoShow(ctx, a.Window, a.Staff)
-	case KeyStart:
+	case proto.KeyStart:
 		_, err = q.e.Start(ctx, a.Window, a.Staff)
-	case KeyFinish:
+	case proto.KeyFinish:
 		_, err = q.e.Finish(ctx, a.Window, a.Staff, a.Outcome)
-	case KeyTransfer:
+	case proto.KeyTransfer:
 		_, err = q.e.Transfer(ctx, a.Window, a.Staff, a.Category)
-	case KeyPause:
+	case proto.KeyPause:
 		_, err = q.e.Pause(ctx, a.Window, a.Staff, a.Reason)
-	case KeyResume:
+	case proto.KeyResume:
 		_, err = q.e.Resume(ctx, a.Window, a.Staff)
 	default:
 		return fmt.Errorf("bridge: key %s has no engine action", a.Key)

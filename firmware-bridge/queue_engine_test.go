@@ -3,6 +3,8 @@ package bridge
 import (
 	"context"
 	"errors"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
+	"github.com/yimen-hall/yimen/firmware-bridge/sim"
 	"testing"
 	"time"
 
@@ -22,16 +24,16 @@ func TestQueueEngine(t *testing.T) {
 	}
 	br.AddBus(l.name, 0, l.open)
 	br.Learn(time.Minute)
-	pad := NewSimDevice(KindCallPad, 1, 1, CapNumber, 0, 0)
-	board := NewSimDevice(KindLEDBoard, 2, 2, CapText, 0, 0)
-	rater := NewSimDevice(KindRatingPad, 3, 3, 0, 0, 0)
+	pad := sim.NewDevice(proto.KindCallPad, 1, 1, proto.CapNumber, 0, 0)
+	board := sim.NewDevice(proto.KindLEDBoard, 2, 2, proto.CapText, 0, 0)
+	rater := sim.NewDevice(proto.KindRatingPad, 3, 3, 0, 0, 0)
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{}, 2)
-	go func() { l.serve(cctx, NewSimBus(pad, board, rater)); done <- struct{}{} }()
+	go func() { l.serve(cctx, sim.NewBus(pad, board, rater)); done <- struct{}{} }()
 	go func() { br.Serve(cctx); done <- struct{}{} }()
 	defer func() { cancel(); <-done; <-done }()
 	eventually(t, "devices", func() bool { return len(br.Devices()) == 3 })
-	for _, d := range []*SimDevice{pad, board, rater} {
+	for _, d := range []*sim.Device{pad, board, rater} {
 		if err := br.Approve(d.HWID()); err != nil {
 			t.Fatal(err)
 		}
@@ -44,22 +46,22 @@ func TestQueueEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = iss
-	pad.Press(KeyNext, 0)
+	pad.Press(proto.KeyNext, 0)
 	eventually(t, "board shows A001", func() bool {
 		s := board.Shown()
 		if len(s) == 0 {
 			return false
 		}
-		st, _ := ParseShowText(s[len(s)-1].Payload)
+		st, _ := proto.ParseShowText(s[len(s)-1].Payload)
 		return st.Text == "请A001号办理"
 	})
-	pad.Press(KeyFinish, 0)
+	pad.Press(proto.KeyFinish, 0)
 	eventually(t, "rating pad shows A001", func() bool {
 		s := rater.Shown()
 		if len(s) == 0 {
 			return false
 		}
-		sn, _ := ParseShowNumber(s[len(s)-1].Payload)
+		sn, _ := proto.ParseShowNumber(s[len(s)-1].Payload)
 		return sn.Number == "A001"
 	})
 	rater.Rate(2, 2) // 不满意, then the reason key 2
@@ -77,7 +79,7 @@ func TestQueueEngine(t *testing.T) {
 	rater.Rate(5, 0)
 	eventually(t, "second rating refused", func() bool {
 		n := rater.Naks()
-		return len(n) == 1 && n[0].Type == MsgRating && n[0].Code == NakRefused
+		return len(n) == 1 && n[0].Type == proto.MsgRating && n[0].Code == proto.NakRefused
 	})
 }
 
@@ -98,10 +100,10 @@ func TestBoardShowsCommittedOnly(t *testing.T) {
 	}
 	br.AddBus(l.name, 0, l.open)
 	br.Learn(time.Minute)
-	board := NewSimDevice(KindLEDBoard, 2, 2, CapText, 0, 0)
+	board := sim.NewDevice(proto.KindLEDBoard, 2, 2, proto.CapText, 0, 0)
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{}, 2)
-	go func() { l.serve(cctx, NewSimBus(board)); done <- struct{}{} }()
+	go func() { l.serve(cctx, sim.NewBus(board)); done <- struct{}{} }()
 	go func() { br.Serve(cctx); done <- struct{}{} }()
 	defer func() { cancel(); <-done; <-done }()
 	eventually(t, "board proposed", func() bool { return len(br.Devices()) == 1 })

@@ -3,6 +3,7 @@ package bridge
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
 	"slices"
 	"strings"
 	"sync"
@@ -22,18 +23,18 @@ type DeviceInfo struct {
 	State string `json:"state"` // StatePending or StateApproved
 	// No is the device's number (编号) given at approval; alarms name a
 	// device by it, never by its hwid.
-	No   int  `json:"no,omitempty"`
-	Kind Kind `json:"kind"`
+	No   int        `json:"no,omitempty"`
+	Kind proto.Kind `json:"kind"`
 	// ProposedKind is set when an approved device said HELLO as another
 	// kind: it stays refused until the manager approves the new kind.
-	ProposedKind Kind   `json:"proposed_kind,omitempty"`
-	Window       string `json:"window,omitempty"` // "" = unassigned (待分配)
-	Bus          string `json:"bus"`              // bus name, or "ws" for websocket devices
-	Addr         uint8  `json:"addr,omitempty"`   // bus address
-	Firmware     string `json:"firmware,omitempty"`
-	Caps         uint8  `json:"caps,omitempty"`
-	Width        int    `json:"width,omitempty"`
-	Height       int    `json:"height,omitempty"`
+	ProposedKind proto.Kind `json:"proposed_kind,omitempty"`
+	Window       string     `json:"window,omitempty"` // "" = unassigned (待分配)
+	Bus          string     `json:"bus"`              // bus name, or "ws" for websocket devices
+	Addr         uint8      `json:"addr,omitempty"`   // bus address
+	Firmware     string     `json:"firmware,omitempty"`
+	Caps         uint8      `json:"caps,omitempty"`
+	Width        int        `json:"width,omitempty"`
+	Height       int        `json:"height,omitempty"`
 	// MaxPayload is the largest payload the device accepts (its HELLO).
 	MaxPayload int       `json:"max_payload,omitempty"`
 	LastSeen   time.Time `json:"last_seen"`

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
 	"testing"
 	"time"
 )
@@ -10,9 +11,9 @@ import (
 // a HELLO, and is deleted.
 func TestRegistryMigration(t *testing.T) {
 	reg := NewMemRegistry()
-	reg.Save(DeviceInfo{HWID: "00000000000000aa", Kind: KindCallPad, Window: "w1", Bus: "serial:/dev/ttyUSB1", Addr: 1})
+	reg.Save(DeviceInfo{HWID: "00000000000000aa", Kind: proto.KindCallPad, Window: "w1", Bus: "serial:/dev/ttyUSB1", Addr: 1})
 	for _, id := range []string{"00000000000000bb", "00000000000000cc"} {
-		reg.Save(DeviceInfo{HWID: id, Kind: KindLEDBoard, Bus: "ws"})
+		reg.Save(DeviceInfo{HWID: id, Kind: proto.KindLEDBoard, Bus: "ws"})
 	}
 	br, err := New(Options{Engine: newFakeEngine("w1"), Registry: reg, Logger: testLogger(t), Now: time.Now})
 	if err != nil {

@@ -3,6 +3,8 @@ package bridge
 import (
 	"context"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
+	"github.com/yimen-hall/yimen/firmware-bridge/sim"
 	"sync"
 	"testing"
 	"time"
@@ -17,11 +19,11 @@ import (
 func TestShowNeverLooksLikeRetry(t *testing.T) {
 	p := newPTYLink(t)
 	l := p.link()
-	board := NewSimDevice(KindLEDBoard, 0x594d000300000077, 2, CapText, 0, 0)
+	board := sim.NewDevice(proto.KindLEDBoard, 0x594d000300000077, 2, proto.CapText, 0, 0)
 	var mu sync.Mutex
 	var reused []string
 	lastSeq := -1
-	board.OnShow(func(f Frame) {
+	board.OnShow(func(f proto.Frame) {
 		mu.Lock()
 		defer mu.Unlock()
 		if int(f.Seq) == lastSeq {
@@ -32,7 +34,7 @@ func TestShowNeverLooksLikeRetry(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	defer func() { cancel(); wg.Wait() }()
-	wg.Go(func() { l.serve(ctx, NewSimBus(board)) })
+	wg.Go(func() { l.serve(ctx, sim.NewBus(board)) })
 
 	eng := newFakeEngine("w1")
 	reg := NewMemRegistry()
@@ -63,7 +65,7 @@ func TestShowNeverLooksLikeRetry(t *testing.T) {
 	const calls = 260 // past one wrap of the 8-bit seq
 	for i := 1; i <= calls; i++ {
 		eng.issue(fmt.Sprintf("A%03d", i))
-		if err := eng.Act(ctx, Action{Key: KeyNext, Window: "w1", Staff: "s-w1"}); err != nil {
+		if err := eng.Act(ctx, Action{Key: proto.KeyNext, Window: "w1", Staff: "s-w1"}); err != nil {
 			t.Fatal(err)
 		}
 		shows(fmt.Sprintf("请A%03d号办理", i))
@@ -79,10 +81,8 @@ func TestShowNeverLooksLikeRetry(t *testing.T) {
 	// restarted host's first SHOW carries seq 1 — make that the seq the
 	// board remembers, the worst case
 	eng.issue("B001")
-	eng.Act(ctx, Action{Key: KeyNext, Window: "w1", Staff: "s-w1"})
-	board.mu.Lock()
-	board.hostSeq = 1
-	board.mu.Unlock()
+	eng.Act(ctx, Action{Key: proto.KeyNext, Window: "w1", Staff: "s-w1"})
+	board.RememberShow(1)
 	mu.Lock()
 	lastSeq = -1
 	mu.Unlock()
@@ -101,10 +101,10 @@ func TestBusNakReachesPad(t *testing.T) {
 	r.eng.mu.Unlock()
 	r.learn()
 	r.eng.issue("A001")
-	r.pad.Press(KeyNext, 0)
+	r.pad.Press(proto.KeyNext, 0)
 	eventually(t, "NAK 4 at the pad", func() bool {
 		n := r.pad.Naks()
-		return len(n) == 1 && n[0].Type == MsgKey && n[0].Code == NakRefused
+		return len(n) == 1 && n[0].Type == proto.MsgKey && n[0].Code == proto.NakRefused
 	})
 	if a := r.eng.actions(); len(a) != 0 {
 		t.Errorf("a refused key acted: %+v", a)
@@ -113,7 +113,7 @@ func TestBusNakReachesPad(t *testing.T) {
 	r.eng.mu.Lock()
 	r.eng.windows["w1"].Staff = "s-w1"
 	r.eng.mu.Unlock()
-	r.pad.Press(KeyNext, 0)
+	r.pad.Press(proto.KeyNext, 0)
 	eventually(t, "the key acted", func() bool { return len(r.eng.actions()) == 1 })
 	eventually(t, "queue drained", func() bool { return r.pad.Pending() == 0 })
 	if n := r.pad.Naks(); len(n) != 1 {

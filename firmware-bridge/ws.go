@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/subtle"
 	"errors"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,7 +46,7 @@ func (b *Bridge) ServeWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // Upgrade wrote the HTTP error
 	}
-	c.SetReadLimit(MaxFrame)
+	c.SetReadLimit(proto.MaxFrame)
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	s.c, s.cancel = c, cancel
@@ -72,9 +73,9 @@ type wsSession struct {
 	wmu    sync.Mutex
 
 	mu        sync.Mutex
-	id        string // the approved device this link speaks for, once proven
-	pendingID string // the proposal this link made, waiting for approval
-	hello     Hello  // the HELLO of this connection
+	id        string      // the approved device this link speaks for, once proven
+	pendingID string      // the proposal this link made, waiting for approval
+	hello     proto.Hello // the HELLO of this connection
 	helloRaw  []byte
 	helloSeq  uint8
 	nonce     []byte // the challenge sent, nil before one
@@ -86,8 +87,8 @@ type wsSession struct {
 	seq   uint8 // for requests before the device is known
 }
 
-func (s *wsSession) write(f Frame) error {
-	f.Dst, f.Src = 0x01, AddrHost
+func (s *wsSession) write(f proto.Frame) error {
+	f.Dst, f.Src = 0x01, proto.AddrHost
 	raw, err := f.Marshal()
 	if err != nil {
 		return err
@@ -128,12 +129,12 @@ func (s *wsSession) approved(id string) {
 	seq := s.helloSeq
 	s.mu.Unlock()
 	s.markPaired()
-	s.write(Frame{Type: MsgAck, Seq: seq})
+	s.write(proto.Frame{Type: proto.MsgAck, Seq: seq})
 }
 
 // request sends a host request and waits for the device's ACK with its
 // seq, resending the identical frame (same seq) on timeout (PROTOCOL.md §4).
-func (s *wsSession) request(f Frame) error {
+func (s *wsSession) request(f proto.Frame) error {
 	s.reqMu.Lock()
 	defer s.reqMu.Unlock()
 	if f.Seq == 0 {
@@ -215,42 +216,42 @@ func (s *wsSession) reader(ctx context.Context) {
 		if typ != websocket.BinaryMessage {
 			continue
 		}
-		f, err := Unmarshal(msg)
+		f, err := proto.Unmarshal(msg)
 		if err != nil {
 			continue
 		}
 		id := s.hwid()
 		switch f.Type {
-		case MsgHello:
+		case proto.MsgHello:
 			if !s.onHello(f) {
 				return
 			}
-		case MsgAuth:
+		case proto.MsgAuth:
 			if !s.onAuth(f) {
 				return
 			}
-		case MsgHeartbeat:
+		case proto.MsgHeartbeat:
 			if id != "" {
 				b.seen(id)
 			}
-		case MsgKey, MsgRating, MsgSignIn:
+		case proto.MsgKey, proto.MsgRating, proto.MsgSignIn:
 			if id == "" {
-				s.write(Frame{Type: MsgNak, Seq: f.Seq, Payload: []byte{NakUnpaired}})
+				s.write(proto.Frame{Type: proto.MsgNak, Seq: f.Seq, Payload: []byte{proto.NakUnpaired}})
 				continue
 			}
 			b.seen(id)
 			if nak := b.onEvent(ctx, id, f); nak != 0 {
-				s.write(Frame{Type: MsgNak, Seq: f.Seq, Payload: []byte{nak}})
+				s.write(proto.Frame{Type: proto.MsgNak, Seq: f.Seq, Payload: []byte{nak}})
 			} else {
-				s.write(Frame{Type: MsgAck, Seq: f.Seq})
+				s.write(proto.Frame{Type: proto.MsgAck, Seq: f.Seq})
 			}
-		case MsgAck, MsgNak:
+		case proto.MsgAck, proto.MsgNak:
 			select {
 			case s.acks <- f.Seq:
 			default:
 			}
 		default:
-			s.write(Frame{Type: MsgNak, Seq: f.Seq, Payload: []byte{NakUnsupported}})
+			s.write(proto.Frame{Type: proto.MsgNak, Seq: f.Seq, Payload: []byte{proto.NakUnsupported}})
 		}
 	}
 }
@@ -258,11 +259,11 @@ func (s *wsSession) reader(ctx context.Context) {
 // onHello handles the device's HELLO (or its resend). A device with a
 // pairing secret is challenged; any other is admitted as a proposal or
 // refused. It returns false when the connection must end.
-func (s *wsSession) onHello(f Frame) bool {
+func (s *wsSession) onHello(f proto.Frame) bool {
 	b := s.b
-	h, err := ParseHello(f.Payload)
+	h, err := proto.ParseHello(f.Payload)
 	if err != nil {
-		s.write(Frame{Type: MsgNak, Seq: f.Seq, Payload: []byte{NakBadPayload}})
+		s.write(proto.Frame{Type: proto.MsgNak, Seq: f.Seq, Payload: []byte{proto.NakBadPayload}})
 		return true
 	}
 	s.mu.Lock()
@@ -280,17 +281,17 @@ func (s *wsSession) onHello(f Frame) bool {
 	s.mu.Unlock()
 	switch {
 	case id != "": // a resend after we acknowledged: acknowledge again
-		s.write(Frame{Type: MsgAck, Seq: f.Seq})
+		s.write(proto.Frame{Type: proto.MsgAck, Seq: f.Seq})
 		return true
 	case pid != "": // still waiting for the manager
-		s.write(Frame{Type: MsgAck, Seq: f.Seq})
+		s.write(proto.Frame{Type: proto.MsgAck, Seq: f.Seq})
 		return true
 	case nonce != nil: // resend while the challenge is out: the same challenge
-		s.write(Frame{Type: MsgChallenge, Seq: chalSeq, Payload: nonce})
+		s.write(proto.Frame{Type: proto.MsgChallenge, Seq: chalSeq, Payload: nonce})
 		return true
 	}
 	if b.secretOf(h.ID()) != nil {
-		nonce, err := newRandom(NonceLen)
+		nonce, err := newRandom(proto.NonceLen)
 		if err != nil {
 			return false
 		}
@@ -298,7 +299,7 @@ func (s *wsSession) onHello(f Frame) bool {
 		s.seq++
 		s.nonce, s.chalSeq = nonce, s.seq
 		s.mu.Unlock()
-		s.write(Frame{Type: MsgChallenge, Seq: s.chalSeq, Payload: nonce})
+		s.write(proto.Frame{Type: proto.MsgChallenge, Seq: s.chalSeq, Payload: nonce})
 		return true
 	}
 	return s.admit(h, f.Seq, false)
@@ -306,7 +307,7 @@ func (s *wsSession) onHello(f Frame) bool {
 
 // onAuth checks the device's answer to the challenge. A wrong answer ends
 // the connection: one guess per connection.
-func (s *wsSession) onAuth(f Frame) bool {
+func (s *wsSession) onAuth(f proto.Frame) bool {
 	s.mu.Lock()
 	h, raw, nonce, chalSeq, helloSeq := s.hello, s.helloRaw, s.nonce, s.chalSeq, s.helloSeq
 	s.mu.Unlock()
@@ -314,9 +315,9 @@ func (s *wsSession) onAuth(f Frame) bool {
 		return true // stale or unasked: ignore
 	}
 	secret := s.b.secretOf(h.ID())
-	if secret == nil || len(f.Payload) < MACLen || !hmac.Equal(f.Payload[:MACLen], AuthMAC(secret, nonce, raw)) {
+	if secret == nil || len(f.Payload) < proto.MACLen || !hmac.Equal(f.Payload[:proto.MACLen], proto.AuthMAC(secret, nonce, raw)) {
 		s.b.log.Warn("设备认证失败", "hwid", h.ID())
-		s.write(Frame{Type: MsgNak, Seq: helloSeq, Payload: []byte{NakUnpaired}})
+		s.write(proto.Frame{Type: proto.MsgNak, Seq: helloSeq, Payload: []byte{proto.NakUnpaired}})
 		return false
 	}
 	s.mu.Lock()
@@ -326,7 +327,7 @@ func (s *wsSession) onAuth(f Frame) bool {
 }
 
 // admit registers the HELLO with the bridge and answers it.
-func (s *wsSession) admit(h Hello, helloSeq uint8, proven bool) bool {
+func (s *wsSession) admit(h proto.Hello, helloSeq uint8, proven bool) bool {
 	id, adm := s.b.onHello(h, "ws", 0, proven, s)
 	switch adm {
 	case admitApproved:
@@ -339,10 +340,10 @@ func (s *wsSession) admit(h Hello, helloSeq uint8, proven bool) bool {
 		s.pendingID = id
 		s.mu.Unlock()
 	default:
-		s.write(Frame{Type: MsgNak, Seq: helloSeq, Payload: []byte{NakUnpaired}})
+		s.write(proto.Frame{Type: proto.MsgNak, Seq: helloSeq, Payload: []byte{proto.NakUnpaired}})
 		return false
 	}
-	s.write(Frame{Type: MsgAck, Seq: helloSeq})
+	s.write(proto.Frame{Type: proto.MsgAck, Seq: helloSeq})
 	return true
 }
 

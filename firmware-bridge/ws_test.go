@@ -2,6 +2,8 @@ package bridge
 
 import (
 	"context"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
+	"github.com/yimen-hall/yimen/firmware-bridge/sim"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -38,14 +40,14 @@ func TestWebsocketDevices(t *testing.T) {
 	defer func() { cancel(); wg.Wait() }()
 	wg.Go(func() { br.Serve(ctx) })
 
-	board := NewSimDevice(KindLEDBoard, 0xE5320000000000AA, 0, CapText, 0, 0)
-	tablet := NewSimDevice(KindRatingPad, 0xE5320000000000BB, 0, CapText, 0, 0)
-	for _, d := range []*SimDevice{board, tablet} {
-		wg.Go(func() { SimWS(ctx, url, d) })
+	board := sim.NewDevice(proto.KindLEDBoard, 0xE5320000000000AA, 0, proto.CapText, 0, 0)
+	tablet := sim.NewDevice(proto.KindRatingPad, 0xE5320000000000BB, 0, proto.CapText, 0, 0)
+	for _, d := range []*sim.Device{board, tablet} {
+		wg.Go(func() { sim.WS(ctx, url, d) })
 	}
 	br.Learn(time.Minute)
 	eventually(t, "devices", func() bool { return len(br.Devices()) == 2 })
-	for _, d := range []*SimDevice{board, tablet} {
+	for _, d := range []*sim.Device{board, tablet} {
 		if err := br.Approve(d.HWID()); err != nil {
 			t.Fatal(err)
 		}
@@ -56,14 +58,14 @@ func TestWebsocketDevices(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	showsText := func(d *SimDevice, text string) { t.Helper(); waitShowsText(t, d, text) }
+	showsText := func(d *sim.Device, text string) { t.Helper(); waitShowsText(t, d, text) }
 	showsText(board, "未分配"[:0])
 	eng.issue("B007")
-	if err := eng.Act(ctx, Action{Key: KeyNext, Window: "w2", Staff: "s-w2"}); err != nil {
+	if err := eng.Act(ctx, Action{Key: proto.KeyNext, Window: "w2", Staff: "s-w2"}); err != nil {
 		t.Fatal(err)
 	}
 	showsText(board, "请B007号办理")
-	eng.Act(ctx, Action{Key: KeyFinish, Window: "w2", Staff: "s-w2"})
+	eng.Act(ctx, Action{Key: proto.KeyFinish, Window: "w2", Staff: "s-w2"})
 	showsText(tablet, "请评价 B007")
 	tablet.Rate(5, 0)
 	eventually(t, "rating", func() bool { r := eng.ratings(); return len(r) == 1 && r[0] == "w2 5 " })
@@ -92,14 +94,14 @@ type httpHandlerFunc func(w http.ResponseWriter, r *http.Request)
 func (f httpHandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) { f(w, r) }
 
 // waitShowsText waits until the last SHOW of d is SHOW_TEXT text.
-func waitShowsText(t *testing.T, d *SimDevice, text string) {
+func waitShowsText(t *testing.T, d *sim.Device, text string) {
 	t.Helper()
 	eventually(t, "text "+text, func() bool {
 		s := d.Shown()
 		if len(s) == 0 {
 			return false
 		}
-		st, err := ParseShowText(s[len(s)-1].Payload)
-		return err == nil && s[len(s)-1].Type == MsgShowText && st.Text == text
+		st, err := proto.ParseShowText(s[len(s)-1].Payload)
+		return err == nil && s[len(s)-1].Type == proto.MsgShowText && st.Text == text
 	})
 }

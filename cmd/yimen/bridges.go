@@ -8,6 +8,7 @@ import (
 
 	"github.com/yimen-hall/yimen/display"
 	bridge "github.com/yimen-hall/yimen/firmware-bridge"
+	"github.com/yimen-hall/yimen/firmware-bridge/sim"
 	"github.com/yimen-hall/yimen/web"
 )
 
@@ -120,5 +121,5 @@ func simulateDevices(ctx context.Context, args []string, stdout io.Writer) error
 	if len(args) != 1 {
 		return usageError{fmt.Errorf("simulate-devices: give one target: pty, serial:/dev/...?baud=N or ws://HOST:PORT/ws/device")}
 	}
-	return bridge.RunSimulator(ctx, args[0], stdout)
+	return sim.Run(ctx, args[0], stdout)
 }

@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	bridge "github.com/yimen-hall/yimen/firmware-bridge"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
+	"github.com/yimen-hall/yimen/firmware-bridge/sim"
 )
 
 // shiftClock is the daemon's clock: real time moved to a chosen moment,
@@ -146,7 +147,7 @@ func TestBrowserAdminRunsTheHall(t *testing.T) {
 	sctx, stop := context.WithCancel(context.Background())
 	simDone := make(chan struct{})
 	go func() {
-		bridge.RunSimulator(sctx, "ws"+strings.TrimPrefix(m.URL, "http")+"/ws/device", new(syncBuffer))
+		sim.Run(sctx, "ws"+strings.TrimPrefix(m.URL, "http")+"/ws/device", new(syncBuffer))
 		close(simDone)
 	}()
 	defer func() { stop(); <-simDone }()
@@ -160,7 +161,7 @@ func TestBrowserAdminRunsTheHall(t *testing.T) {
 	waitFor(t, "the LED board assigned to window 3", func() bool {
 		devs = listDevices(t, adminClient(t, m.URL, browserAdminPassword))
 		for _, d := range devs {
-			if d.Kind == bridge.KindLEDBoard && d.Window == "3" {
+			if d.Kind == proto.KindLEDBoard && d.Window == "3" {
 				return true
 			}
 		}

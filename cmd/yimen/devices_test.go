@@ -10,6 +10,8 @@ import (
 
 	"github.com/gorilla/websocket"
 	bridge "github.com/yimen-hall/yimen/firmware-bridge"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
+	"github.com/yimen-hall/yimen/firmware-bridge/sim"
 )
 
 // Wi-Fi devices are only proposed by their HELLO, during learn mode; the
@@ -31,7 +33,7 @@ func TestDevicesPairing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		bridge.RunSimulator(ctx, "ws"+strings.TrimPrefix(m.URL, "http")+"/ws/device", new(syncBuffer))
+		sim.Run(ctx, "ws"+strings.TrimPrefix(m.URL, "http")+"/ws/device", new(syncBuffer))
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()
@@ -55,7 +57,7 @@ func TestDevicesPairing(t *testing.T) {
 		if code, ans := admin.do("POST", "/api/admin/devices/"+d.HWID+"/approve", nil); code != 200 {
 			t.Fatalf("approve %s: %d %v", d.HWID, code, ans)
 		}
-		if d.Kind == bridge.KindLEDBoard {
+		if d.Kind == proto.KindLEDBoard {
 			board = d.HWID
 		}
 	}
@@ -115,11 +117,11 @@ func TestDeviceSocketLimits(t *testing.T) {
 }
 
 type deviceRow struct {
-	HWID   string      `json:"hwid"`
-	State  string      `json:"state"`
-	Kind   bridge.Kind `json:"kind"`
-	No     int         `json:"no"`
-	Window string      `json:"window"`
+	HWID   string     `json:"hwid"`
+	State  string     `json:"state"`
+	Kind   proto.Kind `json:"kind"`
+	No     int        `json:"no"`
+	Window string     `json:"window"`
 }
 
 func listDevices(t *testing.T, admin *client) []deviceRow {

@@ -11,4 +11,4 @@ $cc -std=c99 -Wall -Wextra -Werror -pedantic -I"$src" -O1 -g -fsanitize=address,
 	-o "$out/test_proto" "$src/proto.c" "$src/hmac_sha256.c" "$here/test_proto.c" 2>/dev/null ||
 	$cc -std=c99 -Wall -Wextra -Werror -pedantic -I"$src" -O1 -g \
 		-o "$out/test_proto" "$src/proto.c" "$src/hmac_sha256.c" "$here/test_proto.c"
-"$out/test_proto" "$here/../testdata/vectors.txt"
+"$out/test_proto" "$here/../proto/testdata/vectors.txt"

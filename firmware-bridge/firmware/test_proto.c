@@ -1,4 +1,4 @@
-/* Host unit test of proto.c against ../testdata/vectors.txt. */
+/* Host unit test of proto.c against ../proto/testdata/vectors.txt. */
 #include "proto.h"
 #include "hmac_sha256.h"
 
@@ -300,7 +300,7 @@ static void pairing(void)
 
 int main(int argc, char **argv)
 {
-	vectors(argc > 1 ? argv[1] : "../testdata/vectors.txt");
+	vectors(argc > 1 ? argv[1] : "../proto/testdata/vectors.txt");
 	device();
 	pairing();
 	if (failures) {

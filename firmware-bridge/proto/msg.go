@@ -1,4 +1,4 @@
-package bridge
+package proto
 
 import (
 	"encoding/binary"
@@ -304,7 +304,8 @@ func ParseSignIn(p []byte) (SignIn, error) {
 
 // Show flags.
 const (
-	ShowBlink = 0x01 // blink for a few seconds (a fresh call)
+	ShowBlink  = 0x01 // blink for a few seconds (a fresh call)
+	ShowPaused = 0x02 // SHOW_NUMBER: the window is paused or nobody is signed in
 )
 
 // NoWaiting in ShowNumber.Waiting hides the queue length.

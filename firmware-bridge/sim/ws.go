@@ -1,8 +1,9 @@
-package bridge
+package sim
 
 import (
 	"context"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
 	"net/http"
 	"sync"
 	"time"
@@ -10,20 +11,20 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// SimWS connects d to a bridge websocket endpoint (ws://host/path) as a
+// WS connects d to a bridge websocket endpoint (ws://host/path) as a
 // Wi-Fi device and runs until ctx ends, reconnecting with backoff (200 ms
 // doubling to 2 s; the firmware uses 1 s … 30 s) whenever the connection
 // fails or the host refuses it, as the firmware does. Every connection
 // starts with a HELLO; events are pushed and resent with the same seq
 // until acknowledged.
-func SimWS(ctx context.Context, url string, d *SimDevice) error {
+func WS(ctx context.Context, url string, d *Device) error {
 	d.mu.Lock()
 	d.push = true
 	d.mu.Unlock()
 	delay := 200 * time.Millisecond
 	for {
 		start := time.Now()
-		err := simWSOnce(ctx, url, d)
+		err := wsOnce(ctx, url, d)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -40,8 +41,8 @@ func SimWS(ctx context.Context, url string, d *SimDevice) error {
 	}
 }
 
-// simWSOnce runs one connection until it fails or ctx ends.
-func simWSOnce(ctx context.Context, url string, d *SimDevice) error {
+// wsOnce runs one connection until it fails or ctx ends.
+func wsOnce(ctx context.Context, url string, d *Device) error {
 	d.Reboot()
 	c, resp, err := websocket.DefaultDialer.DialContext(ctx, url, http.Header{})
 	if err != nil {
@@ -55,7 +56,7 @@ func simWSOnce(ctx context.Context, url string, d *SimDevice) error {
 	defer cancel()
 	go func() { <-ctx.Done(); c.Close() }()
 	var wmu sync.Mutex
-	send := func(f Frame) error {
+	send := func(f proto.Frame) error {
 		raw, err := f.Marshal()
 		if err != nil {
 			return err
@@ -72,7 +73,7 @@ func simWSOnce(ctx context.Context, url string, d *SimDevice) error {
 				errc <- err
 				return
 			}
-			f, err := Unmarshal(msg)
+			f, err := proto.Unmarshal(msg)
 			if err != nil {
 				continue
 			}
@@ -86,7 +87,7 @@ func simWSOnce(ctx context.Context, url string, d *SimDevice) error {
 	}()
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
-	var inflight Frame
+	var inflight proto.Frame
 	var sentAt time.Time
 	have := false
 	lastBeat := time.Now()
@@ -103,7 +104,7 @@ func simWSOnce(ctx context.Context, url string, d *SimDevice) error {
 		}
 		d.mu.Lock()
 		disabled := d.disabled
-		head, pending := Frame{}, len(d.queue) > 0
+		head, pending := proto.Frame{}, len(d.queue) > 0
 		if pending {
 			head = d.head()
 		}
@@ -120,7 +121,7 @@ func simWSOnce(ctx context.Context, url string, d *SimDevice) error {
 			lastBeat = time.Now()
 		case time.Since(lastBeat) > 2*time.Second:
 			lastBeat = time.Now()
-			if err := send(Frame{Type: MsgHeartbeat}); err != nil {
+			if err := send(proto.Frame{Type: proto.MsgHeartbeat}); err != nil {
 				return fmt.Errorf("bridge: sim write: %w", err)
 			}
 		}

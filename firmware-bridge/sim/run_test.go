@@ -1,4 +1,4 @@
-package bridge
+package sim
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(
 func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func TestRunSimulatorBadTarget(t *testing.T) {
-	if err := RunSimulator(context.Background(), "tcp://x", &syncBuf{}); err == nil {
+	if err := Run(context.Background(), "tcp://x", &syncBuf{}); err == nil {
 		t.Fatal("want error")
 	}
 }
@@ -27,7 +27,7 @@ func TestRunSimulatorPTY(t *testing.T) {
 	var out syncBuf
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	if err := RunSimulator(ctx, "pty", &out); err != nil {
+	if err := Run(ctx, "pty", &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "yimen --bridge serial:/dev/pts/") {

@@ -1,9 +1,10 @@
-package bridge
+package sim
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/yimen-hall/yimen/firmware-bridge/proto"
 	"io"
 	"os"
 	"strings"
@@ -14,7 +15,7 @@ import (
 	"go.bug.st/serial"
 )
 
-// RunSimulator plays a call pad (address 1), a new LED board (learn mode,
+// Run plays a call pad (address 1), a new LED board (learn mode,
 // 64×16 bitmap) and a rating pad (address 3) against a bridge, printing
 // what the displays show to w. target is one of:
 //
@@ -24,19 +25,19 @@ import (
 //
 // Every few seconds the pad presses 叫号, then 办结, and the villager rates
 // 非常满意. It runs until ctx ends.
-func RunSimulator(ctx context.Context, target string, w io.Writer) error {
+func Run(ctx context.Context, target string, w io.Writer) error {
 	var mu sync.Mutex
 	say := func(format string, args ...any) {
 		mu.Lock()
 		defer mu.Unlock()
 		fmt.Fprintf(w, format+"\n", args...)
 	}
-	pad := NewSimDevice(KindCallPad, 0x594d53494d000001, 1, CapNumber, 0, 0)
-	board := NewSimDevice(KindLEDBoard, 0x594d53494d000002, AddrUnprovisioned, CapBitmap, 64, 16)
-	rater := NewSimDevice(KindRatingPad, 0x594d53494d000003, 3, 0, 0, 0)
-	devs := []*SimDevice{pad, board, rater}
+	pad := NewDevice(proto.KindCallPad, 0x594d53494d000001, 1, proto.CapNumber, 0, 0)
+	board := NewDevice(proto.KindLEDBoard, 0x594d53494d000002, proto.AddrUnprovisioned, proto.CapBitmap, 64, 16)
+	rater := NewDevice(proto.KindRatingPad, 0x594d53494d000003, 3, 0, 0, 0)
+	devs := []*Device{pad, board, rater}
 	for _, d := range devs {
-		d.OnShow(func(f Frame) { say("%s", describeShow(d, f)) })
+		d.OnShow(func(f proto.Frame) { say("%s", describeShow(d, f)) })
 		say("模拟%s 硬件编号 %s", d.hello.Kind.Label(), d.HWID())
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -54,9 +55,9 @@ func RunSimulator(ctx context.Context, target string, w io.Writer) error {
 		// the master fd is in blocking mode: closing our slave fd is what
 		// makes its pending Read return (EIO)
 		go func() { <-ctx.Done(); s.Close(); m.Close() }()
-		return serveUntil(ctx, NewSimBus(devs...), m)
+		return serveUntil(ctx, NewBus(devs...), m)
 	case strings.HasPrefix(target, "serial:"):
-		c, err := ParseSerialURI(target)
+		c, err := proto.ParseSerialURI(target)
 		if err != nil {
 			return err
 		}
@@ -66,11 +67,11 @@ func RunSimulator(ctx context.Context, target string, w io.Writer) error {
 		}
 		go func() { <-ctx.Done(); p.Close() }()
 		say("在 %s 上模拟设备（%d 波特）", c.Path, c.Baud)
-		return serveUntil(ctx, NewSimBus(devs...), p)
+		return serveUntil(ctx, NewBus(devs...), p)
 	case strings.HasPrefix(target, "ws://") || strings.HasPrefix(target, "wss://"):
 		errc := make(chan error, len(devs))
 		for _, d := range devs {
-			go func() { errc <- SimWS(ctx, target, d) }()
+			go func() { errc <- WS(ctx, target, d) }()
 		}
 		var first error
 		for range devs {
@@ -84,7 +85,7 @@ func RunSimulator(ctx context.Context, target string, w io.Writer) error {
 	return fmt.Errorf("bridge: simulator target %q: want pty, serial:/dev/… or ws://…", target)
 }
 
-func serveUntil(ctx context.Context, bus *SimBus, rw io.ReadWriter) error {
+func serveUntil(ctx context.Context, bus *Bus, rw io.ReadWriter) error {
 	for ctx.Err() == nil {
 		err := bus.Serve(ctx, rw)
 		if ctx.Err() != nil || errors.Is(err, os.ErrClosed) {
@@ -99,7 +100,7 @@ func serveUntil(ctx context.Context, bus *SimBus, rw io.ReadWriter) error {
 	return nil
 }
 
-func script(ctx context.Context, pad, rater *SimDevice, say func(string, ...any)) {
+func script(ctx context.Context, pad, rater *Device, say func(string, ...any)) {
 	step := func(d time.Duration) bool {
 		select {
 		case <-ctx.Done():
@@ -110,12 +111,12 @@ func script(ctx context.Context, pad, rater *SimDevice, say func(string, ...any)
 	}
 	for step(4 * time.Second) {
 		say("呼叫器：按【叫号】")
-		pad.Press(KeyNext, 0)
+		pad.Press(proto.KeyNext, 0)
 		if !step(3 * time.Second) {
 			return
 		}
 		say("呼叫器：按【办结】")
-		pad.Press(KeyFinish, 0)
+		pad.Press(proto.KeyFinish, 0)
 		if !step(time.Second) {
 			return
 		}
@@ -124,11 +125,11 @@ func script(ctx context.Context, pad, rater *SimDevice, say func(string, ...any)
 	}
 }
 
-func describeShow(d *SimDevice, f Frame) string {
+func describeShow(d *Device, f proto.Frame) string {
 	label := d.hello.Kind.Label()
 	switch f.Type {
-	case MsgShowNumber:
-		s, err := ParseShowNumber(f.Payload)
+	case proto.MsgShowNumber:
+		s, err := proto.ParseShowNumber(f.Payload)
 		if err != nil {
 			return label + "：无效显示"
 		}
@@ -137,18 +138,18 @@ func describeShow(d *SimDevice, f Frame) string {
 			num = "----"
 		}
 		out := label + " 显示 " + num
-		if s.Waiting != NoWaiting {
+		if s.Waiting != proto.NoWaiting {
 			out += fmt.Sprintf("  等候 %d 人", s.Waiting)
 		}
-		if s.Flags&ShowPaused != 0 {
+		if s.Flags&proto.ShowPaused != 0 {
 			out += "  暂停服务"
 		}
 		return out
-	case MsgShowText:
-		s, _ := ParseShowText(f.Payload)
+	case proto.MsgShowText:
+		s, _ := proto.ParseShowText(f.Payload)
 		return label + " 显示文字「" + s.Text + "」"
-	case MsgShowBitmap:
-		s, err := ParseShowBitmap(f.Payload)
+	case proto.MsgShowBitmap:
+		s, err := proto.ParseShowBitmap(f.Payload)
 		if err != nil {
 			return label + "：无效点阵"
 		}

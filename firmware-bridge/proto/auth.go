@@ -1,8 +1,7 @@
-package bridge
+package proto
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
 )
@@ -28,15 +27,6 @@ func AuthMAC(secret, nonce, hello []byte) []byte {
 	m.Write(nonce)
 	m.Write(hello)
 	return m.Sum(nil)[:MACLen]
-}
-
-// newRandom returns n random bytes (pairing secrets, nonces).
-func newRandom(n int) ([]byte, error) {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		return nil, fmt.Errorf("bridge: random: %w", err)
-	}
-	return b, nil
 }
 
 // Pair is the payload of MsgPair: the device's hwid (it ignores a PAIR for

@@ -1,4 +1,4 @@
-package bridge
+package proto
 
 import (
 	"encoding/binary"

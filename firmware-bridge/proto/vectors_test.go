@@ -1,4 +1,4 @@
-package bridge
+package proto
 
 import (
 	"bufio"
@@ -93,8 +93,8 @@ func badTable(t *testing.T) []badVector {
 func writeVectors(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(`# Yimen firmware-bridge protocol test vectors (protocol version 1).
-# Read by firmware-bridge/vectors_test.go and firmware-bridge/firmware/test_proto.c.
-# Regenerate with: go test ./firmware-bridge -run TestVectors -update
+# Read by firmware-bridge/proto/vectors_test.go and firmware-bridge/firmware/test_proto.c.
+# Regenerate with: go test ./firmware-bridge/proto -run TestVectors -update
 #
 # Line formats (fields separated by single spaces, hex in lowercase):
 #   crc   <data-hex> <crc16-hex>         CRC-16/CCITT-FALSE of data
