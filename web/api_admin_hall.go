@@ -71,7 +71,7 @@ func (s *Server) putAdminHall(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxHallBody)
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		failWith(w, http.StatusBadRequest, "bad_json", "请求格式错误："+err.Error())
+		failWith(w, http.StatusBadRequest, "bad_json", "请求格式错误："+jsonProblem(err))
 		return
 	}
 	if req.Hall == nil {

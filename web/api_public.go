@@ -1,6 +1,8 @@
 package web
 
 import (
+	"io"
+	"net"
 	"net/http"
 	"time"
 
@@ -87,7 +89,9 @@ func ticketViewOf(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration,
 	return v
 }
 
-// statusURL is the ticket page address for the QR code.
+// statusURL is the ticket page address for the QR code: the configured
+// public address, else the address the connection came in on. Never the
+// Host header, which the client writes.
 func (s *Server) statusURL(r *http.Request) func(token string) string {
 	base := s.publicURL
 	if base == "" {
@@ -95,9 +99,26 @@ func (s *Server) statusURL(r *http.Request) func(token string) string {
 		if r.TLS != nil {
 			scheme = "https"
 		}
-		base = scheme + "://" + r.Host
+		host := "localhost"
+		if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+			host = a.String()
+		}
+		base = scheme + "://" + host
 	}
 	return func(token string) string { return base + "/t/" + token }
+}
+
+// getHealthz says ok while the daemon can do its work: not when the event
+// log can no longer be written (nothing could be issued or called).
+func (s *Server) getHealthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if s.engine.Failed() != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, "not ok: the event log cannot be written\n")
+		return
+	}
+	io.WriteString(w, "ok\n")
 }
 
 // issueAllowed lets a paired kiosk take numbers at the kiosk rate, and,

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"strings"
 
 	"github.com/yimen-hall/yimen/queue"
 )
@@ -39,11 +41,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			status = http.StatusInternalServerError
 		}
 		if status >= 500 {
-			s.logger.Error("request failed", "path", r.URL.Path, "err", err)
+			s.logger.Error("request failed", "route", r.Pattern, "err", err) // the pattern: a path can hold a ticket token
 		}
 		writeJSON(w, status, apiError{Error: qe.Message, Code: qe.Code})
 	default:
-		s.logger.Error("request failed", "path", r.URL.Path, "err", err)
+		s.logger.Error("request failed", "route", r.Pattern, "err", err) // the pattern: a path can hold a ticket token
 		writeJSON(w, http.StatusInternalServerError, apiError{Error: "服务器内部错误", Code: "internal"})
 	}
 }
@@ -62,7 +64,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(r.Body)
 	err := dec.Decode(v)
 	if err == nil && dec.More() {
-		err = errors.New("trailing data after the JSON object")
+		err = errTrailing
 	}
 	var tooBig *http.MaxBytesError
 	switch {
@@ -71,7 +73,41 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	case errors.As(err, &tooBig):
 		failWith(w, http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("请求过大（上限 %d 字节）", maxBody))
 	default:
-		failWith(w, http.StatusBadRequest, "bad_json", "请求格式错误："+err.Error())
+		failWith(w, http.StatusBadRequest, "bad_json", "请求格式错误："+jsonProblem(err))
 	}
 	return false
 }
+
+// jsonProblem says what is wrong with a request body in words a reader
+// can act on, never with the decoder's Go type names.
+func jsonProblem(err error) string {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("JSON 写法有误（第 %d 个字节附近）", syn.Offset)
+	case errors.As(err, &typ):
+		want := map[reflect.Kind]string{
+			reflect.String: "文本", reflect.Bool: "true 或 false", reflect.Slice: "列表", reflect.Array: "列表",
+			reflect.Map: "对象", reflect.Struct: "对象", reflect.Pointer: "对象",
+		}[typ.Type.Kind()]
+		if want == "" {
+			want = "数字"
+		}
+		if typ.Field == "" {
+			return "应为一个 JSON 对象"
+		}
+		return fmt.Sprintf("字段 %s 应为%s", typ.Field, want)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "JSON 不完整"
+	case errors.Is(err, errTrailing):
+		return "JSON 对象之后还有多余内容"
+	case strings.Contains(err.Error(), "json:") || strings.Contains(err.Error(), "Go "):
+		return "JSON 格式不对"
+	}
+	return err.Error() // the hall's own checks, which name the field in words
+}
+
+var errTrailing = errors.New("trailing data after the JSON object")

@@ -140,7 +140,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) routes() {
 	m := s.mux
-	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	m.HandleFunc("GET /healthz", s.getHealthz)
 	m.HandleFunc("GET /api/hall", s.getHall)
 	m.HandleFunc("POST /api/tickets", s.postTicket)
 	m.HandleFunc("GET /api/tickets/{token}", s.getTicket)

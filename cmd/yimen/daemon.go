@@ -40,7 +40,10 @@ type Main struct {
 	PublicURL     string
 	IssueRate     int
 	AdminPassword string
-	VoiceDir      string
+	// AdminPasswordFile holds the manager's password on its first line:
+	// unlike --admin-password it is not in the process list.
+	AdminPasswordFile string
+	VoiceDir          string
 	// PhoneTickets lets phones take that many numbers an hour each without
 	// a kiosk; 0 (the default) keeps issuing to paired kiosks.
 	PhoneTickets int
@@ -101,6 +104,18 @@ func (m *Main) ParseFlags(args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))}
 	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "admin-password" {
+			fmt.Fprintln(m.stderr, "yimen: warning: --admin-password is readable by every user of this machine (process list); use --admin-password-file or YIMEN_ADMIN_PASSWORD")
+		}
+	})
+	if m.AdminPasswordFile != "" {
+		pw, err := readPasswordFile(m.AdminPasswordFile)
+		if err != nil {
+			return usageError{fmt.Errorf("--admin-password-file: %w", err)}
+		}
+		m.AdminPassword = pw
+	}
 	if _, _, err := net.SplitHostPort(m.Addr); err != nil {
 		return usageError{fmt.Errorf("--addr %q: %w", m.Addr, err)}
 	}
@@ -134,6 +149,7 @@ func (m *Main) flagSet() *flag.FlagSet {
 	fs.StringVar(&m.PublicURL, "public-url", env("YIMEN_PUBLIC_URL", m.PublicURL), "`URL` phones use for the ticket page (QR code), e.g. http://192.168.1.10:8080")
 	fs.IntVar(&m.IssueRate, "issue-rate", m.IssueRate, "tickets per minute one kiosk address may take; 0: no limit")
 	fs.StringVar(&m.AdminPassword, "admin-password", env("YIMEN_ADMIN_PASSWORD", ""), "set the manager's password `PW` (stored hashed)")
+	fs.StringVar(&m.AdminPasswordFile, "admin-password-file", env("YIMEN_ADMIN_PASSWORD_FILE", ""), "set the manager's password from the first line of `FILE` (stored hashed)")
 	fs.IntVar(&m.PhoneTickets, "phone-tickets", m.PhoneTickets, "numbers an hour one phone may take without a kiosk; 0: kiosks only")
 	fs.StringVar(&m.VoiceDir, "voice-dir", env("YIMEN_VOICE_DIR", ""), "directory `DIR` of the hall's own voice clips (same names as the embedded ones)")
 	return fs
@@ -233,10 +249,10 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.store.PutMeta(adminKey, adminHash); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.stderr, "yimen: first start: the manager's password is %s (shown once; change it with --admin-password)\n", firstPassword)
+		fmt.Fprintf(m.stderr, "yimen: first start: the manager's password is %s (shown once; change it with yimen reset-password)\n", firstPassword)
 	}
 	if m.PublicURL == "" {
-		m.logger.Warn("no --public-url: ticket QR codes point at the address the kiosk page was opened with (localhost on the kiosk itself); give --public-url http://LAN-ADDRESS:PORT so that phones can open them")
+		m.logger.Warn("no --public-url: ticket QR codes point at the daemon's own address the kiosk connected to (127.0.0.1 on the kiosk itself); give --public-url http://LAN-ADDRESS:PORT so that phones can open them")
 	}
 	// Slow clients end on their own (a request's headers and body must
 	// arrive within the read timeouts), and the connection guard keeps

@@ -51,11 +51,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = simulateDevices(ctx, args, stdout)
 	case "hall":
 		err = hallCmd(args, stdout)
+	case "reset-password":
+		err = resetPassword(args, stdout)
 	case "help":
 		printUsage(stdout)
 		return 0
 	default:
-		err = usageError{fmt.Errorf("unknown command %q (try: serve, check, backup, restore, hall, print-test, ports, bench, simulate-devices)", cmd)}
+		err = usageError{fmt.Errorf("unknown command %q (try: serve, check, backup, restore, hall, reset-password, print-test, ports, bench, simulate-devices)", cmd)}
 	}
 	var ue usageError
 	switch {
