@@ -30,6 +30,9 @@ type Report struct {
 	WaitBands []Band `json:"wait_bands"`
 	// LowRatings are the range's ratings of 不满意 or worse (差评).
 	LowRatings []LowRating `json:"low_ratings"`
+	// Cases are the 承诺件 figures of the range (case_ledger.go); nil in
+	// a report built from day summaries alone.
+	Cases *CaseLedger `json:"cases,omitempty"`
 }
 
 // DayRow is one day of the ledger.

@@ -168,6 +168,8 @@ func (e *Engine) Report(from, to time.Time, store SummaryStore) (Report, error) 
 	r := BuildReport(h, from.Format(time.DateOnly), to.Format(time.DateOnly), days)
 	r.Generated = e.now().In(h.Location())
 	e.Read(func(s *State) {
+		cases := s.CaseReport(from, to, e.now())
+		r.Cases = &cases
 		for i := range r.LowRatings {
 			if c := s.Complaints[r.LowRatings[i].Ticket]; c != nil {
 				cp := *c

@@ -94,7 +94,11 @@ func ledgerSheets(rep queue.Report) []xlsxSheet {
 			lr.StaffName, queue.ScoreNames[lr.Score], lr.Reason,
 		}, followupCells(lr, rep.Generated)...))
 	}
-	return []xlsxSheet{main, win, clerks, hours, low}
+	sheets := []xlsxSheet{main, win, clerks, hours, low}
+	if rep.Cases != nil {
+		sheets = append(sheets, caseSheet(rep.Cases))
+	}
+	return sheets
 }
 
 // ledgerXLSX writes the workbook a county opens in Excel or WPS: numbers

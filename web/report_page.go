@@ -252,7 +252,11 @@ func reportTables(rep queue.Report) []reportTable {
 		}
 		low.Rows = append(low.Rows, row)
 	}
-	return []reportTable{daily, cats, wins, clerks, hours, low}
+	tables := []reportTable{daily, cats, wins, clerks, hours, low}
+	if rep.Cases != nil {
+		tables = append(tables, caseTable(rep.Cases))
+	}
+	return tables
 }
 
 // rate is a percentage, or a dash when there was nothing to count.

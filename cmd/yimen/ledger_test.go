@@ -165,7 +165,7 @@ func TestLedgerFilesMatchTheJSON(t *testing.T) {
 		t.Errorf("Content-Disposition = %q (name %q), want %q", cd, name, wantName)
 	}
 	book := readXLSX(t, data)
-	if got := strings.Join(book.sheets, ","); got != "台账,按窗口,按人员,按时段,差评" {
+	if got := strings.Join(book.sheets, ","); got != "台账,按窗口,按人员,按时段,差评,承诺件" {
 		t.Errorf("sheets = %s", got)
 	}
 	header := []string{"日期", "取号", "受理", "办结", "即办件", "承诺件", "咨询", "办结率", "过号", "平均等候(分钟)", "最长等候(分钟)", "评价数", "满意率"}
