@@ -151,7 +151,11 @@ func (b *Bridge) pendingAlarmLocked() {
 		return
 	}
 	b.pendingReported = n
-	b.alarmLocked(Alarm{Code: AlarmPending, Count: n, Message: fmt.Sprintf("%d 台新设备待确认", n)})
+	msg := fmt.Sprintf("%d 台新设备待确认", n)
+	if n == 0 {
+		msg = "新设备均已处理" // clears the alarm
+	}
+	b.alarmLocked(Alarm{Code: AlarmPending, Count: n, Message: msg})
 }
 
 // Approve accepts the device's proposal: its kind, link and address. A

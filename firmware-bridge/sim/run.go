@@ -23,8 +23,9 @@ import (
 //	serial:/dev/ttyUSB0?baud=N   the device end of a real serial link
 //	ws://host:port/path          three Wi-Fi devices on the websocket endpoint
 //
-// Every few seconds the pad presses 叫号, then 办结, and the villager rates
-// 非常满意. It runs until ctx ends.
+// Every few seconds the pad presses 叫号, then 办结, and the villager rates:
+// 非常满意, and every third time 不满意 with the reason key 1 (等候时间长),
+// as the rating pad's firmware sends it. It runs until ctx ends.
 func Run(ctx context.Context, target string, w io.Writer) error {
 	var mu sync.Mutex
 	say := func(format string, args ...any) {
@@ -109,7 +110,7 @@ func script(ctx context.Context, pad, rater *Device, say func(string, ...any)) {
 			return true
 		}
 	}
-	for step(4 * time.Second) {
+	for n := 1; step(4 * time.Second); n++ {
 		say("呼叫器：按【叫号】")
 		pad.Press(proto.KeyNext, 0)
 		if !step(3 * time.Second) {
@@ -119,6 +120,11 @@ func script(ctx context.Context, pad, rater *Device, say func(string, ...any)) {
 		pad.Press(proto.KeyFinish, 0)
 		if !step(time.Second) {
 			return
+		}
+		if n%3 == 0 {
+			say("评价器：按【不满意】，再按原因键【1 等候时间长】")
+			rater.Rate(2, 1)
+			continue
 		}
 		say("评价器：按【非常满意】")
 		rater.Rate(5, 0)
