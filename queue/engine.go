@@ -266,12 +266,17 @@ func exec[T any](ctx context.Context, e *Engine, decide func(s *State, emit func
 
 // closeDay cancels what the previous day left open and starts a new day.
 func (e *Engine) closeDay(emit func(Event), day string) {
+	carried := e.st.carrying()
 	for _, t := range e.st.Tickets {
-		if t.Open() {
+		switch {
+		case carried[t.ID] != nil:
+			emit(Event{Type: EvCancelled, Ticket: t.ID, Reason: ReasonCarried})
+		case t.Open():
 			emit(Event{Type: EvCancelled, Ticket: t.ID, Reason: "day_end"})
 		}
 	}
 	emit(Event{Type: EvDay, Day: day})
+	carryOver(emit, carried, day)
 }
 
 func (e *Engine) commitLoop() {

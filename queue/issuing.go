@@ -14,6 +14,7 @@ import (
 type Overrides struct {
 	ExtendTo string   `json:"extend_to,omitempty"` // today's closing, "HH:MM"
 	Lifted   []string `json:"lifted,omitempty"`    // caps lifted: "service:ID", "category:ID"
+	Closing  string   `json:"closing,omitempty"`   // the closing choice (closing.go)
 }
 
 // EvOverride is the manager's override of today: Reason "extend" with

@@ -161,6 +161,10 @@ func (s *State) Apply(e Event) {
 			Priority: e.Priority, Kind: e.Kind, Token: e.Token, Status: StatusWaiting,
 			IssuedAt: e.At, QueuedAt: e.At,
 		}
+		if e.Reason == ReasonCarried {
+			// 延续号: before every ticket of the new day.
+			t.Carried, t.QueuedAt = true, time.Time{}
+		}
 		s.Tickets[t.ID] = t
 		s.byToken[t.Token] = t
 		s.Counters[prefixOf(t.Number)] = max(s.Counters[prefixOf(t.Number)], numberOf(t.Number))
@@ -275,6 +279,8 @@ func (s *State) Apply(e Event) {
 		s.applyHall(e)
 	case EvOverride:
 		s.applyOverride(e)
+	case EvClosing:
+		s.Today.Closing = e.Reason
 	case EvCaseOpened, EvCaseForwarded, EvCaseSuspended, EvCaseResumed, EvCaseReady, EvCasePickedUp, EvCaseClosed:
 		s.applyCase(e)
 	case EvReturned:

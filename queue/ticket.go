@@ -41,6 +41,8 @@ type Ticket struct {
 	// Received is the clerk who first called it: a case it opens is theirs
 	// (首问负责), through any transfer.
 	Received string `json:"received,omitempty"`
+	// Carried marks a 延续号: a ticket carried over from the day before.
+	Carried bool `json:"carried,omitempty"`
 	// Pickup is the case this ticket comes to pick up, if any.
 	Pickup string `json:"pickup,omitempty"`
 

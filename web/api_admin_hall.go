@@ -23,6 +23,7 @@ func (s *Server) adminHallRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /api/issuing", s.getIssuing)
 	m.HandleFunc("POST /api/admin/today/extend", s.admin(s.postExtendToday))
 	m.HandleFunc("POST /api/admin/today/lift-cap", s.admin(s.postLiftCap))
+	m.HandleFunc("POST /api/admin/today/close", s.admin(s.postCloseWaiting))
 }
 
 // who names the manager's session in the log: their staff id, or "admin"

@@ -76,3 +76,21 @@ func (s *Server) postLiftCap(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]bool{"lifted": true})
 }
+
+// postCloseWaiting is the manager's choice for the tickets still waiting
+// at closing time: serve, carry (延续号 tomorrow) or cancel with a reason.
+func (s *Server) postCloseWaiting(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Choice string `json:"choice"`
+		Reason string `json:"reason"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	n, err := s.engine.CloseWaiting(r.Context(), who(r), req.Choice, req.Reason)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"choice": req.Choice, "count": n})
+}

@@ -39,6 +39,7 @@ type ticketJSON struct {
 	WindowName string `json:"window_name,omitempty"`
 	Outcome    string `json:"outcome,omitempty"`
 	Printed    bool   `json:"printed"`
+	Carried    bool   `json:"carried,omitempty"` // 延续号, carried over from the day before
 	IssuedAt   string `json:"issued_at"`
 	CalledAt   string `json:"called_at,omitempty"`
 	// Bring is what the service needs the villager to bring (一次性告知).
@@ -61,7 +62,7 @@ func ticketViewOf(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration,
 	v := ticketJSON{
 		ID: t.ID, Number: t.Number, Category: t.Category, Service: t.Service,
 		Priority: t.Priority, Status: t.Status, Ahead: ahead,
-		Window: t.Window, Outcome: t.Outcome, Printed: t.Printed,
+		Window: t.Window, Outcome: t.Outcome, Printed: t.Printed, Carried: t.Carried,
 		IssuedAt: t.IssuedAt.In(h.Location()).Format(time.DateTime),
 	}
 	v.WaitMinutes, v.NoWindow = display.WaitMinutes(wait, noWindow)

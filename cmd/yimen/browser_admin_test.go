@@ -211,3 +211,45 @@ func TestBrowserAdminRunsTheHall(t *testing.T) {
 		t.Errorf("today's ledger categories %q, want 矛盾调解", got)
 	}
 }
+
+// TestBrowserFloorTickets: on the floor view the manager reprints and
+// cancels any open ticket, reprints one by its number, sets a clerk's
+// whereabouts, and chooses what happens to the tickets still waiting.
+func TestBrowserFloorTickets(t *testing.T) {
+	m := startPagesDaemon(t)
+	browser := newBrowser(t)
+	kioskTok := pairBrowserKiosk(t, browser, m)
+	var numbers []string
+	for range 3 {
+		code, tk := apiCall(t, m.URL, kioskTok, "POST", "/api/tickets", map[string]any{"service": "pension"})
+		if code != 201 {
+			t.Fatalf("ticket = %d %v", code, tk)
+		}
+		numbers = append(numbers, tk["number"].(string))
+	}
+	admin := tab(t, browser, true, 1366, 768, m.URL+"/admin", false)
+	waitJS(t, admin, "the sign-in", `!document.getElementById('login').hidden`, 5*time.Second)
+	typeInto(t, admin, "#password", browserAdminPassword)
+	click(t, admin, "#admin-login-btn")
+	waitJS(t, admin, "three open tickets", `document.querySelectorAll('#f-open tr').length === 3`, 10*time.Second)
+	evalJS[bool](t, admin, `window.prompt = function(q, d){ return d }; true`)
+
+	click(t, admin, `#f-open tr[data-ticket$="-`+numbers[0]+`"] button`)
+	waitJS(t, admin, "reprinted", `document.querySelector('#f-open tr[data-ticket$="-`+numbers[0]+`"]').textContent.indexOf('已补打') >= 0`, 5*time.Second)
+	click(t, admin, `#f-open tr[data-ticket$="-`+numbers[1]+`"] button:nth-child(2)`)
+	waitJS(t, admin, "the cancelled ticket gone from the list", `document.querySelectorAll('#f-open tr').length === 2 && document.getElementById('f-open').textContent.indexOf(`+quote(numbers[1])+`) < 0`, 10*time.Second)
+	typeInto(t, admin, "#f-reprint-number", strings.ToLower(numbers[1]))
+	click(t, admin, "#f-reprint")
+	waitJS(t, admin, "a cancelled ticket reprinted by its number", `document.getElementById('f-reprint-state').textContent === '已补打'`, 5*time.Second)
+
+	evalJS[bool](t, admin, `document.getElementById('f-staff').value = 'S05'; document.getElementById('f-status').value = 'village'; document.getElementById('f-until').value = '15:00'; true`)
+	click(t, admin, "#f-staff-save")
+	waitJS(t, admin, "whereabouts saved", `document.getElementById('f-staff-state').textContent.indexOf('已保存') === 0`, 5*time.Second)
+	waitJS(t, admin, "the floor's whereabouts board", `document.getElementById('a-staff').textContent.indexOf('下村') >= 0`, 10*time.Second)
+
+	evalJS[bool](t, admin, `document.getElementById('f-waiting').scrollIntoView(); true`)
+	screenshot(t, admin, "admin-floor")
+	click(t, admin, `[data-close="cancel"]`)
+	waitJS(t, admin, "the waiting tickets cancelled with a reason", `document.getElementById('f-close-state').textContent === '已取消 2 个号'`, 5*time.Second)
+	waitJS(t, admin, "no open ticket left", `document.querySelectorAll('#f-open tr').length === 0`, 10*time.Second)
+}
