@@ -19,10 +19,16 @@ type Hub struct {
 	now    func() time.Time
 	boot   string
 
-	// mu guards the state, the ring and the alarms. A thousand screen
-	// writers read the ring at once after every message: they share it.
+	// view runs a function on the state the screens show, under the
+	// lock that guards it: the engine's committed state (Follow), or the
+	// hub's own copy (NewHub). It is always taken before mu.
+	view func(func(*queue.State))
+	stMu sync.Mutex   // guards st, the hub's own copy
+	st   *queue.State // nil when following the engine
+
+	// mu guards the ring and the alarms. A thousand screen writers read
+	// the ring at once after every message: they share it.
 	mu        sync.RWMutex
-	st        *queue.State
 	seq       uint64
 	ring      []*Frame // the last messages, oldest first, at most ringSize and ringBytes
 	ringBytes int      // bytes of the messages in ring
@@ -70,10 +76,34 @@ type Options struct {
 	Now    func() time.Time
 }
 
-// NewHub starts a hub from a state the engine gave with Subscribe; pass
-// Apply to the engine as the subscriber.
+// Follow starts a hub that shows the engine's committed state itself, with
+// no copy of its own: on a busy day the tickets are held once for the
+// engine's readers and the screens.
+func Follow(e *queue.Engine, o Options) *Hub {
+	h := newHub(o)
+	h.view = e.Read
+	e.Follow(func(ev queue.Event, st *queue.State) {
+		h.event(ev, st)
+		h.wake()
+	})
+	return h
+}
+
+// NewHub starts a hub on a copy of the state of its own (one the engine
+// gave with Subscribe); pass Apply to the engine as the subscriber.
 func NewHub(st *queue.State, o Options) *Hub {
-	h := &Hub{logger: o.Logger, now: o.Now, st: st, subs: map[*Sub]struct{}{}, alarms: map[string]Alarm{}}
+	h := newHub(o)
+	h.st = st
+	h.view = func(fn func(*queue.State)) {
+		h.stMu.Lock()
+		defer h.stMu.Unlock()
+		fn(h.st)
+	}
+	return h
+}
+
+func newHub(o Options) *Hub {
+	h := &Hub{logger: o.Logger, now: o.Now, subs: map[*Sub]struct{}{}, alarms: map[string]Alarm{}}
 	if h.logger == nil {
 		h.logger = slog.New(slog.DiscardHandler)
 	}
@@ -95,25 +125,32 @@ type Sub struct {
 	wake chan struct{}
 }
 
-// Apply takes a batch of committed events; it never blocks.
+// Apply takes a batch of committed events into the hub's own copy (NewHub);
+// it never blocks.
 func (h *Hub) Apply(evs []queue.Event) {
-	h.mu.Lock()
-	defer h.wake()
-	defer h.mu.Unlock()
+	h.stMu.Lock()
 	for _, ev := range evs {
 		h.st.Apply(ev)
-		if m, ok := patch(h.st, ev); ok {
-			h.publish(m)
-		}
+		h.event(ev, h.st)
 	}
+	h.stMu.Unlock()
+	h.wake()
 }
 
-// Read runs fn on the hub's state (what the screens show) under its lock.
-func (h *Hub) Read(fn func(*queue.State)) {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	fn(h.st)
+// event publishes the patch of one event, st being the state just after
+// it. The state's lock is held.
+func (h *Hub) event(ev queue.Event, st *queue.State) {
+	m, ok := patch(st, ev)
+	if !ok {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.publish(m)
 }
+
+// Read runs fn on the state the screens show, under its lock.
+func (h *Hub) Read(fn func(*queue.State)) { h.view(fn) }
 
 // SetAlarm raises (or updates) the alarm of a source; ClearAlarm drops it.
 func (h *Hub) SetAlarm(a Alarm) {
@@ -205,24 +242,28 @@ func (h *Hub) wake() {
 }
 
 // Snapshot returns the whole board as a snapshot message.
-func (h *Hub) Snapshot() []byte {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.snapshotFrame().Data
-}
+func (h *Hub) Snapshot() []byte { return h.snapshotFrame().Data }
 
-// snapshotFrame is the snapshot at the current seq, encoded once.
+// snapshotFrame is the snapshot at the current seq, encoded once. h.mu
+// must not be held: the state's lock comes first.
 func (h *Hub) snapshotFrame() *Frame {
-	if h.snap == nil || h.snap.Seq != h.seq {
-		h.snap = &Frame{Seq: h.seq, Data: h.snapshot()}
-	}
-	return h.snap
+	var f *Frame
+	h.view(func(st *queue.State) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.snap == nil || h.snap.Seq != h.seq {
+			h.snap = &Frame{Seq: h.seq, Data: h.snapshot(st)}
+		}
+		f = h.snap
+	})
+	return f
 }
 
-func (h *Hub) snapshot() []byte {
+// snapshot encodes the whole board. h.mu and the state's lock are held.
+func (h *Hub) snapshot(st *queue.State) []byte {
 	m := Message{Type: "snapshot", Seq: h.seq, Boot: h.boot}
-	m.Hall = &HallView{Name: h.st.Hall().Name, Notices: h.st.Hall().Notices}
-	board(h.st, &m)
+	m.Hall = &HallView{Name: st.Hall().Name, Notices: st.Hall().Notices}
+	board(st, &m)
 	m.Alarms = h.alarmList()
 	data, err := json.Marshal(m)
 	if err != nil {
@@ -272,9 +313,8 @@ func (h *Hub) Catchup(since uint64, boot string) ([]*Frame, uint64) {
 		return slices.Clone(h.ring[i:]), h.seq
 	}
 	h.mu.RUnlock()
-	h.mu.Lock() // the snapshot is made once, for every screen that needs it
-	defer h.mu.Unlock()
-	return []*Frame{h.snapshotFrame()}, h.seq
+	f := h.snapshotFrame() // made once, for every screen that needs it
+	return []*Frame{f}, f.Seq
 }
 
 // Boot names this run of the hub; a screen's seq from another run means

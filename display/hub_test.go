@@ -19,13 +19,7 @@ func newHub(t *testing.T) (*queue.Engine, *display.Hub) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })
-	var hub *display.Hub
-	st, err := e.Subscribe(func(evs []queue.Event) { hub.Apply(evs) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub = display.NewHub(st, display.Options{})
-	return e, hub
+	return e, display.Follow(e, display.Options{})
 }
 
 func decode(t *testing.T, f *display.Frame) display.Message {

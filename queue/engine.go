@@ -43,6 +43,7 @@ type Engine struct {
 	commitMu  sync.Mutex // guards committed, subs, lastSnap
 	committed *State     // exactly what subscribers have seen
 	subs      []func([]Event)
+	followers []func(Event, *State)
 	lastSnap  uint64
 
 	stop chan struct{}
@@ -181,6 +182,17 @@ func (e *Engine) Subscribe(fn func([]Event)) (*State, error) {
 	defer e.commitMu.Unlock()
 	e.subs = append(e.subs, fn)
 	return e.committed.Clone()
+}
+
+// Follow registers fn to be called with each committed event and the
+// committed state just after it, from the state as it is now on. fn runs
+// on the committer with the state's lock held: it must not block, keep the
+// state, nor call the engine (Read included); it shares the state instead
+// of holding a copy of its own.
+func (e *Engine) Follow(fn func(Event, *State)) {
+	e.commitMu.Lock()
+	defer e.commitMu.Unlock()
+	e.followers = append(e.followers, fn)
 }
 
 // Close stops the committer after the last pending commit and saves a
@@ -336,6 +348,9 @@ func (e *Engine) commit(b *batch) {
 	defer e.commitMu.Unlock()
 	for _, ev := range b.events {
 		e.committed.Apply(ev)
+		for _, fn := range e.followers {
+			fn(ev, e.committed)
+		}
 	}
 	e.current.Store(e.committed.hall)
 	for _, fn := range e.subs {

@@ -124,4 +124,7 @@ func TestKioskClosedAndCaps(t *testing.T) {
 	}
 	g.restart()
 	g.issue("pension", false) // the lifted cap survives a restart within the day
+	if _, err := g.e.Issue(ctx, "birth", false); code(err) != "cap_reached" {
+		t.Errorf("after a restart the day's tickets still count against the cap: %v", err)
+	}
 }

@@ -64,18 +64,7 @@ func (s *State) issuable(svc *Service, now time.Time) (*Service, error) {
 	if err := s.openAt(now); err != nil {
 		return nil, err
 	}
-	var perService int
-	perCategory := map[string]int{}
-	for _, t := range s.Tickets {
-		if t.Service == svc.ID {
-			perService++
-		}
-		first := t.Category
-		if len(t.Transfers) > 0 {
-			first = t.Transfers[0]
-		}
-		perCategory[first]++
-	}
+	perService, perCategory := s.issuedService[svc.ID], s.issuedCategory
 	full := errorf(Conflict, "cap_reached", "「%s」今天的号已取完，请明天再来", svc.Name)
 	if svc.DailyCap > 0 && perService >= svc.DailyCap && !slices.Contains(s.Today.Lifted, "service:"+svc.ID) {
 		return nil, full

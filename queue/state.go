@@ -36,8 +36,12 @@ type State struct {
 	// (complaints.go); they too outlive the day.
 	Complaints map[string]*Complaint `json:"complaints,omitempty"`
 
-	queues  map[string]*waitLines // waiting tickets per category
-	byToken map[string]*Ticket
+	queues map[string]*waitLines // waiting tickets per category
+	// issued counts today's tickets per service and per category they
+	// were issued to, for the daily caps: counted as they come, not by
+	// going over every ticket on each issue.
+	issuedService, issuedCategory map[string]int
+	byToken                       map[string]*Ticket
 	// casesByToken finds a case by its ticket's token on later days.
 	casesByToken map[string]*Case
 }
@@ -123,8 +127,10 @@ func (s *State) attach(h *Hall) {
 	}
 	s.queues = map[string]*waitLines{}
 	s.byToken = make(map[string]*Ticket, len(s.Tickets))
+	s.issuedService, s.issuedCategory = map[string]int{}, map[string]int{}
 	for _, t := range s.Tickets {
 		s.byToken[t.Token] = t
+		s.countIssued(t)
 		if t.Waiting() {
 			q := s.queues[t.Category]
 			if q == nil {
@@ -167,6 +173,7 @@ func (s *State) Apply(e Event) {
 		}
 		s.Tickets[t.ID] = t
 		s.byToken[t.Token] = t
+		s.countIssued(t)
 		s.Counters[prefixOf(t.Number)] = max(s.Counters[prefixOf(t.Number)], numberOf(t.Number))
 		s.linkPickup(t, e)
 		s.enqueue(t)
@@ -312,6 +319,8 @@ func (s *State) newDay(e Event) {
 	clear(s.Counters)
 	clear(s.queues)
 	clear(s.byToken)
+	clear(s.issuedService)
+	clear(s.issuedCategory)
 	s.Recent = nil
 	s.Today = Overrides{}
 	s.pruneCases(e.Day)
@@ -356,4 +365,15 @@ func (s *State) dequeue(t *Ticket) {
 	if q := s.queues[t.Category]; q != nil {
 		q.of(t).remove(t)
 	}
+}
+
+// countIssued counts a ticket of today for the daily caps, under the
+// category it was issued to (its first, when it was transferred since).
+func (s *State) countIssued(t *Ticket) {
+	first := t.Category
+	if len(t.Transfers) > 0 {
+		first = t.Transfers[0]
+	}
+	s.issuedService[t.Service]++
+	s.issuedCategory[first]++
 }

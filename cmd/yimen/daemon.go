@@ -198,11 +198,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.importHall(ctx); err != nil {
 		return err
 	}
-	st, err := m.engine.Subscribe(func(evs []queue.Event) { m.hub.Apply(evs) })
-	if err != nil {
-		return err
-	}
-	m.hub = display.NewHub(st, display.Options{Logger: m.logger, Now: m.Now})
+	m.hub = display.Follow(m.engine, display.Options{Logger: m.logger, Now: m.Now})
 
 	adminHash, firstPassword, err := m.adminPassword()
 	if err != nil {
