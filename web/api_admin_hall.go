@@ -24,6 +24,7 @@ func (s *Server) adminHallRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /api/admin/today/extend", s.admin(s.postExtendToday))
 	m.HandleFunc("POST /api/admin/today/lift-cap", s.admin(s.postLiftCap))
 	m.HandleFunc("POST /api/admin/today/close", s.admin(s.postCloseWaiting))
+	m.HandleFunc("POST /api/admin/printer/test", s.admin(s.postPrinterTest))
 }
 
 // who names the manager's session in the log: their staff id, or "admin"

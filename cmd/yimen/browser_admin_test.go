@@ -167,7 +167,11 @@ func TestBrowserAdminRunsTheHall(t *testing.T) {
 		}
 		return false
 	})
+	waitJS(t, admin, "the paired kiosk and the printer on the devices tab", `document.getElementById('t-kiosks').textContent.indexOf('测试取号机') >= 0 && /^(正常|未知)/.test(document.getElementById('dev-printer').textContent)`, 10*time.Second)
 	screenshot(t, admin, "admin-hall-devices")
+	click(t, admin, `#tabs [data-tab="notices"]`)
+	click(t, admin, "#printer-test")
+	waitJS(t, admin, "a test ticket printed", `document.getElementById('printer-state').textContent.indexOf('测试号票已打印') === 0`, 10*time.Second)
 
 	// The same after a restart.
 	m.Close()

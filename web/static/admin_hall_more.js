@@ -137,12 +137,19 @@
     V.announce('B012', '3', false);
     setText($('voice-state'), '正在播放：请 B012 号到 3 号窗口办理');
   });
-  $('printer-status').addEventListener('click', function () {
+  function printerState(out) {
     H.api('GET', '/api/admin/printer').then(function (p) {
       var st = p.status || {};
-      setText($('printer-state'), !p.present ? '没有配置打印机' :
-        ({ ok: '正常', paper_low: '纸快用完了', paper_out: '缺纸', cover_open: '机盖打开', offline: '离线', error: '故障' }[st.state] || st.state || '未知') +
+      setText(out, !p.present ? '没有配置打印机' :
+        ({ ok: '正常', near_end: '纸快用完了', paper_end: '缺纸', cover_open: '机盖打开', offline: '离线', cutter_error: '切刀卡住', no_answer: '没有应答', unknown: '未知' }[st.state] || st.state || '未知') +
         (st.detail ? '（' + st.detail + '）' : ''));
+    }, H.error);
+  }
+  $('printer-status').addEventListener('click', function () { printerState($('printer-state')); });
+  $('printer-test').addEventListener('click', function () {
+    setText($('printer-state'), '正在打印…');
+    H.api('POST', '/api/admin/printer/test', {}).then(function (r) {
+      setText($('printer-state'), r.printed ? '测试号票已打印，请到取号机出票口查看' : '没有打印出来：' + (r.print_error || ''));
     }, H.error);
   });
 
@@ -199,6 +206,17 @@
         tb.appendChild(tr);
       });
     }, H.error);
+    H.api('GET', '/api/admin/kiosks').then(function (k) {
+      var tb = $('t-kiosks');
+      tb.textContent = '';
+      (k.kiosks || []).forEach(function (x) {
+        var tr = Y.el('tr');
+        tr.appendChild(Y.el('td', null, x.name));
+        tr.appendChild(Y.el('td', null, x.created_at));
+        tb.appendChild(tr);
+      });
+    }, function () { /* shown on the floor view */ });
+    printerState($('dev-printer'));
     H.api('GET', '/api/admin/devices/learn').then(function (l) {
       setText($('learn-state'), l.learning ? '学习模式开启中，新设备上电后会出现在下面' : '');
     }, function () { /* no bridge */ });
