@@ -228,7 +228,7 @@ func (b *Bridge) fromDevice(ctx context.Context, m *master, l *busLoop, f proto.
 	b.seen(id)
 	ack, nak := -1, uint8(0)
 	if f.Type == proto.MsgKey || f.Type == proto.MsgRating || f.Type == proto.MsgSignIn {
-		nak = b.onEvent(ctx, id, f)
+		nak = b.onEvent(ctx, id, l.name, f)
 		ack = int(f.Seq)
 	}
 	return b.pollDevice(ctx, m, l, addr, id, ack, nak, polled)
@@ -297,7 +297,7 @@ func (b *Bridge) pollDevice(ctx context.Context, m *master, l *busLoop, addr uin
 				break
 			}
 			b.seen(id)
-			nak = b.onEvent(ctx, id, f)
+			nak = b.onEvent(ctx, id, l.name, f)
 			if err := b.flushShows(ctx, m, b.busDevices(l.name)); err != nil {
 				return err
 			}

@@ -139,13 +139,14 @@ func (b *Bridge) disconnected(id string, s *wsSession) {
 	}
 }
 
-// onEvent acts on a KEY, RATING or SIGN_IN from device id. It returns 0 to
+// onEvent acts on a KEY, RATING or SIGN_IN from device id, heard on link
+// (a bus name, or "ws" for an authenticated websocket). It returns 0 to
 // acknowledge or a NAK code. A repeat of the last seq is acknowledged
 // without acting again (the retry of a lost acknowledgement).
-func (b *Bridge) onEvent(ctx context.Context, id string, f proto.Frame) uint8 {
+func (b *Bridge) onEvent(ctx context.Context, id, link string, f proto.Frame) uint8 {
 	b.mu.Lock()
 	d := b.devs[id]
-	if d == nil || d.info.State != StateApproved || d.prop != nil {
+	if d == nil || d.info.State != StateApproved || d.reproposedLocked(link) {
 		b.mu.Unlock()
 		return proto.NakUnpaired // not approved, or came back as another kind
 	}
@@ -297,4 +298,14 @@ func (b *Bridge) drainEvents() {
 			return
 		}
 	}
+}
+
+// reproposedLocked reports whether the device on link is the one waiting
+// for re-approval (it came back as another kind at its own bus address).
+// A proposal made elsewhere — a stranger's HELLO with this hwid during
+// learn mode — does not silence the approved device: an authenticated
+// websocket has proven the secret, and a bus device answers from its own
+// address. Caller holds b.mu.
+func (d *device) reproposedLocked(link string) bool {
+	return d.prop != nil && link != "ws" && d.prop.bus == link && d.prop.addr == d.info.Addr
 }

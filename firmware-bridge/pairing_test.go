@@ -171,6 +171,9 @@ func TestWSImpersonationRefused(t *testing.T) {
 	if in := r.info(pad.HWID()); in.Kind != proto.KindCallPad || in.State != StateApproved {
 		t.Errorf("a HELLO changed the kind without approval: %+v", in)
 	}
+	// and that stranger's proposal does not silence the real pad
+	pad.Press(proto.KeyRecall, 0)
+	eventually(t, "the real pad still acts", func() bool { return len(r.eng.actions()) == 2 })
 }
 
 // A device the manager has not approved gets nowhere outside learn mode:

@@ -240,7 +240,7 @@ func (s *wsSession) reader(ctx context.Context) {
 				continue
 			}
 			b.seen(id)
-			if nak := b.onEvent(ctx, id, f); nak != 0 {
+			if nak := b.onEvent(ctx, id, "ws", f); nak != 0 {
 				s.write(proto.Frame{Type: proto.MsgNak, Seq: f.Seq, Payload: []byte{nak}})
 			} else {
 				s.write(proto.Frame{Type: proto.MsgAck, Seq: f.Seq})
