@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/yimen-hall/yimen/printer"
@@ -127,7 +128,7 @@ func (k *Kiosk) print(ctx context.Context, is queue.Issued, url string) (bool, s
 		pt.Kind = queue.PriorityNames[t.Kind]
 	}
 	if svc, ok := h.Service(t.Service); ok {
-		pt.Service, pt.Note = svc.Name, svc.Note
+		pt.Service, pt.Note = svc.Name, serviceNote(svc)
 	}
 	if t.Pickup != "" {
 		pt.Note = "取件号：请凭身份证到窗口领取办结的材料"
@@ -149,6 +150,19 @@ func (k *Kiosk) print(ctx context.Context, is queue.Issued, url string) (bool, s
 		k.logger.Error("print result not recorded", "ticket", t.ID, "err", merr)
 	}
 	return err == nil, detail
+}
+
+// serviceNote is the line printed under the code: what to bring (一次性告知)
+// and the service's own note, unless that says what to bring already.
+func serviceNote(svc *queue.Service) string {
+	if len(svc.Bring) == 0 {
+		return svc.Note
+	}
+	note := "请带好：" + strings.Join(svc.Bring, "、") + "。"
+	if svc.Note != "" && !strings.HasPrefix(svc.Note, "请带好") {
+		note += svc.Note
+	}
+	return note
 }
 
 // faultText says in Chinese why a ticket did not print.

@@ -2,6 +2,7 @@ package kiosk_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -29,15 +30,20 @@ func ticketState(e *queue.Engine, id string) (t queue.Ticket) {
 	return t
 }
 
-func TestPrinterFaultKeepsTheNumber(t *testing.T) {
+// simKiosk is a kiosk of the demo hall printing on the simulated printer.
+func simKiosk(t *testing.T) (*queue.Engine, *kiosk.Kiosk, *printer.Sim) {
+	t.Helper()
 	e := newEngine(t)
 	p, err := printer.Open("sim", printer.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Close()
-	sim := p.(*printer.Sim)
-	k := kiosk.New(e, p, kiosk.Options{})
+	t.Cleanup(func() { p.Close() })
+	return e, kiosk.New(e, p, kiosk.Options{}), p.(*printer.Sim)
+}
+
+func TestPrinterFaultKeepsTheNumber(t *testing.T) {
+	e, k, sim := simKiosk(t)
 	ctx := context.Background()
 
 	r, err := k.Issue(ctx, "medicare", false, url)
@@ -112,3 +118,24 @@ func TestNoPrinter(t *testing.T) {
 		t.Errorf("without a printer: %+v, %v", r, err)
 	}
 }
+
+// The printed ticket says what to bring (一次性告知).
+func TestTicketSaysWhatToBring(t *testing.T) {
+	_, k, sim := simKiosk(t)
+	ctx := context.Background()
+	for _, tc := range []struct{ service, want string }{
+		{"pension", "请带好：身份证、户口本。"},
+		{"housing", "请带好：身份证、户口本、宅基地使用证明、建房申请表。承诺件：受理后七个工作日内办结"},
+		{"guide", "不知道办什么，先到咨询台问一问"},
+	} {
+		if _, err := k.Issue(ctx, tc.service, false, url); err != nil {
+			t.Fatal(err)
+		}
+		text := tags.ReplaceAllString(string(sim.Previews()[0].HTML), "") // the newest
+		if !strings.Contains(text, tc.want) {
+			t.Errorf("%s: the ticket does not say %q: %s", tc.service, tc.want, text)
+		}
+	}
+}
+
+var tags = regexp.MustCompile(`<[^>]*>`)

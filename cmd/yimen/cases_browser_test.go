@@ -27,6 +27,9 @@ func TestBrowserCaseToPickup(t *testing.T) {
 	number := evalJS[string](t, kiosk, `yimenKiosk.last.number`)
 	token := evalJS[string](t, kiosk, `yimenKiosk.last.token`)
 	firstID := evalJS[string](t, kiosk, `yimenKiosk.last.id`)
+	if txt := evalJS[string](t, kiosk, `document.getElementById('tk-bring').textContent`); txt != "请带好：身份证、户口本" {
+		t.Errorf("the kiosk's ticket says %q, want what to bring", txt)
+	}
 	click(t, kiosk, "#tk-done")
 
 	phone := tab(t, browser, true, 390, 844, m.URL+"/t/"+token, true)

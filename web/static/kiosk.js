@@ -112,6 +112,8 @@
       setText(w, t.ahead > 0 ? '预计等候约 ' + Math.max(1, t.wait_minutes) + ' 分钟' : '请留意叫号');
     }
     $('tk-qr').src = '/t/' + encodeURIComponent(t.token) + '/qr.png';
+    // 一次性告知: what to have ready at the window.
+    setText($('tk-bring'), t.bring && t.bring.length ? '请带好：' + t.bring.join('、') : '');
     var p = $('tk-print');
     if (t.printed) {
       p.className = 'tk-print ok';
