@@ -17,19 +17,21 @@ import (
 // is far behind (display.Hub.Catchup). Each message is encoded and framed
 // once for every screen (a websocket.PreparedMessage).
 //
-// Only a screen whose socket accepts nothing for screenStall — a TV
+// Only a screen whose socket accepts nothing for screenStall (at least
+// half of it, as the deadline is moved on in steps) — a TV
 // switched off at the wall, a frozen browser — is closed; it reconnects
 // with ?since= when it comes back.
 const screenStall = 30 * time.Second
 
 type screen struct {
-	conn  *websocket.Conn
-	sub   *display.Sub
-	hub   *display.Hub
-	stall time.Duration
-	last  uint64 // seq the screen is at
-	boot  string // the hub run that seq belongs to
-	gone  chan struct{}
+	conn     *websocket.Conn
+	sub      *display.Sub
+	hub      *display.Hub
+	stall    time.Duration
+	last     uint64    // seq the screen is at
+	deadline time.Time // of the socket's writes
+	boot     string    // the hub run that seq belongs to
+	gone     chan struct{}
 }
 
 // screens owns every screen's goroutines.
@@ -101,7 +103,12 @@ func (s *screen) catchUp() bool {
 	if len(frames) == 0 {
 		return true
 	}
-	s.conn.SetWriteDeadline(time.Now().Add(s.stall))
+	if now := time.Now(); s.deadline.Sub(now) < s.stall/2 {
+		// Moved on only now and then: setting it costs a timer update,
+		// and a thousand screens are written after every call.
+		s.deadline = now.Add(s.stall)
+		s.conn.SetWriteDeadline(s.deadline)
+	}
 	for _, f := range frames {
 		if err := s.conn.WritePreparedMessage(f.Wire(prepare).(*websocket.PreparedMessage)); err != nil {
 			return false
