@@ -46,6 +46,9 @@ type Engine struct {
 	followers []func(Event, *State)
 	lastSnap  uint64
 
+	// today is the ledger's fold of the running day (report_book.go).
+	today todayFold
+
 	stop chan struct{}
 	done chan struct{}
 	// The day loop has its own stop so that it ends before the committer

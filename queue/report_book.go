@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 )
 
@@ -77,7 +78,15 @@ func (e *Engine) Summaries(from, to time.Time, store SummaryStore) ([]DaySummary
 				continue
 			}
 		}
-		sum, err := e.replayDay(r, now)
+		var (
+			sum DaySummary
+			err error
+		)
+		if r.upto == math.MaxUint64 {
+			sum, err = e.runningDay(r, now)
+		} else {
+			sum, err = e.replayDay(r, now)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -123,36 +132,92 @@ var errStop = errors.New("stop")
 // of the log are counted up to now, or, for a day already over, up to its
 // last event before local midnight.
 func (e *Engine) replayDay(r dayRange, now time.Time) (DaySummary, error) {
+	run, err := e.newDayRun(r)
+	if err != nil {
+		return DaySummary{}, err
+	}
+	if err := e.fold(run, r); err != nil {
+		return DaySummary{}, err
+	}
+	return run.summary(r, now), nil
+}
+
+// dayRun is a day being folded: its builder, how far into the log it got
+// and its last event's time before midnight.
+type dayRun struct {
+	from     uint64 // the day's first event
+	seq      uint64 // the last event folded
+	b        *dayBuilder
+	midnight time.Time
+	end      time.Time
+}
+
+func (e *Engine) newDayRun(r dayRange) (*dayRun, error) {
 	// The day is replayed with the configuration it began with; changes
 	// made during the day are among its events.
 	h, err := e.HallAt(r.hall)
 	if err != nil {
-		return DaySummary{}, err
+		return nil, err
 	}
-	b := newDayBuilder(h)
 	day, err := time.ParseInLocation(time.DateOnly, r.day, h.Location())
 	if err != nil {
-		return DaySummary{}, fmt.Errorf("queue: day %q: %w", r.day, err)
+		return nil, fmt.Errorf("queue: day %q: %w", r.day, err)
 	}
-	midnight := day.AddDate(0, 0, 1)
-	end := time.Time{}
-	err = e.log.Replay(r.from-1, func(ev Event) error {
+	return &dayRun{from: r.from, seq: r.from - 1, b: newDayBuilder(h), midnight: day.AddDate(0, 0, 1)}, nil
+}
+
+// fold applies the day's events after the run's last one.
+func (e *Engine) fold(run *dayRun, r dayRange) error {
+	err := e.log.Replay(run.seq, func(ev Event) error {
 		if ev.Seq >= r.upto {
 			return errStop
 		}
-		b.apply(ev)
-		if ev.At.Before(midnight) {
-			end = ev.At
+		run.b.apply(ev)
+		run.seq = ev.Seq
+		if ev.At.Before(run.midnight) {
+			run.end = ev.At
 		}
 		return nil
 	})
 	if err != nil && !errors.Is(err, errStop) {
-		return DaySummary{}, &Error{Kind: Unavailable, Code: "log_read", Message: "读取记录失败", Err: err}
+		return &Error{Kind: Unavailable, Code: "log_read", Message: "读取记录失败", Err: err}
 	}
-	if now.Before(midnight) && r.upto == math.MaxUint64 {
+	return nil
+}
+
+func (run *dayRun) summary(r dayRange, now time.Time) DaySummary {
+	end := run.end
+	if now.Before(run.midnight) && r.upto == math.MaxUint64 {
 		end = now // the running day
 	}
-	return b.summary(r.day, end), nil
+	return run.b.summary(r.day, end)
+}
+
+// runningDay summarises the day still being written. The engine keeps its
+// fold between reports, so each report reads only the events since the
+// last one, not the whole day again.
+func (e *Engine) runningDay(r dayRange, now time.Time) (DaySummary, error) {
+	e.today.mu.Lock()
+	defer e.today.mu.Unlock()
+	run := e.today.run
+	if run == nil || run.from != r.from {
+		var err error
+		if run, err = e.newDayRun(r); err != nil {
+			return DaySummary{}, err
+		}
+		e.today.run = nil
+	}
+	if err := e.fold(run, r); err != nil {
+		return DaySummary{}, err
+	}
+	e.today.run = run
+	return run.summary(r, now), nil
+}
+
+// todayFold is the engine's fold of the running day (runningDay).
+type todayFold struct {
+	mu  sync.Mutex
+	run *dayRun
 }
 
 // Report is the ledger of the days from … to (inclusive, hall time).

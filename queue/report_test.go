@@ -229,3 +229,47 @@ func TestStoredSummariesEqualTheLog(t *testing.T) {
 		t.Errorf("second range stored %d summaries again", store.saves-saves)
 	}
 }
+
+// TestRunningDayFoldsOnlyNewEvents: the running day's summary, kept
+// between reports and advanced by the events since, equals the day
+// replayed afresh at every step.
+func TestRunningDayFoldsOnlyNewEvents(t *testing.T) {
+	f := newFixture(t, smallHall)
+	day := time.Date(2026, 11, 21, 0, 0, 0, 0, f.hall.Location())
+	check := func(step string) {
+		t.Helper()
+		days, err := f.e.Summaries(day, day, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := f.e.RebuildSummary("2026-11-21")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(days[0])
+		b, _ := json.Marshal(fresh)
+		if string(a) != string(b) {
+			t.Errorf("%s: kept fold differs from a fresh replay\nkept  %s\nfresh %s", step, a, b)
+		}
+	}
+	f.open("2", "A2")
+	f.issue("pension", false)
+	check("one ticket")
+	f.clock.Add(7 * time.Minute)
+	f.next("2", "A2")
+	f.must(f.e.Start(ctx, "2", "A2"))
+	check("called")
+	f.clock.Add(5 * time.Minute)
+	f.must(f.e.Finish(ctx, "2", "A2", queue.OutcomeImmediate))
+	f.must(f.e.Rate(ctx, "2", 1, "态度不好"))
+	f.must(f.e.Pause(ctx, "2", "A2", "开会"))
+	f.clock.Add(20 * time.Minute)
+	check("paused")
+	r, err := f.e.Report(day, day, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Finished != 1 || r.Clerks[0].PausedHours != 0.3 || len(r.LowRatings) != 1 {
+		t.Errorf("report after the pause: %+v %+v", r.Figures, r.Clerks)
+	}
+}

@@ -51,8 +51,11 @@ func (l *MemLog) Append(evs []queue.Event) error {
 
 // Replay implements queue.Log.
 func (l *MemLog) Replay(after uint64, fn func(queue.Event) error) error {
+	// Append checks that event i has Seq i+1 and never changes a stored
+	// event, so the tail as of now can be read without the lock and
+	// without a copy, however long the log.
 	l.mu.Lock()
-	evs := append([]queue.Event(nil), l.events...)
+	evs := l.events[min(after, uint64(len(l.events))):]
 	l.mu.Unlock()
 	for _, ev := range evs {
 		if ev.Seq <= after {
