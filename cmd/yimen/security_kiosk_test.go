@@ -106,3 +106,23 @@ func jsonDo(t *testing.T, hc *http.Client, method, url, body string) (int, map[s
 	}
 	return c.do(method, url, body)
 }
+
+// TestPhonesTakeNumbersOnlyWhenTheHallAllows: with --phone-tickets 2 a
+// phone without a kiosk takes two numbers an hour, then is told to use a
+// kiosk; another phone is not affected.
+func TestPhonesTakeNumbersOnlyWhenTheHallAllows(t *testing.T) {
+	m := startMain(t, func(m *Main) { m.PhoneTickets = 2 })
+	phone := &client{t: t, base: m.URL, hc: fromAddress("127.0.0.21")}
+	for i := range 2 {
+		if code, ans := phone.do("POST", "/api/tickets", map[string]any{"service": "guide"}); code != 201 {
+			t.Fatalf("phone's number %d = %d %v", i+1, code, ans)
+		}
+	}
+	if code, ans := phone.do("POST", "/api/tickets", map[string]any{"service": "guide"}); code != 429 || ans["code"] != "rate_limited" {
+		t.Errorf("phone's third number within the hour = %d %v, want 429", code, ans)
+	}
+	other := &client{t: t, base: m.URL, hc: fromAddress("127.0.0.22")}
+	if code, _ := other.do("POST", "/api/tickets", map[string]any{"service": "guide"}); code != 201 {
+		t.Errorf("another phone = %d, want 201", code)
+	}
+}
