@@ -53,7 +53,8 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 		return m, false
 	case queue.EvIssued:
 		addCat(ev.Category)
-	case queue.EvCalled, queue.EvStarted, queue.EvFinished, queue.EvNoShow, queue.EvTransferred, queue.EvCancelled, queue.EvReturned:
+	case queue.EvCalled, queue.EvStarted, queue.EvFinished, queue.EvNoShow, queue.EvTransferred, queue.EvCancelled, queue.EvReturned,
+		queue.EvHeld, queue.EvRequeued:
 		if t != nil {
 			m.Number = t.Number
 			m.Category = t.Category

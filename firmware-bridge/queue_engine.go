@@ -35,6 +35,10 @@ func (q queueEngine) Act(ctx context.Context, a Action) error {
 		_, err = q.e.Pause(ctx, a.Window, a.Staff, a.Reason)
 	case proto.KeyResume:
 		_, err = q.e.Resume(ctx, a.Window, a.Staff)
+	case proto.KeyHold:
+		_, _, err = q.e.Hold(ctx, a.Window, a.Staff)
+	case proto.KeyRequeue:
+		_, err = q.e.RequeueLast(ctx, a.Window, a.Staff)
 	default:
 		return fmt.Errorf("bridge: key %s has no engine action", a.Key)
 	}

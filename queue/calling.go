@@ -12,10 +12,9 @@ import (
 // an ordinary ticket that came after it.
 func (s *State) pickNext(w *Window) *Ticket {
 	var prio, ord *Ticket
-	for _, c := range w.Categories {
-		q := s.queues[c]
+	consider := func(q *waitLines) {
 		if q == nil {
-			continue
+			return
 		}
 		if t := q.prio.first(); t != nil && (prio == nil || t.before(prio)) {
 			prio = t
@@ -24,6 +23,11 @@ func (s *State) pickNext(w *Window) *Ticket {
 			ord = t
 		}
 	}
+	for _, c := range w.Categories {
+		consider(s.queues[c])
+	}
+	// Tickets transferred to this window keep their place among its lines.
+	consider(s.direct[w.ID])
 	switch {
 	case prio == nil:
 		return ord
@@ -47,6 +51,20 @@ func (s *State) pickNext(w *Window) *Ticket {
 // the priority ticket. Binary searches only, so that a long line does not
 // slow issuing; under interleave one per priority ticket before it.
 func (s *State) ahead(t *Ticket) int {
+	if t.To != "" {
+		// Waiting for one window: the tickets transferred there before it
+		// (priority first). The window's own lines are not counted: a
+		// transferred ticket has waited already and goes by its first
+		// issue time, usually ahead of most of them.
+		q := s.direct[t.To]
+		if q == nil {
+			return 0
+		}
+		if t.Priority {
+			return max(q.prio.index(t), 0)
+		}
+		return q.prio.len() + max(q.ord.index(t), 0)
+	}
 	q := s.queues[t.Category]
 	if q == nil {
 		return 0

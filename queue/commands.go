@@ -157,20 +157,8 @@ func (e *Engine) Next(ctx context.Context, window, staff string) (*Ticket, error
 		if s.Windows[window].Paused {
 			return nil, errorf(Conflict, "window_paused", "窗口已暂停，请先恢复服务")
 		}
-		cur := s.Current(window)
 		t := s.pickNext(w)
-		// The call goes first: the hall waits for it, while the finished
-		// ticket's patch can follow. The state is the same in either order.
-		if t != nil {
-			emit(Event{Type: EvCalled, Ticket: t.ID, Number: t.Number, Window: window, Staff: staff})
-		}
-		switch {
-		case cur == nil:
-		case cur.Status == StatusServing:
-			emitFinish(s, cur, window, staff, s.hall.Outcome(), CaseIntake{}, emit)
-		default:
-			emit(Event{Type: EvNoShow, Ticket: cur.ID, Window: window, Staff: staff})
-		}
+		callTo(s, emit, window, staff, t)
 		if t == nil {
 			return nil, nil
 		}

@@ -29,6 +29,12 @@ const (
 	// was called or served; it waits again in its line, in its place by
 	// issue time, keeping its number.
 	EvReturned = "returned"
+	// EvHeld: the window's ticket is parked there (挂起); Window calls it
+	// back by its number.
+	EvHeld = "held"
+	// EvRequeued: a no-show came back in time and waits again, Places
+	// behind the head of its line (过号重排).
+	EvRequeued = "requeued"
 )
 
 // Event is one entry of the hall's log. It is a flat record: each type uses
@@ -57,6 +63,8 @@ type Event struct {
 	Until    string `json:"until,omitempty"`
 	Score    int    `json:"score,omitempty"`
 	Printed  bool   `json:"printed,omitempty"`
+	To       string `json:"to,omitempty"`     // the window a transfer goes to (转办到窗口)
+	Places   int    `json:"places,omitempty"` // how far behind the head a requeued ticket goes
 	// Hall is the whole configuration after an EvHall (PIN hashes, never
 	// plain PINs); Staff says who changed it, Reason how (see HallChange).
 	Hall json.RawMessage `json:"hall,omitempty"`

@@ -104,6 +104,27 @@ type Staff struct {
 type CallingPolicy struct {
 	Mode  string `json:"mode,omitempty"`
 	Every int    `json:"every,omitempty"`
+	// A no-show who comes back within RequeueMinutes (30 when zero) of
+	// being marked 过号 waits again RequeuePlaces (3 when zero) places
+	// behind the head of their line (过号重排).
+	RequeueMinutes int `json:"requeue_minutes,omitempty"`
+	RequeuePlaces  int `json:"requeue_places,omitempty"`
+}
+
+// RequeueWithin is how long after 过号 a villager may be put back.
+func (c CallingPolicy) RequeueWithin() time.Duration {
+	if c.RequeueMinutes <= 0 {
+		return 30 * time.Minute
+	}
+	return time.Duration(c.RequeueMinutes) * time.Minute
+}
+
+// Places is how many tickets a requeued one goes behind.
+func (c CallingPolicy) Places() int {
+	if c.RequeuePlaces <= 0 {
+		return 3
+	}
+	return c.RequeuePlaces
 }
 
 // ParseHall reads and validates a hall file.

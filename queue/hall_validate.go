@@ -40,6 +40,10 @@ func (h *Hall) Validate() error {
 		bad("calling.mode", "must be \"strict\" or \"interleave\", not %q", h.Calling.Mode)
 	}
 
+	if c := h.Calling; c.RequeueMinutes < 0 || c.RequeueMinutes > 24*60 || c.RequeuePlaces < 0 || c.RequeuePlaces > 1000 {
+		bad("calling.requeue_minutes", "requeue_minutes must be 0..1440 and requeue_places 0..1000")
+	}
+
 	switch h.DefaultOutcome {
 	case "", OutcomeImmediate, OutcomePromised, OutcomeConsult:
 	default:

@@ -25,6 +25,10 @@ type Tally struct {
 	Cancelled   int `json:"cancelled,omitempty"`
 	Priority    int `json:"priority,omitempty"`
 	Unprinted   int `json:"unprinted,omitempty"`
+	// Held and Requeued count tickets parked (挂起) and put back after a
+	// no-show (过号重排) at least once.
+	Held     int `json:"held,omitempty"`
+	Requeued int `json:"requeued,omitempty"`
 
 	// Waits of the tickets that were called, in tenths of a minute.
 	Waits       Hist    `json:"waits,omitzero"`
@@ -50,6 +54,8 @@ func (t *Tally) Add(o *Tally) {
 	t.Cancelled += o.Cancelled
 	t.Priority += o.Priority
 	t.Unprinted += o.Unprinted
+	t.Held += o.Held
+	t.Requeued += o.Requeued
 	t.Waits.Add(o.Waits)
 	t.WaitSecs += o.WaitSecs
 	t.MaxWaitSecs = max(t.MaxWaitSecs, o.MaxWaitSecs)
@@ -71,6 +77,12 @@ func (t *Tally) count(tk *Ticket) {
 	}
 	if len(tk.Transfers) > 0 {
 		t.Transferred++
+	}
+	if tk.Holds > 0 {
+		t.Held++
+	}
+	if tk.Requeues > 0 {
+		t.Requeued++
 	}
 	if !tk.CalledAt.IsZero() {
 		wait := wholeSecs(tk.CalledAt.Sub(tk.IssuedAt))
@@ -133,6 +145,8 @@ type Figures struct {
 	Cancelled   int     `json:"cancelled"`
 	Priority    int     `json:"priority"`
 	Unprinted   int     `json:"unprinted"`
+	Held        int     `json:"held"`     // 挂起
+	Requeued    int     `json:"requeued"` // 过号重排
 
 	AvgWaitMinutes    float64 `json:"avg_wait_minutes"`
 	MedianWaitMinutes float64 `json:"median_wait_minutes"`
@@ -153,6 +167,7 @@ func (t *Tally) Figures(target time.Duration) Figures {
 		Immediate: t.Immediate, Promised: t.Promised, Consult: t.Consult,
 		NoShow: t.NoShow, Transferred: t.Transferred, Cancelled: t.Cancelled,
 		Priority: t.Priority, Unprinted: t.Unprinted, Ratings: t.Ratings,
+		Held: t.Held, Requeued: t.Requeued,
 	}
 	f.FinishRate = ratio(t.Finished, t.Accepted)
 	f.NoShowRate = ratio(t.NoShow, t.Accepted+t.NoShow)

@@ -41,7 +41,9 @@ type State struct {
 	// were issued to, for the daily caps: counted as they come, not by
 	// going over every ticket on each issue.
 	issuedService, issuedCategory map[string]int
-	byToken                       map[string]*Ticket
+	// direct holds the tickets transferred to one window, by window.
+	direct  map[string]*waitLines
+	byToken map[string]*Ticket
 	// casesByToken finds a case by its ticket's token on later days.
 	casesByToken map[string]*Case
 }
@@ -126,22 +128,22 @@ func (s *State) attach(h *Hall) {
 		}
 	}
 	s.queues = map[string]*waitLines{}
+	s.direct = map[string]*waitLines{}
 	s.byToken = make(map[string]*Ticket, len(s.Tickets))
 	s.issuedService, s.issuedCategory = map[string]int{}, map[string]int{}
 	for _, t := range s.Tickets {
 		s.byToken[t.Token] = t
 		s.countIssued(t)
 		if t.Waiting() {
-			q := s.queues[t.Category]
-			if q == nil {
-				q = &waitLines{}
-				s.queues[t.Category] = q
-			}
-			l := q.of(t)
+			l := s.linesOf(t).of(t)
 			l.t = append(l.t, t) // in map order; sorted below, once
 		}
 	}
 	for _, q := range s.queues {
+		q.prio.sort()
+		q.ord.sort()
+	}
+	for _, q := range s.direct {
 		q.prio.sort()
 		q.ord.sort()
 	}
@@ -202,8 +204,11 @@ func (s *State) Apply(e Event) {
 			return
 		}
 		s.dequeue(t)
+		t.To = ""
 		if e.Recall {
 			t.Recalls++
+		} else if t.Status == StatusHeld {
+			// Back from 挂起: called once already, its wait ended then.
 		} else {
 			t.CalledAt = e.At
 			if t.Received == "" {
@@ -251,6 +256,7 @@ func (s *State) Apply(e Event) {
 		s.release(t)
 		t.Transfers = append(t.Transfers, t.Category)
 		t.Category, t.Status, t.Window, t.Staff = e.Category, StatusTransferred, "", ""
+		t.To = e.To
 		s.enqueue(t)
 	case EvCancelled:
 		if t != nil {
@@ -294,6 +300,16 @@ func (s *State) Apply(e Event) {
 		if t != nil {
 			s.returnTicket(t)
 		}
+	case EvHeld:
+		if t != nil {
+			s.release(t)
+			t.Status = StatusHeld
+			t.Holds++
+		}
+	case EvRequeued:
+		if t != nil {
+			s.requeue(t, e)
+		}
 	}
 }
 
@@ -318,6 +334,7 @@ func (s *State) newDay(e Event) {
 	clear(s.Tickets)
 	clear(s.Counters)
 	clear(s.queues)
+	clear(s.direct)
 	clear(s.byToken)
 	clear(s.issuedService)
 	clear(s.issuedCategory)
@@ -353,16 +370,11 @@ func (s *State) release(t *Ticket) {
 }
 
 func (s *State) enqueue(t *Ticket) {
-	q := s.queues[t.Category]
-	if q == nil {
-		q = &waitLines{}
-		s.queues[t.Category] = q
-	}
-	q.of(t).insert(t)
+	s.linesOf(t).of(t).insert(t)
 }
 
 func (s *State) dequeue(t *Ticket) {
-	if q := s.queues[t.Category]; q != nil {
+	if q := s.linesOf(t); q != nil {
 		q.of(t).remove(t)
 	}
 }
@@ -376,4 +388,19 @@ func (s *State) countIssued(t *Ticket) {
 	}
 	s.issuedService[t.Service]++
 	s.issuedCategory[first]++
+}
+
+// linesOf returns the lines a waiting ticket is in: its category's, or
+// the window's it was transferred to.
+func (s *State) linesOf(t *Ticket) *waitLines {
+	m, key := s.queues, t.Category
+	if t.To != "" {
+		m, key = s.direct, t.To
+	}
+	q := m[key]
+	if q == nil {
+		q = &waitLines{}
+		m[key] = q
+	}
+	return q
 }

@@ -102,6 +102,9 @@ func (s *State) WindowLine(window string, n int) []*Ticket {
 	for _, c := range w.Categories {
 		out = append(out, s.Waiting(c)...)
 	}
+	if q := s.direct[window]; q != nil {
+		out = append(append(out, q.prio.waiting()...), q.ord.waiting()...)
+	}
 	slices.SortFunc(out, func(a, b *Ticket) int {
 		if a.before(b) {
 			return -1

@@ -11,6 +11,9 @@ const (
 	StatusNoShow      = "no_show"
 	StatusTransferred = "transferred" // waiting again, in another category
 	StatusCancelled   = "cancelled"
+	// StatusHeld: parked at its window (挂起) while the villager fetches
+	// something; the window calls it back by its number.
+	StatusHeld = "held"
 )
 
 // Ticket is one number taken at the kiosk. ID is unique across days
@@ -45,6 +48,13 @@ type Ticket struct {
 	Carried bool `json:"carried,omitempty"`
 	// Pickup is the case this ticket comes to pick up, if any.
 	Pickup string `json:"pickup,omitempty"`
+	// To is the window a ticket transferred to a window (转办到窗口) waits
+	// for; only that window calls it.
+	To string `json:"to,omitempty"`
+	// Holds and Requeues count how often it was parked (挂起) and put back
+	// in its line after a no-show (过号重排), for the ledger.
+	Holds    int `json:"holds,omitempty"`
+	Requeues int `json:"requeues,omitempty"`
 
 	IssuedAt time.Time `json:"issued_at"`
 	// QueuedAt orders the queue; a transferred ticket keeps its original
@@ -62,7 +72,7 @@ func (t *Ticket) Waiting() bool {
 
 // Open reports whether the ticket still needs the hall's attention.
 func (t *Ticket) Open() bool {
-	return t.Waiting() || t.Status == StatusCalled || t.Status == StatusServing
+	return t.Waiting() || t.Status == StatusCalled || t.Status == StatusServing || t.Status == StatusHeld
 }
 
 // before orders two waiting tickets: priority first, then the longest wait.

@@ -105,6 +105,8 @@ type windowAnswer struct {
 	// Waiting lists the numbers waiting in the window's lines, in the
 	// order the window would call them (at most maxWaitingShown).
 	Waiting []waitingJSON `json:"waiting"`
+	// Held lists the tickets parked at the window (挂起), oldest first.
+	Held []waitingJSON `json:"held"`
 }
 
 type waitingJSON struct {
@@ -116,6 +118,14 @@ type waitingJSON struct {
 }
 
 const maxWaitingShown = 30
+
+func waitingOf(t *queue.Ticket) waitingJSON {
+	v := waitingJSON{Number: t.Number, Category: t.Category, Priority: t.Priority, Transferred: t.Status == queue.StatusTransferred}
+	if t.Priority {
+		v.PriorityName = queue.PriorityNames[t.Kind]
+	}
+	return v
+}
 
 func (s *Server) windowState(id string) windowAnswer {
 	var a windowAnswer
@@ -132,11 +142,11 @@ func (s *Server) windowState(id string) windowAnswer {
 		}
 		a.Waiting = []waitingJSON{}
 		for _, t := range st.WindowLine(id, maxWaitingShown) {
-			v := waitingJSON{Number: t.Number, Category: t.Category, Priority: t.Priority, Transferred: t.Status == queue.StatusTransferred}
-			if t.Priority {
-				v.PriorityName = queue.PriorityNames[t.Kind]
-			}
-			a.Waiting = append(a.Waiting, v)
+			a.Waiting = append(a.Waiting, waitingOf(t))
+		}
+		a.Held = []waitingJSON{}
+		for _, t := range st.Held(id) {
+			a.Held = append(a.Held, waitingOf(t))
 		}
 	})
 	return a
@@ -161,6 +171,10 @@ func (s *Server) postWindowAction(w http.ResponseWriter, r *http.Request) {
 		// Case is the intake of a 承诺件 (finish with outcome promised).
 		Case  *queue.CaseIntake `json:"case"`
 		Score int               `json:"score"`
+		// Number is the ticket of call (选呼) and requeue (过号重排);
+		// Window the window a transfer goes to (转办到窗口).
+		Number string `json:"number"`
+		Window string `json:"window"`
 	}
 	if !decode(w, r, &body) {
 		return
@@ -195,11 +209,24 @@ func (s *Server) postWindowAction(w http.ResponseWriter, r *http.Request) {
 			_, err = s.engine.Finish(ctx, id, staff, body.Outcome)
 		}
 	case "transfer":
-		if body.Category == "" {
-			failWith(w, http.StatusBadRequest, "missing_category", "请选择转办到哪个类别")
+		switch {
+		case body.Window != "" && body.Category != "":
+			failWith(w, http.StatusBadRequest, "category_or_window", "转办到类别或窗口，二选一")
 			return
+		case body.Window != "":
+			_, err = s.engine.TransferToWindow(ctx, id, staff, body.Window)
+		case body.Category == "":
+			failWith(w, http.StatusBadRequest, "missing_category", "请选择转办到哪个类别或窗口")
+			return
+		default:
+			_, err = s.engine.Transfer(ctx, id, staff, body.Category)
 		}
-		_, err = s.engine.Transfer(ctx, id, staff, body.Category)
+	case "call":
+		_, err = s.engine.CallNumber(ctx, id, staff, body.Number)
+	case "hold":
+		_, _, err = s.engine.Hold(ctx, id, staff)
+	case "requeue":
+		_, err = s.engine.Requeue(ctx, id, staff, body.Number)
 	case "pause":
 		_, err = s.engine.Pause(ctx, id, staff, body.Reason)
 	case "resume":

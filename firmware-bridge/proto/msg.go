@@ -201,6 +201,8 @@ const (
 	KeyFinish   KeyCode = 0x07 // 办结; Arg = outcome 0 即办 1 承诺 2 咨询
 	KeyStart    KeyCode = 0x08 // 开始办理 (optional key)
 	KeySignOut  KeyCode = 0x09 // 签退 (drop a pad sign-in)
+	KeyHold     KeyCode = 0x0A // 挂起: park the current ticket, call the next
+	KeyRequeue  KeyCode = 0x0B // 过号重排 of the window's last no-show
 )
 
 func (k KeyCode) String() string {
@@ -223,6 +225,10 @@ func (k KeyCode) String() string {
 		return "开始办理"
 	case KeySignOut:
 		return "签退"
+	case KeyHold:
+		return "挂起"
+	case KeyRequeue:
+		return "过号重排"
 	}
 	return fmt.Sprintf("键0x%02x", uint8(k))
 }

@@ -117,16 +117,24 @@
     $('calling-strict').checked = c.mode !== 'interleave';
     $('calling-interleave').checked = c.mode === 'interleave';
     $('calling-every').value = c.every || '';
+    $('calling-requeue-minutes').value = c.requeue_minutes || '';
+    $('calling-requeue-places').value = c.requeue_places || '';
   }
   bind('notices', function (v) { H.doc.notices = lines(v); });
   function calling() {
     var every = Number($('calling-every').value) || 0;
     H.doc.calling = $('calling-interleave').checked ? { mode: 'interleave', every: every } : { mode: 'strict' };
+    // 过号重排: empty means the default (30 minutes, 3 places).
+    var mins = Number($('calling-requeue-minutes').value) || 0, places = Number($('calling-requeue-places').value) || 0;
+    if (mins) { H.doc.calling.requeue_minutes = mins; }
+    if (places) { H.doc.calling.requeue_places = places; }
     H.dirtied();
   }
   $('calling-strict').addEventListener('change', calling);
   $('calling-interleave').addEventListener('change', calling);
   $('calling-every').addEventListener('input', calling);
+  $('calling-requeue-minutes').addEventListener('input', calling);
+  $('calling-requeue-places').addEventListener('input', calling);
 
   // Voice and printer checks.
   $('voice-test').addEventListener('click', function () {

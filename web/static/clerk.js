@@ -96,6 +96,7 @@
       (t.called_at ? ' · 叫号 ' + t.called_at.slice(11, 16) : '')) : '当前没有号，按“叫号”叫下一位');
     renderQueues();
     renderWaiting(s.waiting || []);
+    renderHeld(s.held || []);
     var has = !!t, paused = w.state === 'paused';
     enable('next', !paused);
     enable('recall', has && !paused);
@@ -105,6 +106,25 @@
     enable('pause', !paused);
     enable('resume', paused);
     enable('finish', has);
+    enable('call', !paused);
+    enable('hold', has);
+    enable('requeue', true);
+  }
+
+  // renderHeld shows the tickets parked here (挂起); a click calls one back.
+  function renderHeld(list) {
+    var box = $('held-list');
+    box.textContent = '';
+    for (var i = 0; i < list.length; i++) {
+      (function (n) {
+        var b = Y.el('button', 'btn', '叫回 ' + n);
+        b.type = 'button';
+        b.setAttribute('data-held', n);
+        b.addEventListener('click', function () { act('call', { number: n }); });
+        box.appendChild(b);
+      })(list[i].number);
+    }
+    $('held').hidden = !list.length;
   }
 
   function enable(act, on) {
@@ -204,7 +224,33 @@
     });
   }
 
-  function closeSubs() { $('sub-transfer').hidden = true; $('sub-pause').hidden = true; }
+  function closeSubs() { $('sub-transfer').hidden = true; $('sub-pause').hidden = true; $('sub-number').hidden = true; }
+
+  // openNumber asks for a number to call (选呼) or to put back (过号重排).
+  var numberAct = 'call';
+  function openNumber(action, number) {
+    closeSubs();
+    numberAct = action;
+    setText($('number-title'), action === 'call' ? '选呼：叫哪个号？' : '过号重排：哪个号回来了？');
+    setText($('number-go'), action === 'call' ? '叫号' : '重排');
+    $('number-input').value = number || '';
+    $('sub-number').hidden = false;
+    $('number-input').focus();
+  }
+  $('sub-number').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var n = $('number-input').value.toUpperCase();
+    if (n) { act(numberAct, { number: n }); }
+  });
+  // A number is letters and digits only: the key that opened the chooser
+  // (* or -) must not end up in it.
+  $('number-input').addEventListener('input', function () {
+    var v = this.value.replace(/[^0-9A-Za-z]/g, '');
+    if (v !== this.value) { this.value = v; }
+  });
+  $('waiting').addEventListener('click', function (e) {
+    if (e.target && e.target.tagName === 'B') { openNumber('call', e.target.textContent); }
+  });
 
   function openTransfer() {
     var box = $('transfer-cats'), cur = state && state.ticket ? state.ticket.category : '';
@@ -220,7 +266,20 @@
         box.appendChild(b);
       })(c.id);
     }
+    box = $('transfer-wins');
+    box.textContent = '';
+    for (i = 0; i < hall.windows.length; i++) {
+      if (hall.windows[i].id === win) { continue; }
+      (function (id, name) {
+        var b = Y.el('button', 'btn', name);
+        b.type = 'button';
+        b.setAttribute('data-to-window', id);
+        b.addEventListener('click', function () { act('transfer', { window: id }); });
+        box.appendChild(b);
+      })(hall.windows[i].id, hall.windows[i].name);
+    }
     $('sub-pause').hidden = true;
+    $('sub-number').hidden = true;
     $('sub-transfer').hidden = false;
   }
 
@@ -234,6 +293,7 @@
       return;
     }
     if (action === 'finish') { act('finish', { outcome: outcome }); return; }
+    if (action === 'call' || action === 'requeue') { openNumber(action); return; }
     act(action);
   }
 
@@ -254,7 +314,8 @@
 
   // keyboard: 1-9 (or F1-F9) for the buttons, Esc closes a chooser
   var keys = { '0': ['start'], '1': ['next'], '2': ['recall'], '3': ['no-show'], '4': ['transfer'], '5': ['pause'], '6': ['resume'],
-    '7': ['finish', 'immediate'], '8': ['finish', 'promised'], '9': ['finish', 'consult'] };
+    '7': ['finish', 'immediate'], '8': ['finish', 'promised'], '9': ['finish', 'consult'],
+    '*': ['call'], '/': ['hold'], '-': ['requeue'] };
   document.addEventListener('keydown', function (e) {
     if ($('desk').hidden) { return; }
     var tag = e.target && e.target.tagName;

@@ -77,7 +77,7 @@
   };
   Y.ticketStatus = {
     waiting: '等候中', called: '请到窗口', serving: '办理中', done: '已办结',
-    no_show: '已过号', transferred: '已转办', cancelled: '已取消'
+    no_show: '已过号', transferred: '已转办', cancelled: '已取消', held: '已挂起'
   };
   Y.windowState = {
     idle: '等待叫号', called: '正在叫号', serving: '正在办理', paused: '暂停服务', closed: '暂未开放'

@@ -10,6 +10,7 @@
     case 'transferred': return '已转到' + (t.category_name || '其他类别') + '，等候中';
     case 'called': return '请到 ' + (t.window_name || t.window + '号窗口') + ' 办理';
     case 'serving': return '办理中' + (t.window_name ? '（' + t.window_name + '）' : '');
+    case 'held': return '已挂起，备好材料后请回' + (t.window_name || t.window + '号窗口');
     default: return Y.ticketStatus[t.status] || t.status;
     }
   }
