@@ -11,7 +11,9 @@ import (
 // and the manager is told once), and the day never moves on by more than
 // MaxRollDays at once without the manager's confirmation: a clock that
 // jumps a year ahead must not cancel every open ticket and leave the
-// wrong day behind when it is corrected.
+// wrong day behind when it is corrected. At start-up the day moves on
+// however far (the PC may have been off for a long closure, or a backup
+// restored), and the manager is told when it is more than MaxRollDays.
 
 // clock gives the time for the next events, or refuses a jump. e.mu is held.
 func (e *Engine) clock() (time.Time, error) {
@@ -26,6 +28,8 @@ func (e *Engine) clock() (time.Time, error) {
 		return last, nil // the log stays in order
 	}
 	e.stepped = false
+	started := e.running
+	e.running = true
 	if e.st.Day == "" {
 		return now, nil
 	}
@@ -39,9 +43,15 @@ func (e *Engine) clock() (time.Time, error) {
 	if err1 != nil || err2 != nil {
 		return now, nil
 	}
-	if days := int(to.Sub(from).Hours()/24 + 0.5); days > e.maxRollDays {
+	days := int(to.Sub(from).Hours()/24 + 0.5)
+	switch {
+	case days <= e.maxRollDays:
+	case !started:
+		e.onClock(fmt.Sprintf("启动时日期从 %s 到了 %s（%d 天），请核对电脑时间", e.st.Day, day, days))
+	default:
 		msg := fmt.Sprintf("系统时钟从 %s 跳到了 %s（%d 天），已暂停取号叫号：请核对电脑时间；日期确实如此时，请在管理页确认", e.st.Day, day, days)
 		e.onClock(msg)
+		e.running = started
 		return now, &Error{Kind: Unavailable, Code: "clock_jump", Message: msg}
 	}
 	return now, nil

@@ -81,3 +81,25 @@ func TestClockStepBackKeepsTimesInOrder(t *testing.T) {
 		t.Errorf("manager told %q, want one clock-step alarm", *told)
 	}
 }
+
+// At start-up the day moves on however far (a long closure with the PC
+// off, a backup restored), telling the manager: the hall must start.
+func TestStartAfterLongClosure(t *testing.T) {
+	f, _ := clockFixture(t)
+	f.issue("pension", false)
+	f.clock.Add(400 * 24 * time.Hour)
+	f.e.Close()
+	var told []string
+	e, err := queue.NewEngine(f.hall, f.log, queue.Options{Now: f.clock.Now, OnClock: func(m string) { told = append(told, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	is, err := e.Issue(ctx, "pension", false)
+	if err != nil || is.Ticket.Number != "B001" {
+		t.Fatalf("first issue after 400 days off: %v %v", is.Ticket.Number, err)
+	}
+	if len(told) != 1 || !strings.Contains(told[0], "启动时") {
+		t.Errorf("manager told %q", told)
+	}
+}

@@ -38,6 +38,7 @@ type Engine struct {
 	closed  bool
 	rollTo  string // a day the manager confirmed the clock's jump to
 	stepped bool   // the clock is behind the log (told once per step)
+	running bool   // a command has run since start: jumps are the clock's
 	kick    chan struct{}
 
 	commitMu  sync.Mutex // guards committed, subs, lastSnap
