@@ -21,6 +21,7 @@ type reportTable struct {
 	Head  []string
 	Rows  [][]string
 	Foot  []string // the 合计 row, when there is one
+	Text  bool     // a table of words (差评), aligned left
 }
 
 type reportFigure struct{ Label, Value string }
@@ -244,7 +245,7 @@ func reportTables(rep queue.Report) []reportTable {
 	for _, hl := range rep.Hours {
 		hours.Rows = append(hours.Rows, append([]string{fmt.Sprintf("%02d:00–%02d:00", hl.Hour, hl.Hour+1)}, figs(hl.Figures)...))
 	}
-	low := reportTable{Title: "差评", Head: []string{"时间", "号码", "窗口", "工作人员", "评价", "原因", "处理期限", "状态", "处理方式", "处理情况", "处理人", "处理时间"}}
+	low := reportTable{Title: "差评", Text: true, Head: []string{"时间", "号码", "窗口", "工作人员", "评价", "原因", "处理期限", "状态", "处理方式", "处理情况", "处理人", "处理时间"}}
 	for _, lr := range rep.LowRatings {
 		row := []string{lr.At.Format("2006-01-02 15:04"), lr.Number, lr.WindowName, lr.StaffName, queue.ScoreNames[lr.Score], lr.Reason}
 		for _, c := range followupCells(lr, rep.Generated) {
