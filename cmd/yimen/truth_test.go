@@ -174,15 +174,18 @@ func TestSinceWithoutBootReplays(t *testing.T) {
 // The day rolls at midnight with no command: the screens get the day
 // message, and what was open is cancelled.
 func TestDayRollPushedAtMidnight(t *testing.T) {
-	// A clock that runs from three seconds before midnight in Shanghai.
-	base, start := time.Date(2026, 11, 21, 15, 59, 57, 0, time.UTC), time.Now()
-	m := startMain(t, func(m *Main) { m.Now = func() time.Time { return base.Add(time.Since(start)) } })
+	// The clock stands half a second before midnight in Shanghai until the
+	// lobby has its snapshot, then moves past it; only the daemon's own
+	// timer can roll the day.
+	clk := &testClock{t: time.Date(2026, 11, 21, 15, 59, 59, 500_000_000, time.UTC)}
+	m := startMain(t, func(m *Main) { m.Now = clk.Now })
 	kiosk := kioskClient(t, m)
 	_, tk := kiosk.do("POST", "/api/tickets", map[string]any{"service": "birth"})
 	lobby := dialDisplay(t, m, "")
 	if snap := readBoard(t, lobby, 5*time.Second); snap.Day != "2026-11-21" {
-		t.Skipf("the machine took three seconds to start (day %s)", snap.Day)
+		t.Fatalf("lobby's first snapshot for %s, want 2026-11-21", snap.Day)
 	}
+	clk.Set(time.Date(2026, 11, 21, 16, 0, 1, 0, time.UTC))
 	day := readUntil(t, lobby, "day", 30*time.Second)
 	if day.Day != "2026-11-22" {
 		t.Errorf("day message for %s", day.Day)
