@@ -139,6 +139,11 @@ func (k *Kiosk) print(ctx context.Context, is queue.Issued, url string) (bool, s
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), k.printTimeout)
 	defer cancel()
 	err := k.printer.Print(pctx, pt)
+	if errors.Is(err, printer.ErrNoPrinter) {
+		// The hall has no printer (--printer none): as without one,
+		// nothing to record, and no second commit for every ticket.
+		return false, "本机未连接打印机"
+	}
 	detail := ""
 	if err != nil {
 		detail = faultText(err)

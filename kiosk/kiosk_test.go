@@ -139,3 +139,34 @@ func TestTicketSaysWhatToBring(t *testing.T) {
 }
 
 var tags = regexp.MustCompile(`<[^>]*>`)
+
+// With no printer (--printer none) a ticket is one commit: there is no
+// print result to record.
+func TestNoPrinterIsOneCommit(t *testing.T) {
+	log := new(queuetest.MemLog)
+	e, err := queue.NewEngine(queue.DemoHall(), log, queue.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	p, err := printer.Open("none", printer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	k := kiosk.New(e, p, kiosk.Options{})
+	if _, err := k.Issue(context.Background(), "medicare", false, url); err != nil { // the day opens
+		t.Fatal(err)
+	}
+	before := log.Appends
+	r, err := k.Issue(context.Background(), "medicare", false, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Printed || r.PrintError != "本机未连接打印机" {
+		t.Errorf("printed %v, %q", r.Printed, r.PrintError)
+	}
+	if n := log.Appends - before; n != 1 {
+		t.Errorf("a ticket without a printer took %d commits, want 1", n)
+	}
+}
