@@ -76,24 +76,24 @@ func (s *State) ListCases(f CaseFilter, now time.Time) []*Case {
 		if (!f.From.IsZero() && opened.Before(civil(f.From))) || (!f.To.IsZero() && opened.After(civil(f.To))) {
 			continue
 		}
-		t := s.Timing(c, now)
-		keep := false
+		keep := true
 		switch f.State {
-		case "":
-			keep = true
+		case "", "overdue", "near_due":
 		case "open":
 			keep = c.State != CaseClosed
-		case "overdue":
-			keep = t.Alarm
-		case "near_due":
-			keep = t.NearDue
 		default:
 			keep = c.State == f.State
 		}
-		if keep {
-			out = append(out, c)
-			timing[c] = t
+		if !keep {
+			continue
 		}
+		// The clock walks the calendar: only for the cases kept so far.
+		t := s.Timing(c, now)
+		if (f.State == "overdue" && !t.Alarm) || (f.State == "near_due" && !t.NearDue) {
+			continue
+		}
+		out = append(out, c)
+		timing[c] = t
 	}
 	slices.SortFunc(out, func(a, b *Case) int {
 		ta, tb := timing[a], timing[b]

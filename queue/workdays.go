@@ -28,12 +28,14 @@ const maxCalendarDays = 3660
 // Works reports whether the hall works on the date d (its year, month and
 // day; the clock time and zone are ignored).
 func (c Calendar) Works(d time.Time) bool {
-	date := d.Format(time.DateOnly)
-	if slices.Contains(c.Closed, date) {
-		return false
-	}
-	if slices.Contains(c.Open, date) {
-		return true
+	if len(c.Closed)+len(c.Open) > 0 {
+		date := d.Format(time.DateOnly)
+		if slices.Contains(c.Closed, date) {
+			return false
+		}
+		if slices.Contains(c.Open, date) {
+			return true
+		}
 	}
 	wd := int(d.Weekday())
 	if wd == 0 {
