@@ -140,3 +140,31 @@ func TestBrowserCaseToPickup(t *testing.T) {
 		}
 	}
 }
+
+// The manager sets a service's time limit and what to bring on
+// /admin/hall; a bad limit is refused on its field, in Chinese.
+func TestBrowserServicePromiseSettings(t *testing.T) {
+	m := startPagesDaemon(t)
+	browser := newBrowser(t)
+	admin := tab(t, browser, true, 1366, 768, m.URL+"/admin/hall", false)
+	waitJS(t, admin, "the sign-in", `!document.getElementById('login').hidden`, 5*time.Second)
+	typeInto(t, admin, "#password", browserAdminPassword)
+	click(t, admin, "#login-form button[type=submit]")
+	days, bring := `[data-path='services[3].promise_days']`, `[data-path='services[3].bring']`
+	waitJS(t, admin, "the pension's settings", `document.querySelector("`+days+`").value === '5' && document.querySelector("`+bring+`").value === '身份证、户口本'`, 5*time.Second)
+	evalJS[bool](t, admin, `document.querySelector("`+days+`").value = ''; document.querySelector("`+bring+`").value = ''; true`)
+	typeInto(t, admin, days, "999")
+	typeInto(t, admin, bring, "身份证、户口本、一卡通")
+	click(t, admin, "#save")
+	waitJS(t, admin, "the bad limit refused on its field", `!document.getElementById('problems').hidden && document.getElementById('problems').textContent.indexOf('承诺件时限') >= 0 && document.querySelector("`+days+`").classList.contains('h-bad')`, 5*time.Second)
+	evalJS[bool](t, admin, `document.querySelector("`+days+`").value = ''; true`)
+	typeInto(t, admin, days, "3")
+	click(t, admin, "#save")
+	savedOK(t, admin)
+	screenshot(t, admin, "admin-hall-promise")
+	_, hall := apiCall(t, m.URL, "", "GET", "/api/hall", nil)
+	svc := hall["services"].([]any)[3].(map[string]any)
+	if svc["id"] != "pension" || svc["promise_days"] != 3.0 || len(svc["bring"].([]any)) != 3 {
+		t.Errorf("the hall after saving: %v", svc)
+	}
+}

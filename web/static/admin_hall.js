@@ -125,6 +125,11 @@
       td(tr, H.input(s.note, function (v) { s.note = v; }, { path: p + '.note' }));
       td(tr, H.checks(d.categories, s.categories, function (v) { s.categories = v; }, p + '.categories'));
       td(tr, H.input(s.daily_cap || '', function (v) { s.daily_cap = v; }, { path: p + '.daily_cap', type: 'number', cls: 'h-num', placeholder: '不限' }));
+      // 承诺件: the time limit and the documents to bring (一次性告知).
+      td(tr, H.input(s.promise_days || '', function (v) { s.promise_days = v; }, { path: p + '.promise_days', type: 'number', cls: 'h-num', placeholder: '5' }));
+      td(tr, H.input((s.bring || []).join('、'), function (v) {
+        s.bring = v.split(/[、，,]/).map(function (x) { return x.trim(); }).filter(function (x) { return x; });
+      }, { path: p + '.bring' }));
       td(tr, remover(d.services, i, '事项“' + s.name + '”'));
       tb.appendChild(tr);
     });
@@ -223,7 +228,8 @@
     id: '编号', prefix: '前缀', name: '名称', categories: '类别', windows: '窗口', pin: '密码',
     a: 'A岗', b: 'B岗', service_minutes: '每件约需', daily_cap: '每日限号', open: '上班时间',
     close: '下班时间', from: '开始', to: '结束', weekdays: '工作日', closed_dates: '放假日期',
-    open_dates: '调休上班日期', every: '逢几', stop_issuing_minutes: '提前停止取号', notices: '公告'
+    open_dates: '调休上班日期', every: '逢几', stop_issuing_minutes: '提前停止取号', notices: '公告',
+    promise_days: '承诺件时限', bring: '需带材料'
   };
   H.where = function (path) {
     var m = /^(categories|services|windows|staff)\[(\d+)\]\.?([a-z_]*)(\[(\d+)\])?/.exec(path);
