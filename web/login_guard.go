@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -85,6 +86,9 @@ type loginGuard struct {
 
 	slots   chan struct{} // one per bcrypt check that may run at once
 	typical atomic.Int64  // ns a bcrypt check takes here, for unknown ids
+	timesMu sync.Mutex
+	times   [15]time.Duration // the last checks' durations
+	timesN  int
 }
 
 func newLoginGuard(now func() time.Time) *loginGuard {
@@ -214,14 +218,17 @@ func (g *loginGuard) check(verify func() bool) (bool, error) {
 	return ok, nil
 }
 
-// learn keeps a moving average of how long a check takes.
+// learn keeps the last checks' durations; typical is their median, so
+// that one slow check (a busy moment) does not make unknown ids stand out.
 func (g *loginGuard) learn(d time.Duration) {
-	old := g.typical.Load()
-	if old == 0 {
-		g.typical.Store(int64(d))
-		return
-	}
-	g.typical.Store(old + (int64(d)-old)/8)
+	g.timesMu.Lock()
+	defer g.timesMu.Unlock()
+	g.times[g.timesN%len(g.times)] = d
+	g.timesN++
+	n := min(g.timesN, len(g.times))
+	sorted := slices.Clone(g.times[:n])
+	slices.Sort(sorted)
+	g.typical.Store(int64(sorted[n/2]))
 }
 
 // sourceOf names the source of an HTTP sign-in: the client's address, or
