@@ -92,6 +92,13 @@ func (k *Kiosk) Pickup(ctx context.Context, ref string, url func(token string) s
 	return k.printIssued(ctx, is, err, url)
 }
 
+// CheckIn gives a villager with an appointment (预约) their ticket, and
+// prints it; code is the six-digit booking code (queue.Engine.CheckIn).
+func (k *Kiosk) CheckIn(ctx context.Context, code string, url func(token string) string) (Result, error) {
+	is, err := k.engine.CheckIn(ctx, code)
+	return k.printIssued(ctx, is, err, url)
+}
+
 // Reprint prints one of today's tickets again, e.g. after the printer was
 // refilled.
 func (k *Kiosk) Reprint(ctx context.Context, ticketID string, url func(token string) string) (Result, error) {

@@ -10,7 +10,41 @@ import (
 // longest wait. Under the interleave policy a window calls one priority
 // ticket per Every ordinary ones, but a priority ticket never waits behind
 // an ordinary ticket that came after it.
-func (s *State) pickNext(w *Window) *Ticket {
+//
+// A checked-in appointment whose slot has come goes ahead of the walk-ins,
+// but a window calls at most the hall's appointments.max_in_row (1) of
+// them in a row while a walk-in waits; before its slot it is called only
+// when no walk-in waits.
+func (s *State) pickNext(w *Window, now time.Time) *Ticket {
+	var appt *Ticket
+	for _, c := range w.Categories {
+		if q := s.queues[c]; q != nil {
+			if t := q.appt.first(); t != nil && (appt == nil || callOrder(t, appt) < 0) {
+				appt = t
+			}
+		}
+	}
+	if q := s.direct[w.ID]; q != nil {
+		if t := q.appt.first(); t != nil && (appt == nil || callOrder(t, appt) < 0) {
+			appt = t
+		}
+	}
+	walkIn := s.pickWalkIn(w)
+	switch {
+	case appt == nil:
+		return walkIn
+	case walkIn == nil:
+		return appt
+	case appt.QueuedAt.After(now):
+		return walkIn // its slot has not come
+	case s.Windows[w.ID].InRow >= cmpOr(s.hall.Appointments.MaxInRow, 1):
+		return walkIn
+	}
+	return appt
+}
+
+// pickWalkIn chooses among the walk-ins (priority and ordinary).
+func (s *State) pickWalkIn(w *Window) *Ticket {
 	var prio, ord *Ticket
 	consider := func(q *waitLines) {
 		if q == nil {
@@ -51,6 +85,20 @@ func (s *State) pickNext(w *Window) *Ticket {
 // the priority ticket. Binary searches only, so that a long line does not
 // slow issuing; under interleave one per priority ticket before it.
 func (s *State) ahead(t *Ticket) int {
+	if t.Appointment != "" {
+		// Those booked for earlier slots of its line; walk-ins are
+		// called between them, at most one per appointment.
+		m, key := s.queues, t.Category
+		if t.To != "" {
+			m, key = s.direct, t.To
+		}
+		q := m[key]
+		if q == nil {
+			return 0
+		}
+		i := max(q.appt.index(t), 0)
+		return i + min(i, q.prio.len()+q.ord.len())
+	}
 	if t.To != "" {
 		// Waiting for one window: the tickets transferred there before it
 		// (priority first). The window's own lines are not counted: a

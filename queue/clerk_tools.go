@@ -110,7 +110,7 @@ func (e *Engine) Hold(ctx context.Context, window, staff string) (Ticket, *Ticke
 		if s.Windows[window].Paused {
 			return r, nil // parked; a paused window calls nobody
 		}
-		if t := s.pickNext(w); t != nil {
+		if t := s.pickNext(w, e.now()); t != nil {
 			callTo(s, emit, window, staff, t)
 			c := *s.Tickets[t.ID]
 			r.next = &c

@@ -157,7 +157,7 @@ func (e *Engine) Next(ctx context.Context, window, staff string) (*Ticket, error
 		if s.Windows[window].Paused {
 			return nil, errorf(Conflict, "window_paused", "窗口已暂停，请先恢复服务")
 		}
-		t := s.pickNext(w)
+		t := s.pickNext(w, e.now())
 		callTo(s, emit, window, staff, t)
 		if t == nil {
 			return nil, nil

@@ -291,6 +291,9 @@ func (e *Engine) closeDay(emit func(Event), day string) {
 			emit(Event{Type: EvCancelled, Ticket: t.ID, Reason: "day_end"})
 		}
 	}
+	for _, code := range e.st.missedAppointments() {
+		emit(Event{Type: EvMissed, Appt: &Appointment{Code: code}})
+	}
 	emit(Event{Type: EvDay, Day: day})
 	carryOver(emit, carried, day)
 }

@@ -65,6 +65,9 @@ type Event struct {
 	Printed  bool   `json:"printed,omitempty"`
 	To       string `json:"to,omitempty"`     // the window a transfer goes to (转办到窗口)
 	Places   int    `json:"places,omitempty"` // how far behind the head a requeued ticket goes
+	// Appt is the appointment of a booking event, or the one a ticket
+	// was issued for (预约取号).
+	Appt *Appointment `json:"appointment,omitempty"`
 	// Hall is the whole configuration after an EvHall (PIN hashes, never
 	// plain PINs); Staff says who changed it, Reason how (see HallChange).
 	Hall json.RawMessage `json:"hall,omitempty"`

@@ -22,6 +22,9 @@ type Hall struct {
 	Staff      []Staff    `json:"staff"`
 	// Calling is the fairness policy between priority and ordinary tickets.
 	Calling CallingPolicy `json:"calling,omitzero"`
+	// Appointments is the check-in window and calling rule of bookings
+	// (appointments.go); each service says whether it takes them.
+	Appointments AppointmentPolicy `json:"appointments,omitzero"`
 	// Notices scroll along the bottom of the lobby screen.
 	Notices []string `json:"notices,omitempty"`
 	// Hours and MarketDays decide when numbers are handed out (hours.go);
@@ -67,6 +70,8 @@ type Service struct {
 	Note string `json:"note,omitempty"`
 	// DailyCap bounds the numbers a day (0: none).
 	DailyCap int `json:"daily_cap,omitempty"`
+	// Booking, when set, lets the service be booked (预约).
+	Booking *Booking `json:"booking,omitempty"`
 
 	Extra map[string]json.RawMessage `json:"-"`
 }

@@ -44,6 +44,24 @@ func (h *Hall) Validate() error {
 		bad("calling.requeue_minutes", "requeue_minutes must be 0..1440 and requeue_places 0..1000")
 	}
 
+	if p := h.Appointments; p.CheckinBefore < 0 || p.CheckinBefore > 240 || p.CheckinAfter < 0 || p.CheckinAfter > 240 || p.MaxInRow < 0 || p.MaxInRow > 20 {
+		bad("appointments", "checkin_before_minutes and checkin_after_minutes must be 0..240, max_in_row 0..20")
+	}
+	for i, svc := range h.Services {
+		b := svc.Booking
+		if b == nil {
+			continue
+		}
+		if b.SlotMinutes < 0 || b.SlotMinutes > 240 || b.Capacity < 0 || b.Capacity > 1000 || b.DaysAhead < 0 || b.DaysAhead > 90 || b.WalkInShare < 0 || b.WalkInShare > 0.9 {
+			bad(fmt.Sprintf("services[%d].booking", i), "slot_minutes 0..240, capacity 0..1000, days_ahead 0..90, walk_in_share 0..0.9")
+		}
+		for _, d := range b.Weekdays {
+			if d < 1 || d > 7 {
+				bad(fmt.Sprintf("services[%d].booking.weekdays", i), "weekdays are 1 (Monday) … 7 (Sunday), not %d", d)
+			}
+		}
+	}
+
 	switch h.DefaultOutcome {
 	case "", OutcomeImmediate, OutcomePromised, OutcomeConsult:
 	default:

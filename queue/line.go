@@ -85,14 +85,24 @@ func (l *line) remove(t *Ticket) {
 	}
 }
 
-// waitLines is a category's two lines.
-type waitLines struct{ prio, ord line }
+// waitLines is a category's lines: priority and ordinary walk-ins, and
+// checked-in appointments (by slot: their QueuedAt is the slot's start).
+type waitLines struct{ prio, ord, appt line }
 
 func (q *waitLines) of(t *Ticket) *line {
-	if t.Priority {
+	switch {
+	case t.Appointment != "":
+		return &q.appt
+	case t.Priority:
 		return &q.prio
 	}
 	return &q.ord
 }
 
-func (q *waitLines) len() int { return q.prio.len() + q.ord.len() }
+func (q *waitLines) len() int { return q.prio.len() + q.ord.len() + q.appt.len() }
+
+func (q *waitLines) sort() {
+	q.prio.sort()
+	q.ord.sort()
+	q.appt.sort()
+}

@@ -70,6 +70,7 @@ type dayBuilder struct {
 	pauses   map[string]interval // window → the pause running since
 	clerks   map[string]*ClerkTally
 	low      []LowRating
+	missed   int // appointments not checked in (爽约)
 }
 
 type interval struct {
@@ -102,6 +103,8 @@ func (b *dayBuilder) apply(ev Event) {
 	switch ev.Type {
 	case EvOpened, EvClosed, EvStaff, EvPaused, EvResumed, EvDay:
 		b.watch(ev.At)
+	case EvMissed:
+		b.missed++
 	case EvRated:
 		if t := b.st.Tickets[ev.Ticket]; t != nil && ev.Score >= 1 && ev.Score <= LowScore {
 			b.low = append(b.low, LowRating{
@@ -168,6 +171,7 @@ func (b *dayBuilder) summary(day string, end time.Time) DaySummary {
 		Clerks: map[string]*ClerkTally{}, Hours: map[int]*Tally{},
 		Low: b.low,
 	}
+	sum.Total.Missed = b.missed
 	for id, c := range b.clerks {
 		cp := *c
 		cp.Pauses = map[string]*PauseTally{}

@@ -29,6 +29,10 @@ type Tally struct {
 	// no-show (过号重排) at least once.
 	Held     int `json:"held,omitempty"`
 	Requeued int `json:"requeued,omitempty"`
+	// Appointed counts tickets checked in for an appointment (预约);
+	// Missed the appointments never checked in (爽约).
+	Appointed int `json:"appointed,omitempty"`
+	Missed    int `json:"missed,omitempty"`
 
 	// Waits of the tickets that were called, in tenths of a minute.
 	Waits       Hist    `json:"waits,omitzero"`
@@ -56,6 +60,8 @@ func (t *Tally) Add(o *Tally) {
 	t.Unprinted += o.Unprinted
 	t.Held += o.Held
 	t.Requeued += o.Requeued
+	t.Appointed += o.Appointed
+	t.Missed += o.Missed
 	t.Waits.Add(o.Waits)
 	t.WaitSecs += o.WaitSecs
 	t.MaxWaitSecs = max(t.MaxWaitSecs, o.MaxWaitSecs)
@@ -83,6 +89,9 @@ func (t *Tally) count(tk *Ticket) {
 	}
 	if tk.Requeues > 0 {
 		t.Requeued++
+	}
+	if tk.Appointment != "" {
+		t.Appointed++
 	}
 	if !tk.CalledAt.IsZero() {
 		wait := wholeSecs(tk.CalledAt.Sub(tk.IssuedAt))
@@ -145,8 +154,10 @@ type Figures struct {
 	Cancelled   int     `json:"cancelled"`
 	Priority    int     `json:"priority"`
 	Unprinted   int     `json:"unprinted"`
-	Held        int     `json:"held"`     // 挂起
-	Requeued    int     `json:"requeued"` // 过号重排
+	Held        int     `json:"held"`      // 挂起
+	Requeued    int     `json:"requeued"`  // 过号重排
+	Appointed   int     `json:"appointed"` // 预约
+	Missed      int     `json:"missed"`    // 爽约
 
 	AvgWaitMinutes    float64 `json:"avg_wait_minutes"`
 	MedianWaitMinutes float64 `json:"median_wait_minutes"`
@@ -167,7 +178,7 @@ func (t *Tally) Figures(target time.Duration) Figures {
 		Immediate: t.Immediate, Promised: t.Promised, Consult: t.Consult,
 		NoShow: t.NoShow, Transferred: t.Transferred, Cancelled: t.Cancelled,
 		Priority: t.Priority, Unprinted: t.Unprinted, Ratings: t.Ratings,
-		Held: t.Held, Requeued: t.Requeued,
+		Held: t.Held, Requeued: t.Requeued, Appointed: t.Appointed, Missed: t.Missed,
 	}
 	f.FinishRate = ratio(t.Finished, t.Accepted)
 	f.NoShowRate = ratio(t.NoShow, t.Accepted+t.NoShow)

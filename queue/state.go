@@ -35,6 +35,9 @@ type State struct {
 	// Complaints are the low ratings and their follow-up, by ticket ID
 	// (complaints.go); they too outlive the day.
 	Complaints map[string]*Complaint `json:"complaints,omitempty"`
+	// Appointments are the bookings of today and the days ahead, by code
+	// (appointments.go).
+	Appointments map[string]*Appointment `json:"appointments,omitempty"`
 
 	queues map[string]*waitLines // waiting tickets per category
 	// issued counts today's tickets per service and per category they
@@ -60,6 +63,8 @@ type WindowState struct {
 	// Streak counts ordinary calls since the last priority call, for the
 	// interleave policy.
 	Streak int `json:"streak,omitempty"`
+	// InRow counts appointments called since the last walk-in.
+	InRow int `json:"in_row,omitempty"`
 }
 
 // StaffState is a clerk's whereabouts.
@@ -140,12 +145,10 @@ func (s *State) attach(h *Hall) {
 		}
 	}
 	for _, q := range s.queues {
-		q.prio.sort()
-		q.ord.sort()
+		q.sort()
 	}
 	for _, q := range s.direct {
-		q.prio.sort()
-		q.ord.sort()
+		q.sort()
 	}
 	s.indexCases()
 }
@@ -178,6 +181,9 @@ func (s *State) Apply(e Event) {
 		s.countIssued(t)
 		s.Counters[prefixOf(t.Number)] = max(s.Counters[prefixOf(t.Number)], numberOf(t.Number))
 		s.linkPickup(t, e)
+		if e.Appt != nil {
+			s.checkedIn(t, e)
+		}
 		s.enqueue(t)
 	case EvPrinted:
 		if t != nil {
@@ -214,10 +220,14 @@ func (s *State) Apply(e Event) {
 			if t.Received == "" {
 				t.Received = e.Staff
 			}
-			if t.Priority {
-				w.Streak = 0
-			} else {
+			switch {
+			case t.Appointment != "":
+				w.InRow++
+			case t.Priority:
+				w.Streak, w.InRow = 0, 0
+			default:
 				w.Streak++
+				w.InRow = 0
 			}
 		}
 		t.Status, t.Window, t.Staff = StatusCalled, w.ID, e.Staff
@@ -300,6 +310,8 @@ func (s *State) Apply(e Event) {
 		if t != nil {
 			s.returnTicket(t)
 		}
+	case EvBooked, EvUnbooked, EvMissed:
+		s.applyAppointment(e)
 	case EvHeld:
 		if t != nil {
 			s.release(t)
@@ -335,6 +347,7 @@ func (s *State) newDay(e Event) {
 	clear(s.Counters)
 	clear(s.queues)
 	clear(s.direct)
+	s.pruneAppointments(e.Day)
 	clear(s.byToken)
 	clear(s.issuedService)
 	clear(s.issuedCategory)

@@ -13,7 +13,7 @@ func (s *State) Waiting(category string) []*Ticket {
 	if q == nil {
 		return nil
 	}
-	return append(append(make([]*Ticket, 0, q.len()), q.prio.waiting()...), q.ord.waiting()...)
+	return append(append(append(make([]*Ticket, 0, q.len()), q.appt.waiting()...), q.prio.waiting()...), q.ord.waiting()...)
 }
 
 // WaitingCounts returns how many wait per category, and how many of those
@@ -103,7 +103,7 @@ func (s *State) WindowLine(window string, n int) []*Ticket {
 		out = append(out, s.Waiting(c)...)
 	}
 	if q := s.direct[window]; q != nil {
-		out = append(append(out, q.prio.waiting()...), q.ord.waiting()...)
+		out = append(append(append(out, q.appt.waiting()...), q.prio.waiting()...), q.ord.waiting()...)
 	}
 	slices.SortFunc(out, func(a, b *Ticket) int {
 		if a.before(b) {

@@ -55,6 +55,10 @@ type Ticket struct {
 	// in its line after a no-show (过号重排), for the ledger.
 	Holds    int `json:"holds,omitempty"`
 	Requeues int `json:"requeues,omitempty"`
+	// Appointment is the code of the booking this ticket checked in
+	// (预约), and Slot its time; it waits in its line's appointment line.
+	Appointment string `json:"appointment,omitempty"`
+	Slot        string `json:"slot,omitempty"`
 
 	IssuedAt time.Time `json:"issued_at"`
 	// QueuedAt orders the queue; a transferred ticket keeps its original

@@ -115,12 +115,13 @@ type waitingJSON struct {
 	Priority     bool   `json:"priority,omitempty"`
 	PriorityName string `json:"priority_name,omitempty"`
 	Transferred  bool   `json:"transferred,omitempty"`
+	Appointment  bool   `json:"appointment,omitempty"` // 预约
 }
 
 const maxWaitingShown = 30
 
 func waitingOf(t *queue.Ticket) waitingJSON {
-	v := waitingJSON{Number: t.Number, Category: t.Category, Priority: t.Priority, Transferred: t.Status == queue.StatusTransferred}
+	v := waitingJSON{Number: t.Number, Category: t.Category, Priority: t.Priority, Transferred: t.Status == queue.StatusTransferred, Appointment: t.Appointment != ""}
 	if t.Priority {
 		v.PriorityName = queue.PriorityNames[t.Kind]
 	}

@@ -24,6 +24,10 @@ type ticketJSON struct {
 	Service      string `json:"service"`
 	ServiceName  string `json:"service_name"`
 	Priority     bool   `json:"priority"`
+	// Appointment is true for a ticket checked in for a booking (预约),
+	// Slot its time.
+	Appointment  bool   `json:"appointment,omitempty"`
+	Slot         string `json:"slot,omitempty"`
 	PriorityKind string `json:"priority_kind,omitempty"`
 	PriorityName string `json:"priority_name,omitempty"`
 	Status       string `json:"status"`
@@ -62,6 +66,7 @@ func ticketViewOf(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration,
 	v := ticketJSON{
 		ID: t.ID, Number: t.Number, Category: t.Category, Service: t.Service,
 		Priority: t.Priority, Status: t.Status, Ahead: ahead,
+		Appointment: t.Appointment != "", Slot: t.Slot,
 		Window: t.Window, Outcome: t.Outcome, Printed: t.Printed, Carried: t.Carried,
 		IssuedAt: t.IssuedAt.In(h.Location()).Format(time.DateTime),
 	}
@@ -156,8 +161,14 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		// Kind is which priority button was pressed: elder (老弱病残孕)
 		// or green (绿色通道). It implies priority.
 		Kind string `json:"priority_kind"`
+		// Appointment is a booking code (预约取号) instead of a service.
+		Appointment string `json:"appointment"`
 	}
 	if !decode(w, r, &req) {
+		return
+	}
+	if req.Appointment != "" {
+		s.checkIn(w, r, req.Appointment)
 		return
 	}
 	if req.Service == "" {

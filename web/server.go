@@ -143,6 +143,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /healthz", s.getHealthz)
 	m.HandleFunc("GET /api/hall", s.getHall)
 	m.HandleFunc("POST /api/tickets", s.postTicket)
+	s.appointmentRoutes(m)
 	m.HandleFunc("GET /api/tickets/{token}", s.getTicket)
 
 	m.HandleFunc("POST /api/login", s.postLogin)

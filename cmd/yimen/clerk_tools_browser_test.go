@@ -1,11 +1,27 @@
 package main
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 )
+
+// clerkAt3 signs 李红梅 (S03) in at window 3 on /clerk in a fresh tab at
+// 1366×768.
+func clerkAt3(t *testing.T, browser context.Context, m *Main) context.Context {
+	t.Helper()
+	clerk := tab(t, browser, true, 1366, 768, m.URL+"/clerk", false)
+	waitJS(t, clerk, "the sign-in form", `!document.getElementById('login').hidden`, 5*time.Second)
+	typeInto(t, clerk, "#staff-id", "S03")
+	typeInto(t, clerk, "#pin", "240103")
+	click(t, clerk, "#login-btn")
+	waitJS(t, clerk, "the window choice", `document.querySelector('[data-window="3"]')`, 5*time.Second)
+	click(t, clerk, `[data-window="3"]`)
+	waitJS(t, clerk, "the desk", `!document.getElementById('desk').hidden && !document.querySelector('[data-act="call"]').disabled`, 5*time.Second)
+	return clerk
+}
 
 // TestBrowserClerkTools: at /clerk a clerk calls a given number (选呼) by
 // key and by clicking a waiting number, parks a villager (挂起) and calls
@@ -19,14 +35,7 @@ func TestBrowserClerkTools(t *testing.T) {
 			t.Fatalf("issue: %d %v", code, ans)
 		}
 	}
-	clerk := tab(t, browser, true, 1366, 768, m.URL+"/clerk", false)
-	waitJS(t, clerk, "the sign-in form", `!document.getElementById('login').hidden`, 5*time.Second)
-	typeInto(t, clerk, "#staff-id", "S03")
-	typeInto(t, clerk, "#pin", "240103")
-	click(t, clerk, "#login-btn")
-	waitJS(t, clerk, "the window choice", `document.querySelector('[data-window="3"]')`, 5*time.Second)
-	click(t, clerk, `[data-window="3"]`)
-	waitJS(t, clerk, "the desk", `!document.getElementById('desk').hidden && !document.querySelector('[data-act="call"]').disabled`, 5*time.Second)
+	clerk := clerkAt3(t, browser, m)
 	waiting := `Array.prototype.map.call(document.querySelectorAll('#waiting b'), function (b) { return b.textContent; }).join(',')`
 	cur := `document.getElementById('cur-num').textContent`
 	key := func(k string) {

@@ -164,8 +164,8 @@
       e = box.children[i];
       if (!e) { e = Y.el('b'); box.appendChild(e); }
       setText(e, it.number);
-      e.className = it.priority ? 'prio' : '';
-      e.title = it.priority ? (it.priority_name || '优先') : '';
+      e.className = it.appointment ? 'appt' : it.priority ? 'prio' : '';
+      e.title = it.appointment ? '预约' : it.priority ? (it.priority_name || '优先') : '';
     }
     if (!list.length) { box.setAttribute('data-empty', '没有人等候'); } else { box.removeAttribute('data-empty'); }
   }

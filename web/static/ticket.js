@@ -21,8 +21,8 @@
     setText($('t-service'), (t.service_name || '') + (t.category_name ? ' · ' + t.category_name : ''));
     setText($('t-status'), label(t));
     setText($('t-ahead'), aheadText(t));
-    setText($('t-prio'), t.priority ? (t.priority_name || '优先') : '');
-    $('t-prio').hidden = !t.priority;
+    setText($('t-prio'), t.appointment ? '预约 ' + (t.slot || '') : t.priority ? (t.priority_name || '优先') : '');
+    $('t-prio').hidden = !t.priority && !t.appointment;
     setText($('t-from'), t.transferred_from_name && t.status !== 'done' ? '由' + t.transferred_from_name + '转来' : '');
     var d = new Date();
     setText($('t-updated'), '更新于 ' + Y.pad(d.getHours()) + ':' + Y.pad(d.getMinutes()) + ':' + Y.pad(d.getSeconds()));
