@@ -1,6 +1,7 @@
 package queue_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -298,5 +299,32 @@ func TestTransferToWindow(t *testing.T) {
 	}
 	if n := f.next("6", "A6"); n != "B004" {
 		t.Errorf("window 6 calls %s", n)
+	}
+}
+
+// A window removed from the hall sends the tickets transferred to it back
+// to their line, where any window of the line calls them.
+func TestRemovedWindowReleasesItsTickets(t *testing.T) {
+	f := importedFixture(t)
+	f.issue("pension", false) // B001
+	f.open("2", "A2")
+	f.next("3", "A3")
+	if _, err := f.e.TransferToWindow(ctx, "3", "A3", "2"); err != nil {
+		t.Fatal(err)
+	}
+	f.must(nil, f.e.Leave(ctx, "2", "A2"))
+	v, _ := f.e.HallVersion()
+	h := editHall(t, f.e, func(h *queue.Hall) {
+		h.Windows = slices.DeleteFunc(h.Windows, func(w queue.Window) bool { return w.ID == "2" })
+		for i := range h.Staff {
+			h.Staff[i].Windows = slices.DeleteFunc(slices.Clone(h.Staff[i].Windows), func(w string) bool { return w == "2" })
+		}
+		h.Staff = slices.DeleteFunc(h.Staff, func(st queue.Staff) bool { return len(st.Windows) == 0 })
+	})
+	if _, err := f.e.UpdateHall(ctx, queue.HallChange{By: "admin", Version: v, Hall: h}); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.next("3", "A3"); n != "B001" {
+		t.Errorf("window 3 calls %q, want B001 back from the removed window 2", n)
 	}
 }

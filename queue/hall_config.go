@@ -225,9 +225,19 @@ func emitHall(s *State, emit func(Event), h *Hall, doc []byte, by, reason, note 
 			moving = append(moving, s.Waiting(c.ID)...)
 		}
 	}
+	// Tickets transferred to a window that goes wait in their line again.
+	for id, q := range s.direct {
+		if _, kept := h.Window(id); !kept {
+			moving = append(append(append(moving, q.appt.waiting()...), q.prio.waiting()...), q.ord.waiting()...)
+		}
+	}
 	moving = slices.Clone(moving)
 	emit(Event{Type: EvHall, Hall: doc, hall: h, Staff: by, Reason: reason, Note: note})
 	for _, t := range moving {
+		if _, kept := h.Category(t.Category); kept && t.To != "" {
+			emit(Event{Type: EvTransferred, Ticket: t.ID, Number: t.Number, Category: t.Category, From: t.Category, Reason: "hall"})
+			continue
+		}
 		to := moves[t.Category]
 		if svc, ok := h.Service(t.Service); ok && to == "" {
 			to = svc.Categories[0]

@@ -113,6 +113,7 @@
         ['取号', l.issued], ['受理', l.accepted], ['办结', l.finished], ['即办件', l.immediate],
         ['承诺件', l.promised], ['咨询', l.consult], ['过号', l.no_show], ['转办', l.transferred],
         ['取消', l.cancelled], ['优先', l.priority], ['未打印', l.unprinted],
+        ['预约', l.appointed], ['爽约', l.missed], ['挂起', l.held], ['过号重排', l.requeued],
         ['办结率', pct(l.finish_rate || 0)], ['平均等候', mins(l.avg_wait_minutes || 0)],
         ['最长等候', mins(l.max_wait_minutes || 0)], ['平均办理', mins(l.avg_service_minutes || 0)],
         ['评价数', l.rated], ['满意率', l.rated ? pct(l.satisfaction || 0) : '—']];
