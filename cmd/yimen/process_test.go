@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -156,7 +157,13 @@ func TestBadInvocationExitsTwo(t *testing.T) {
 		{[]string{"--printer", "lpt:1", "--data", dir}, `--printer "lpt:1"`},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 	} {
-		cmd := exec.Command(os.Args[0], tt.args...)
+		args := tt.args
+		if !slices.Contains(args, "--addr") {
+			// Never the default :8080, which another daemon on the machine
+			// may hold: the error under test must be the only one.
+			args = append(slices.Clone(args), "--addr", "127.0.0.1:0")
+		}
+		cmd := exec.Command(os.Args[0], args...)
 		cmd.Env = append(os.Environ(), "YIMEN_TEST_DAEMON=1")
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
