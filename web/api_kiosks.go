@@ -43,7 +43,18 @@ func (s *Server) postKioskPair(w http.ResponseWriter, r *http.Request) {
 		failWith(w, http.StatusTooManyRequests, "rate_limited", "请求过于频繁，请稍后再试")
 		return
 	}
-	secret, code := s.kiosks.Propose(remoteHost(r))
+	var req struct {
+		Role string `json:"role"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	role, ok := parseRole(req.Role)
+	if !ok {
+		failWith(w, http.StatusBadRequest, "bad_role", "role 只能是 kiosk（取号机）或 rating（评价器）")
+		return
+	}
+	secret, code := s.kiosks.Propose(remoteHost(r), role)
 	http.SetCookie(w, &http.Cookie{
 		Name: kioskPairCookie, Value: secret, Path: "/api/kiosk/pair", MaxAge: int(pendingKioskTTL / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
@@ -75,7 +86,7 @@ func (s *Server) getKioskPair(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getKioskMe(w http.ResponseWriter, r *http.Request) {
 	k, ok := s.kiosks.Of(r)
-	writeJSON(w, http.StatusOK, map[string]any{"paired": ok, "name": k.Name})
+	writeJSON(w, http.StatusOK, map[string]any{"paired": ok, "name": k.Name, "role": k.Role})
 }
 
 // getKioskPairLink pairs the screen that opens a one-time link printed at
@@ -102,11 +113,17 @@ func (s *Server) getKiosks(w http.ResponseWriter, r *http.Request) {
 func (s *Server) postKiosk(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Name string `json:"name"`
+		Role string `json:"role"`
 	}
 	if !decode(w, r, &req) {
 		return
 	}
-	id, token, err := s.kiosks.Create(req.Name)
+	role, ok := parseRole(req.Role)
+	if !ok {
+		failWith(w, http.StatusBadRequest, "bad_role", "role 只能是 kiosk（取号机）或 rating（评价器）")
+		return
+	}
+	id, token, err := s.kiosks.Create(req.Name, role)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -131,7 +131,7 @@ func (s *Server) getHealthz(w http.ResponseWriter, r *http.Request) {
 // when the hall allows it, a phone without a kiosk at the phone rate. It
 // answers the refusal itself.
 func (s *Server) issueAllowed(w http.ResponseWriter, r *http.Request) bool {
-	if k, ok := s.kiosks.Of(r); ok {
+	if k, ok := s.kiosks.Of(r); ok && k.Is(RoleKiosk) {
 		if s.issue != nil && !s.issue.allow("kiosk:"+k.ID) {
 			w.Header().Set("Retry-After", "10")
 			failWith(w, http.StatusTooManyRequests, "rate_limited", "取号过于频繁，请稍后再试")

@@ -9,16 +9,18 @@ import (
 
 // The rating tablet (/rate/{window}): a cheap tablet on the window's desk
 // shows the number just finished there and five large choices. It is a
-// paired screen like a kiosk: it pairs through the kiosk pairing (the
-// manager approves its code on /admin) and proves the same credential on
-// every call. pairedScreen is the one place that decides it.
+// paired screen like a kiosk: it pairs through the kiosk pairing in the
+// rating role (the manager approves its code on /admin) and proves its
+// credential on every call; a kiosk's credential does not rate, and the
+// tablet's does not take numbers. pairedScreen is the one place that
+// decides it.
 
 // rateWindow is how long after 办结 the tablet still asks for a rating.
 const rateWindow = 10 * time.Minute
 
 func (s *Server) pairedScreen(r *http.Request) bool {
-	_, ok := s.kiosks.Of(r)
-	return ok
+	k, ok := s.kiosks.Of(r)
+	return ok && k.Is(RoleRating)
 }
 
 func (s *Server) rateRoutes(m *http.ServeMux) {

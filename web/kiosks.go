@@ -39,16 +39,54 @@ const (
 	pairLinkTTL = 30 * time.Minute
 )
 
-// Kiosk is a paired kiosk as the manager sees it.
+// Kiosk is a paired screen as the manager sees it: a kiosk, or a rating
+// tablet. Each credential does one job, so a tablet left on a window's
+// desk cannot take numbers and a kiosk cannot rate.
 type Kiosk struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
+	Role      Role      `json:"role,omitempty"` // "" is a kiosk (pairings made before roles)
 	TokenHash string    `json:"token_hash"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// Role is what a paired screen may do.
+type Role string
+
+const (
+	RoleKiosk  Role = "kiosk"  // takes numbers
+	RoleRating Role = "rating" // rates the ticket just finished at its window
+)
+
+// Is reports whether the screen has role r.
+func (k Kiosk) Is(r Role) bool {
+	if k.Role == "" {
+		return r == RoleKiosk
+	}
+	return k.Role == r
+}
+
+// parseRole reads a role a request names; empty means a kiosk.
+func parseRole(s string) (Role, bool) {
+	switch Role(s) {
+	case "", RoleKiosk:
+		return RoleKiosk, true
+	case RoleRating:
+		return RoleRating, true
+	}
+	return "", false
+}
+
+func (r Role) defaultName() string {
+	if r == RoleRating {
+		return "评价器"
+	}
+	return "取号机"
+}
+
 type pendingKiosk struct {
 	id, code, address string
+	role              Role
 	secretHash        string
 	at                time.Time
 	token             string // set when the manager approved; handed over once
@@ -111,20 +149,21 @@ func (k *Kiosks) Paired() bool {
 	return len(k.paired) > 0
 }
 
-// Create pairs a new kiosk and returns its id and credential (shown once).
-func (k *Kiosks) Create(name string) (id, token string, err error) {
+// Create pairs a new screen of the given role and returns its id and
+// credential (shown once).
+func (k *Kiosks) Create(name string, role Role) (id, token string, err error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.createLocked(name)
+	return k.createLocked(name, role)
 }
 
-func (k *Kiosks) createLocked(name string) (string, string, error) {
+func (k *Kiosks) createLocked(name string, role Role) (string, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		name = fmt.Sprintf("取号机 %d", len(k.paired)+1)
+		name = fmt.Sprintf("%s %d", role.defaultName(), len(k.paired)+1)
 	}
 	token := randomHex(32)
-	kk := Kiosk{ID: randomHex(4), Name: name, TokenHash: tokenHash(token), CreatedAt: k.now()}
+	kk := Kiosk{ID: randomHex(4), Name: name, Role: role, TokenHash: tokenHash(token), CreatedAt: k.now()}
 	list := append(append([]Kiosk(nil), k.paired...), kk)
 	if err := k.save(list); err != nil {
 		return "", "", err
@@ -193,9 +232,9 @@ func (k *Kiosks) Of(r *http.Request) (Kiosk, bool) {
 	return Kiosk{}, false
 }
 
-// Propose records a kiosk screen asking to be paired; it returns the
+// Propose records a screen asking to be paired in a role; it returns the
 // request's secret (kept by the screen) and the code it shows.
-func (k *Kiosks) Propose(address string) (secret, code string) {
+func (k *Kiosks) Propose(address string, role Role) (secret, code string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.expireLocked()
@@ -207,7 +246,7 @@ func (k *Kiosks) Propose(address string) (secret, code string) {
 	rand.Read(b)
 	code = fmt.Sprintf("%06d", (int(b[0])<<16|int(b[1])<<8|int(b[2]))%1_000_000)
 	k.pending = append(k.pending, &pendingKiosk{
-		id: randomHex(4), code: code, address: address, secretHash: tokenHash(secret), at: k.now(),
+		id: randomHex(4), code: code, address: address, role: role, secretHash: tokenHash(secret), at: k.now(),
 	})
 	return secret, code
 }
@@ -260,14 +299,14 @@ func (k *Kiosks) Approve(id, name string) (Kiosk, error) {
 		if p.id != id || p.token != "" {
 			continue
 		}
-		kid, token, err := k.createLocked(name)
+		kid, token, err := k.createLocked(name, p.role)
 		if err != nil {
 			return Kiosk{}, err
 		}
 		p.token, p.name = token, k.paired[len(k.paired)-1].Name
 		// The screen has a minute more to fetch its credential.
 		p.at = k.now().Add(time.Minute - pendingKioskTTL)
-		return Kiosk{ID: kid, Name: p.name}, nil
+		return Kiosk{ID: kid, Name: p.name, Role: p.role}, nil
 	}
 	return Kiosk{}, errNoPending
 }
@@ -294,7 +333,7 @@ func (k *Kiosks) usePairLink(secret string) (token string, ok bool) {
 		if subtle.ConstantTimeCompare([]byte(l.hash), []byte(h)) != 1 {
 			continue
 		}
-		_, token, err := k.createLocked(l.name)
+		_, token, err := k.createLocked(l.name, RoleKiosk)
 		if err != nil {
 			return "", false
 		}
@@ -307,6 +346,7 @@ func (k *Kiosks) usePairLink(secret string) (token string, ok bool) {
 // pendingView and kioskView are what /admin shows.
 type pendingView struct {
 	ID      string `json:"id"`
+	Role    Role   `json:"role"`
 	Code    string `json:"code"`
 	Address string `json:"address"`
 	At      string `json:"at"`
@@ -315,6 +355,7 @@ type pendingView struct {
 type kioskView struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
+	Role      Role   `json:"role"`
 	CreatedAt string `json:"created_at"`
 }
 
@@ -324,12 +365,16 @@ func (k *Kiosks) views(loc *time.Location) ([]kioskView, []pendingView) {
 	k.expireLocked()
 	paired := []kioskView{}
 	for _, kk := range k.paired {
-		paired = append(paired, kioskView{ID: kk.ID, Name: kk.Name, CreatedAt: kk.CreatedAt.In(loc).Format(time.DateTime)})
+		role := RoleKiosk
+		if kk.Is(RoleRating) {
+			role = RoleRating
+		}
+		paired = append(paired, kioskView{ID: kk.ID, Name: kk.Name, Role: role, CreatedAt: kk.CreatedAt.In(loc).Format(time.DateTime)})
 	}
 	pending := []pendingView{}
 	for _, p := range k.pending {
 		if p.token == "" {
-			pending = append(pending, pendingView{ID: p.id, Code: p.code, Address: p.address, At: p.at.In(loc).Format(time.DateTime)})
+			pending = append(pending, pendingView{ID: p.id, Role: p.role, Code: p.code, Address: p.address, At: p.at.In(loc).Format(time.DateTime)})
 		}
 	}
 	return paired, pending

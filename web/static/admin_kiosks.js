@@ -21,13 +21,16 @@
     return tr;
   }
 
+  // What a paired screen may do, in the manager's words.
+  function roleName(role) { return role === 'rating' ? '评价器' : '取号机'; }
+
   function render(d) {
     var pending = $('k-pending'), paired = $('k-paired'), i;
     pending.textContent = '';
     paired.textContent = '';
     for (i = 0; i < d.pending.length; i++) {
       (function (p) {
-        pending.appendChild(row([p.code, p.address, p.at], button('批准', function () {
+        pending.appendChild(row([p.code, roleName(p.role), p.address, p.at], button('批准', function () {
           Y.api('POST', '/api/admin/kiosks/pending/' + encodeURIComponent(p.id) + '/approve', {}).then(load, load);
         })));
       })(d.pending[i]);
@@ -35,8 +38,8 @@
     $('k-pending-none').hidden = d.pending.length > 0;
     for (i = 0; i < d.kiosks.length; i++) {
       (function (k) {
-        paired.appendChild(row([k.name, k.created_at], button('移除', function () {
-          if (window.confirm('移除“' + k.name + '”后它将不能取号，确定吗？')) {
+        paired.appendChild(row([k.name, roleName(k.role), k.created_at], button('移除', function () {
+          if (window.confirm('移除“' + k.name + '”后它将不能' + (k.role === 'rating' ? '评价' : '取号') + '，确定吗？')) {
             Y.api('DELETE', '/api/admin/kiosks/' + encodeURIComponent(k.id)).then(load, load);
           }
         })));

@@ -81,7 +81,7 @@
   function pair() {
     show('r8-pair');
     if (pairTimer) { return; }
-    Y.api('POST', '/api/kiosk/pair').then(function (r) {
+    Y.api('POST', '/api/kiosk/pair', {role: 'rating'}).then(function (r) {
       setText($('r8-code'), r.data.code);
       pairTimer = setInterval(function () {
         Y.api('GET', '/api/kiosk/pair').then(function (p) {
