@@ -133,6 +133,35 @@ func (s *State) booked(service, day, slot string) int {
 	return n
 }
 
+// SlotFree is a slot and how many can still book it.
+type SlotFree struct {
+	Slot string `json:"slot"`
+	Free int    `json:"free"`
+}
+
+// FreeSlots lists a service's slots of a day still to come, with the
+// places left in each.
+func (s *State) FreeSlots(service, day string, now time.Time) ([]SlotFree, error) {
+	svc, ok := s.hall.Service(service)
+	if !ok {
+		return nil, errorf(NotFound, "unknown_service", "没有这个事项：%q", service)
+	}
+	if svc.Booking == nil {
+		return nil, errorf(Conflict, "not_bookable", "%s不接受预约", svc.Name)
+	}
+	d, err := time.ParseInLocation(time.DateOnly, day, s.hall.Location())
+	if err != nil {
+		return nil, errorf(Invalid, "bad_day", "日期应写成 2026-11-23")
+	}
+	out := []SlotFree{}
+	for _, sl := range s.hall.Slots(svc, d) {
+		if s.hall.slotStart(day, sl).After(now) {
+			out = append(out, SlotFree{Slot: sl, Free: max(svc.Booking.Bookable()-s.booked(svc.ID, day, sl), 0)})
+		}
+	}
+	return out, nil
+}
+
 // BookingError is a refused booking, with the next slot that is free.
 type BookingError struct {
 	Err               *Error

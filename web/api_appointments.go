@@ -15,6 +15,21 @@ func (s *Server) appointmentRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /api/appointments", s.signedIn(s.postAppointment))
 	m.HandleFunc("DELETE /api/appointments/{code}", s.signedIn(s.deleteAppointment))
 	m.HandleFunc("GET /api/admin/appointments", s.signedIn(s.getAppointments))
+	m.HandleFunc("GET /api/appointments/slots", s.signedIn(s.getFreeSlots))
+}
+
+func (s *Server) getFreeSlots(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var (
+		slots []queue.SlotFree
+		err   error
+	)
+	s.engine.Read(func(st *queue.State) { slots, err = st.FreeSlots(q.Get("service"), q.Get("day"), s.now()) })
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"service": q.Get("service"), "day": q.Get("day"), "slots": slots})
 }
 
 func (s *Server) postAppointment(w http.ResponseWriter, r *http.Request) {

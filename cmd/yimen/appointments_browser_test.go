@@ -8,7 +8,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestBrowserAppointment: a villager booked by phone types the code on the
+// TestBrowserAppointment: a clerk books a villager who phoned on /clerk;
+// the villager types the code on the
 // kiosk's number pad and gets a ticket marked 预约; at its slot the clerk's
 // 叫号 calls it ahead of the walk-ins who came earlier.
 func TestBrowserAppointment(t *testing.T) {
@@ -21,12 +22,20 @@ func TestBrowserAppointment(t *testing.T) {
 			t.Fatalf("walk-in: %d %v", code, ans)
 		}
 	}
-	admin := adminClient(t, m.URL, browserAdminPassword)
-	code, a := admin.do("POST", "/api/appointments", map[string]string{"service": "pension", "day": "2026-11-23", "slot": "09:30", "name": "王大爷", "phone": "13800001234"})
-	if code != 201 {
-		t.Fatalf("book: %d %v", code, a)
-	}
-	appt := a["code"].(string)
+	// The clerk books a villager who phoned, on /clerk's 预约登记.
+	clerk := clerkAt3(t, browser, m)
+	click(t, clerk, "#appt-book-open")
+	waitJS(t, clerk, "the booking form", `!document.getElementById('appt-book').hidden && document.getElementById('ap-service').value === 'pension'`, 5*time.Second)
+	evalJS[bool](t, clerk, `var d = document.getElementById('ap-day'); d.value = '2026-11-23'; d.dispatchEvent(new Event('change')); true`)
+	waitJS(t, clerk, "the slots of the day", `document.querySelector('#ap-slot option[value="09:30"]')`, 5*time.Second)
+	evalJS[bool](t, clerk, `document.getElementById('ap-slot').value = '09:30'; true`)
+	typeInto(t, clerk, "#ap-name", "王大爷")
+	typeInto(t, clerk, "#ap-phone", "13800001234")
+	click(t, clerk, "#ap-go")
+	waitJS(t, clerk, "the code to tell the villager", `/^预约码 \d{6}（2026-11-23 09:30）$/.test(document.getElementById('ap-code').textContent) && document.querySelector('#ap-list tr[data-appt]')`, 5*time.Second)
+	screenshot(t, clerk, "clerk-booking-1366x768")
+	appt := evalJS[string](t, clerk, `document.getElementById('ap-code').textContent.slice(4, 10)`)
+	click(t, clerk, "#ap-close")
 
 	kiosk := tab(t, browser, false, 1080, 1920, m.URL+"/kiosk", false)
 	waitJS(t, kiosk, "the 预约取号 button", `document.getElementById('appt-open') && document.querySelector('#groups button')`, 5*time.Second)
@@ -40,7 +49,6 @@ func TestBrowserAppointment(t *testing.T) {
 	screenshot(t, kiosk, "kiosk-appointment-1080x1920")
 
 	clk.Set(time.Date(2026, 11, 23, 9, 30, 0, 0, shanghai))
-	clerk := clerkAt3(t, browser, m)
 	waitJS(t, clerk, "B003 marked 预约 in the line", `document.querySelector('#waiting b.appt') && document.querySelector('#waiting b.appt').textContent === 'B003' && !document.querySelector('[data-act="next"]').disabled`, 5*time.Second)
 	if err := chromedp.Do(clerk, chromedp.KeyEvent("1")); err != nil {
 		t.Fatal(err)
