@@ -38,6 +38,14 @@ func TestBrowserClerkTools(t *testing.T) {
 	clerk := clerkAt3(t, browser, m)
 	waiting := `Array.prototype.map.call(document.querySelectorAll('#waiting b'), function (b) { return b.textContent; }).join(',')`
 	cur := `document.getElementById('cur-num').textContent`
+	// submitNumber presses the chooser's button once the desk is ready
+	// (no action in flight) and waits until the chooser closed.
+	submitNumber := func() {
+		t.Helper()
+		waitJS(t, clerk, "the desk ready", `!document.querySelector('[data-act="call"]').disabled`, 5*time.Second)
+		click(t, clerk, "#number-go")
+		waitJS(t, clerk, "the chooser sent", `document.getElementById('sub-number').hidden`, 5*time.Second)
+	}
 	key := func(k string) {
 		t.Helper()
 		if err := chromedp.Do(clerk, chromedp.KeyEvent(k)); err != nil {
@@ -49,13 +57,13 @@ func TestBrowserClerkTools(t *testing.T) {
 	key("*")
 	waitJS(t, clerk, "the number chooser", `!document.getElementById('sub-number').hidden && document.activeElement.id === 'number-input'`, 5*time.Second)
 	typeInto(t, clerk, "#number-input", "b004")
-	click(t, clerk, "#number-go")
+	submitNumber()
 	waitJS(t, clerk, "B004 called out of turn", cur+` === 'B004' && `+waiting+` === 'B001,B002,B003,B005'`, 5*time.Second)
 
 	// 选呼 from the waiting list: a click fills the number in.
 	click(t, clerk, `#waiting b:nth-child(2)`)
 	waitJS(t, clerk, "B002 filled in", `!document.getElementById('sub-number').hidden && document.getElementById('number-input').value === 'B002'`, 5*time.Second)
-	click(t, clerk, "#number-go")
+	submitNumber()
 	waitJS(t, clerk, "B002 called", cur+` === 'B002' && `+waiting+` === 'B001,B003,B005'`, 5*time.Second)
 
 	// 挂起 by key: B002 is parked, B001 called; B002 comes back with a click.
@@ -72,12 +80,12 @@ func TestBrowserClerkTools(t *testing.T) {
 	key("-")
 	waitJS(t, clerk, "the requeue chooser", `!document.getElementById('sub-number').hidden && document.getElementById('number-go').textContent === '重排'`, 5*time.Second)
 	typeInto(t, clerk, "#number-input", "B001")
-	click(t, clerk, "#number-go")
+	submitNumber()
 	waitJS(t, clerk, "B001 waiting again", waiting+` === 'B003,B005,B001'`, 5*time.Second)
 	// A refusal is told in Chinese.
 	waitJS(t, clerk, "the desk ready", `!document.querySelector('[data-act="requeue"]').disabled`, 5*time.Second)
 	key("-")
 	typeInto(t, clerk, "#number-input", "B003")
-	click(t, clerk, "#number-go")
+	submitNumber()
 	waitJS(t, clerk, "the refusal", `!document.getElementById('error').hidden && document.getElementById('error').textContent.indexOf('没有过号') >= 0`, 5*time.Second)
 }
