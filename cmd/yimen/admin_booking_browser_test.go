@@ -1,10 +1,22 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
 )
+
+// adminHallTab signs the manager in on /admin/hall in a fresh tab at
+// 1366×768.
+func adminHallTab(t *testing.T, browser context.Context, m *Main) context.Context {
+	t.Helper()
+	admin := tab(t, browser, true, 1366, 768, m.URL+"/admin/hall", false)
+	waitJS(t, admin, "the sign-in", `!document.getElementById('login').hidden`, 5*time.Second)
+	typeInto(t, admin, "#password", browserAdminPassword)
+	click(t, admin, "#login-form button[type=submit]")
+	return admin
+}
 
 // TestBrowserAdminBooking: the manager lets 生育服务登记 take appointments on
 // /admin/hall, on Tuesdays and Thursdays in 20-minute slots of three, and
@@ -12,10 +24,7 @@ import (
 func TestBrowserAdminBooking(t *testing.T) {
 	m := startPagesDaemon(t)
 	browser := newBrowser(t)
-	admin := tab(t, browser, true, 1366, 768, m.URL+"/admin/hall", false)
-	waitJS(t, admin, "the sign-in", `!document.getElementById('login').hidden`, 5*time.Second)
-	typeInto(t, admin, "#password", browserAdminPassword)
-	click(t, admin, "#login-form button[type=submit]")
+	admin := adminHallTab(t, browser, m)
 	waitJS(t, admin, "the booking table", `!document.getElementById('editor').hidden && document.querySelector('#t-booking [data-booking="birth"]')`, 5*time.Second)
 	click(t, admin, `#t-booking [data-booking="birth"]`)
 	typeInto(t, admin, "[data-path='services[12].booking.weekdays']", "2,4")

@@ -146,10 +146,7 @@ func TestBrowserCaseToPickup(t *testing.T) {
 func TestBrowserServicePromiseSettings(t *testing.T) {
 	m := startPagesDaemon(t)
 	browser := newBrowser(t)
-	admin := tab(t, browser, true, 1366, 768, m.URL+"/admin/hall", false)
-	waitJS(t, admin, "the sign-in", `!document.getElementById('login').hidden`, 5*time.Second)
-	typeInto(t, admin, "#password", browserAdminPassword)
-	click(t, admin, "#login-form button[type=submit]")
+	admin := adminHallTab(t, browser, m)
 	days, bring := `[data-path='services[3].promise_days']`, `[data-path='services[3].bring']`
 	waitJS(t, admin, "the pension's settings", `document.querySelector("`+days+`").value === '5' && document.querySelector("`+bring+`").value === '身份证、户口本'`, 5*time.Second)
 	evalJS[bool](t, admin, `document.querySelector("`+days+`").value = ''; document.querySelector("`+bring+`").value = ''; true`)
