@@ -130,8 +130,20 @@ func waitJS(t testing.TB, ctx context.Context, what, expr string, timeout time.D
 
 func click(t testing.TB, ctx context.Context, css string) {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible)); err != nil {
-		t.Fatalf("click %s: %v", css, err)
+	// A page that redraws a list between finding a button and clicking it
+	// detaches the node found; a person would click the redrawn button, so
+	// find it again.
+	deadline := time.Now().Add(patience)
+	for {
+		err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))
+		if err == nil {
+			return
+		}
+		stale := strings.Contains(err.Error(), "Could not find node") || strings.Contains(err.Error(), "detached")
+		if !stale || time.Now().After(deadline) {
+			t.Fatalf("click %s: %v", css, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
