@@ -95,7 +95,16 @@ func TestBrowserAdminRunsTheHall(t *testing.T) {
 		t.Errorf("the new clerk cannot sign in with the PIN shown: %d", code)
 	}
 
+	// A notice (办事指南) reaches the kiosk and the lobby at once.
+	click(t, admin, `#tabs [data-tab="notices"]`)
+	evalJS[bool](t, admin, `var n = document.getElementById('notices'); n.value = '办事指南：办理宅基地确权请带户口本和承包合同'; n.dispatchEvent(new Event('input')); true`)
+	click(t, admin, "#save")
+	savedOK(t, admin)
+	waitJS(t, kiosk, "the notice on the kiosk", `!document.getElementById('notices').hidden && document.getElementById('notices').textContent.indexOf('宅基地确权请带户口本') >= 0`, 5*time.Second)
+	waitJS(t, lobby, "the notice on the lobby", `yimenBoard.hall.notices[0].indexOf('宅基地确权请带户口本') >= 0`, 5*time.Second)
+
 	// Reset 李红梅's PIN: the page shows the new one once.
+	click(t, admin, `#tabs [data-tab="staff"]`)
 	click(t, admin, `#t-staff tr[data-staff="S03"] .h-reset`)
 	waitJS(t, admin, "the reset PIN shown", `/^\d{6}$/.test(document.querySelector('.h-pin-value').textContent)`, 5*time.Second)
 	newPIN := evalJS[string](t, admin, `document.querySelector('.h-pin-value').textContent`)

@@ -182,6 +182,7 @@
     if (msg.type === 'hall') {
       loadHall();
       if (window.yimenIssuing) { window.yimenIssuing.check(); }
+      if (window.yimenNotices) { window.yimenNotices.load(); }
       return;
     }
     if (msg.services || msg.type === 'snapshot' || msg.type === 'day') { renderCounts(); }
