@@ -135,7 +135,11 @@ func click(t testing.TB, ctx context.Context, css string) {
 	// find it again.
 	deadline := time.Now().Add(patience)
 	for {
-		err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))
+		// A button that never shows (a hidden tab) fails the test within
+		// patience instead of holding it until the package times out.
+		cctx, cancel := context.WithDeadline(ctx, deadline)
+		err := chromedp.Do(cctx, chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))
+		cancel()
 		if err == nil {
 			return
 		}
