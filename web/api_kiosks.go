@@ -20,6 +20,15 @@ func (s *Server) kioskRoutes(m *http.ServeMux) {
 	m.HandleFunc("DELETE /api/admin/kiosks/{id}", s.admin(s.deleteKiosk))
 }
 
+// roleOf reads the role a request names, answering the refusal itself.
+func roleOf(w http.ResponseWriter, s string) (Role, bool) {
+	role, ok := parseRole(s)
+	if !ok {
+		failWith(w, http.StatusBadRequest, "bad_role", "role 只能是 kiosk（取号机）或 rating（评价器）")
+	}
+	return role, ok
+}
+
 func remoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -49,9 +58,8 @@ func (s *Server) postKioskPair(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	role, ok := parseRole(req.Role)
+	role, ok := roleOf(w, req.Role)
 	if !ok {
-		failWith(w, http.StatusBadRequest, "bad_role", "role 只能是 kiosk（取号机）或 rating（评价器）")
 		return
 	}
 	secret, code := s.kiosks.Propose(remoteHost(r), role)
@@ -118,9 +126,8 @@ func (s *Server) postKiosk(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	role, ok := parseRole(req.Role)
+	role, ok := roleOf(w, req.Role)
 	if !ok {
-		failWith(w, http.StatusBadRequest, "bad_role", "role 只能是 kiosk（取号机）或 rating（评价器）")
 		return
 	}
 	id, token, err := s.kiosks.Create(req.Name, role)
