@@ -116,7 +116,7 @@ func New(c Config) *Server {
 	if o := originOf(s.publicURL); o != "" {
 		s.csrf.AddTrustedOrigin(o) // only fails on a malformed origin, which originOf never gives
 	}
-	s.screens = newScreens(s.hub)
+	s.screens = newScreens(s.hub, s.now)
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s
@@ -166,6 +166,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/admin/devices/{hwid}/forget", s.admin(s.postForgetDevice))
 
 	m.HandleFunc("GET /ws/display", s.serveDisplayWS)
+	m.HandleFunc("GET /api/admin/screens", s.admin(s.getScreens))
 	if s.devices != nil {
 		m.HandleFunc("GET /ws/device", s.serveDeviceWS)
 	}

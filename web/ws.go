@@ -39,7 +39,7 @@ func (s *Server) serveDisplayWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered
 	}
-	s.screens.add(conn, since, boot)
+	s.screens.add(conn, since, boot, pageOf(r), remoteHost(r))
 }
 
 // readDisplay only notices pongs and the close; screens send nothing.

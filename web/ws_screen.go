@@ -32,6 +32,12 @@ type screen struct {
 	deadline time.Time // of the socket's writes
 	boot     string    // the hub run that seq belongs to
 	gone     chan struct{}
+
+	page      screenPage
+	addr      string
+	since     time.Time        // connected at
+	lastWrite atomic.Int64     // unix ns of the last message written; 0: none
+	now       func() time.Time // the hall's clock, for what the manager reads
 }
 
 // screens owns every screen's goroutines.
@@ -42,14 +48,22 @@ type screens struct {
 	wg    sync.WaitGroup
 	quit  chan struct{}
 	once  sync.Once
+
+	// set is every connected screen, for the manager's list; as many as
+	// the server lets sockets in, so bounded with them.
+	mu  sync.Mutex
+	set map[*screen]struct{}
+	now func() time.Time
 }
 
-func newScreens(hub *display.Hub) *screens {
-	return &screens{hub: hub, stall: screenStall, quit: make(chan struct{})}
+// newScreens keeps the screens of hub; now is the hall's clock, which the
+// manager's list shows times in (deadlines keep the real one).
+func newScreens(hub *display.Hub, now func() time.Time) *screens {
+	return &screens{hub: hub, stall: screenStall, quit: make(chan struct{}), set: make(map[*screen]struct{}), now: now}
 }
 
 // add starts writing to a new screen that last saw since (of boot).
-func (ss *screens) add(conn *websocket.Conn, since uint64, boot string) {
+func (ss *screens) add(conn *websocket.Conn, since uint64, boot string, page screenPage, addr string) {
 	select {
 	case <-ss.quit:
 		conn.Close()
@@ -57,10 +71,19 @@ func (ss *screens) add(conn *websocket.Conn, since uint64, boot string) {
 	default:
 	}
 	s := &screen{conn: conn, hub: ss.hub, sub: ss.hub.Subscribe(), stall: ss.stall, last: since, boot: boot, gone: make(chan struct{})}
+	s.page, s.addr, s.since, s.now = page, addr, ss.now(), ss.now
 	ss.live.Add(1)
+	ss.mu.Lock()
+	ss.set[s] = struct{}{}
+	ss.mu.Unlock()
 	ss.wg.Go(func() { readDisplay(conn, s.gone) })
 	ss.wg.Go(func() {
 		defer ss.live.Add(-1)
+		defer func() {
+			ss.mu.Lock()
+			delete(ss.set, s)
+			ss.mu.Unlock()
+		}()
 		s.run(ss.quit)
 	})
 }
@@ -115,5 +138,6 @@ func (s *screen) catchUp() bool {
 		}
 	}
 	s.last, s.boot = seq, s.hub.Boot()
+	s.lastWrite.Store(s.now().UnixNano())
 	return true
 }

@@ -177,7 +177,10 @@ func TestBrowserAdminRunsTheHall(t *testing.T) {
 		return false
 	})
 	waitJS(t, admin, "the paired kiosk and the printer on the devices tab", `document.getElementById('t-kiosks').textContent.indexOf('测试取号机') >= 0 && /^(正常|未知)/.test(document.getElementById('dev-printer').textContent)`, 10*time.Second)
+	waitJS(t, admin, "the open lobby listed among the hall screens", `(function(){ var r = document.querySelector('#t-screens tr[data-screen="lobby"]'); return !!r && r.textContent.indexOf('综合屏') === 0 })()`, 10*time.Second)
 	screenshot(t, admin, "admin-hall-devices")
+	evalJS[bool](t, admin, `document.getElementById('t-screens').scrollIntoView(); true`)
+	screenshot(t, admin, "admin-hall-screens")
 	click(t, admin, `#tabs [data-tab="notices"]`)
 	click(t, admin, "#printer-test")
 	waitJS(t, admin, "a test ticket printed", `document.getElementById('printer-state').textContent.indexOf('测试号票已打印') === 0`, 10*time.Second)

@@ -224,11 +224,32 @@
         tb.appendChild(tr);
       });
     }, function () { /* shown on the floor view */ });
+    loadScreens();
     printerState($('dev-printer'));
     H.api('GET', '/api/admin/devices/learn').then(function (l) {
       setText($('learn-state'), l.learning ? '学习模式开启中，新设备上电后会出现在下面' : '');
     }, function () { /* no bridge */ });
   }
+  // Connected lobby and window screens, so that a dark TV is noticed.
+  function loadScreens() {
+    H.api('GET', '/api/admin/screens').then(function (a) {
+      var list = a.screens || [], tb = $('t-screens'), names = {};
+      H.doc.windows.forEach(function (w) { names[w.id] = w.name; });
+      tb.textContent = '';
+      $('screens-none').hidden = list.length > 0;
+      list.forEach(function (x) {
+        var tr = Y.el('tr');
+        tr.setAttribute('data-screen', x.screen + (x.window ? '-' + x.window : ''));
+        tr.appendChild(Y.el('td', null, x.screen === 'lobby' ? '综合屏' : (names[x.window] || x.window + '号窗口') + '窗口屏'));
+        tr.appendChild(Y.el('td', null, x.addr));
+        tr.appendChild(Y.el('td', null, when(x.connected_at)));
+        tr.appendChild(Y.el('td', null, x.last_write ? when(x.last_write) : ''));
+        tb.appendChild(tr);
+      });
+      setText($('screens-others'), a.others ? '另有 ' + a.others + ' 个手机或工作人员页面在看' : '');
+    }, function () { /* shown on the next refresh */ });
+  }
+
   $('learn').addEventListener('click', function () {
     H.api('POST', '/api/admin/devices/learn', { minutes: 10 }).then(loadDevices, H.error);
   });

@@ -125,9 +125,12 @@
   }
 
   Board.prototype.url = function () {
-    var u = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws/display';
-    if (this.boot) { u += '?since=' + this.seq + '&boot=' + encodeURIComponent(this.boot); }
-    return u;
+    var u = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws/display', q = [];
+    if (this.boot) { q.push('since=' + this.seq, 'boot=' + encodeURIComponent(this.boot)); }
+    // opts.screen ('screen=lobby', 'screen=window&window=3') puts a hall
+    // screen on the manager's list of connected screens.
+    if (this.opts.screen) { q.push(this.opts.screen); }
+    return q.length ? u + '?' + q.join('&') : u;
   };
 
   Board.prototype.connect = function () {

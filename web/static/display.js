@@ -157,5 +157,5 @@
     unlock.hidden = true;
   });
 
-  window.yimenBoard = new Y.Board({ onMessage: function (msg, b) { render(b, msg); } });
+  window.yimenBoard = new Y.Board({ screen: 'screen=lobby', onMessage: function (msg, b) { render(b, msg); } });
 })();

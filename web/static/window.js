@@ -34,5 +34,5 @@
     }
     if (main.className !== cls) { main.className = cls; }
   }
-  window.yimenBoard = new Y.Board({ onMessage: function (msg, b) { render(b, msg); } });
+  window.yimenBoard = new Y.Board({ screen: 'screen=window&window=' + encodeURIComponent(id), onMessage: function (msg, b) { render(b, msg); } });
 })();
