@@ -63,6 +63,10 @@ type Options struct {
 	// MaxUnpairedWS bounds the websocket connections of devices that have
 	// not (yet) proven a pairing. Default 64.
 	MaxUnpairedWS int
+	// MissingGrace is how long after Serve starts the devices assigned to
+	// a window have to come back before AlarmMissing names the ones that
+	// did not. Default 2 min.
+	MissingGrace time.Duration
 }
 
 // DefaultRatingReasons returns the reasons offered after a low rating:
@@ -96,6 +100,7 @@ func (o *Options) defaults() {
 	def(&o.ReopenMax, 5*time.Second)
 	def(&o.WSHeartbeat, 10*time.Second)
 	def(&o.PendingTTL, 15*time.Minute)
+	def(&o.MissingGrace, 2*time.Minute)
 	if o.MaxPending <= 0 {
 		o.MaxPending = 32
 	}
@@ -120,6 +125,7 @@ const (
 	AlarmPending = "devices_pending" // N 台新设备待确认 (Count 0: none left)
 	AlarmBusDown = "bus_down"        // 串口断开
 	AlarmBusUp   = "bus_up"          // 串口已连接
+	AlarmMissing = "devices_missing" // N 台已分配的设备重启后未连接：… (Count 0: all back)
 )
 
 // Alarm reports a device or bus problem to the hall manager. Message names
@@ -131,7 +137,7 @@ type Alarm struct {
 	Message string // Chinese, for the admin page
 	HWID    string // for the log and the manager's device page only
 	No      int    // the device's number (编号), 0 for bus and pending alarms
-	Count   int    // AlarmPending: proposals waiting
+	Count   int    // AlarmPending: proposals waiting; AlarmMissing: devices missing
 	Kind    proto.Kind
 	Window  string
 	Bus     string
@@ -156,6 +162,10 @@ type Bridge struct {
 	refused         uint64    // HELLOs refused (not paired)
 	refusedLogged   time.Time
 	unpairedWS      atomic.Int64 // websocket connections not (yet) paired
+
+	started         time.Time       // when New ran: a device seen after it came back
+	missing         map[string]bool // hwids AlarmMissing names; nil before the grace period or once all came back
+	missingReported int             // devices last reported by AlarmMissing
 }
 
 // device is the live state of one device. Guarded by Bridge.mu.
@@ -181,7 +191,7 @@ func New(o Options) (*Bridge, error) {
 		return nil, errors.New("bridge: Options.Engine and Options.Registry are required")
 	}
 	o.defaults()
-	b := &Bridge{o: o, log: o.Logger, devs: map[string]*device{}, changed: make(chan struct{}), events: make(chan []Event, 256), alarms: make(chan Alarm, 256)}
+	b := &Bridge{o: o, log: o.Logger, devs: map[string]*device{}, changed: make(chan struct{}), events: make(chan []Event, 256), alarms: make(chan Alarm, 256), started: o.Now()}
 	infos, err := o.Registry.Load()
 	if err != nil {
 		return nil, err
@@ -223,11 +233,15 @@ func (b *Bridge) Serve(ctx context.Context) error {
 	for _, l := range buses {
 		wg.Go(func() { b.supervise(ctx, l) })
 	}
+	grace := time.NewTimer(b.o.MissingGrace)
+	defer grace.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			wg.Wait()
 			return nil
+		case <-grace.C:
+			b.checkMissing()
 		case evs := <-b.events:
 			b.applyEvents(evs)
 		case a := <-b.alarms:
@@ -305,6 +319,7 @@ func (b *Bridge) Assign(hwid, window string) error {
 	}
 	b.log.Info("设备分配", "hwid", d.info.HWID, "kind", d.info.Kind.String(), "window", window)
 	b.refreshLocked(d, false)
+	b.missingAlarmLocked()
 	return nil
 }
 

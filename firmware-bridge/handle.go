@@ -53,6 +53,7 @@ func (b *Bridge) onHello(h proto.Hello, bus string, addr uint8, proven bool, s *
 		b.log.Error("保存设备失败", "hwid", id, "err", err)
 	}
 	b.refreshLocked(d, false)
+	b.missingAlarmLocked()
 	b.notifyLocked()
 	b.log.Info("设备上线", "hwid", id, "no", d.info.No, "kind", h.Kind.String(), "bus", bus, "addr", addr, "firmware", d.info.Firmware)
 	return id, admitApproved
@@ -91,6 +92,7 @@ func (b *Bridge) seen(id string) {
 	d.missed = 0
 	d.info.LastSeen = b.o.Now()
 	if !d.info.Online {
+		b.missingAlarmLocked()
 		d.info.Online = true
 		if d.info.State == StateApproved {
 			b.alarmLocked(d.alarm(AlarmOnline, "恢复连接"))

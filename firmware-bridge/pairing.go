@@ -252,6 +252,7 @@ func (b *Bridge) Forget(hwid string) error {
 	}
 	delete(b.devs, id)
 	b.pendingAlarmLocked()
+	b.missingAlarmLocked()
 	b.notifyLocked()
 	b.log.Info("设备已移除", "hwid", id)
 	return nil

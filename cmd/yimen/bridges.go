@@ -52,6 +52,12 @@ func (m *Main) deviceAlarm(a bridge.Alarm) {
 	switch a.Code {
 	case bridge.AlarmOnline, bridge.AlarmBusUp:
 		m.hub.ClearAlarm(source)
+	case bridge.AlarmMissing:
+		if a.Count == 0 {
+			m.hub.ClearAlarm(source)
+			return
+		}
+		m.hub.SetAlarm(display.Alarm{Source: source, Level: "error", Text: a.Message, At: a.At})
 	case bridge.AlarmPending:
 		if a.Count == 0 {
 			m.hub.ClearAlarm(source)
@@ -67,6 +73,8 @@ func deviceAlarmSource(a bridge.Alarm) string {
 	switch {
 	case a.Code == bridge.AlarmPending:
 		return "devices:pending"
+	case a.Code == bridge.AlarmMissing:
+		return "devices:missing"
 	case a.No != 0:
 		return fmt.Sprintf("device:%d", a.No)
 	}
