@@ -126,7 +126,7 @@ func (h *Hall) Slots(svc *Service, day time.Time) []string {
 func (s *State) booked(service, day, slot string) int {
 	n := 0
 	for _, a := range s.Appointments {
-		if a.Service == service && a.Day == day && a.Slot == slot {
+		if a.Service == service && a.Day == day && a.Slot == slot && !a.Missed {
 			n++
 		}
 	}
@@ -315,8 +315,11 @@ func (e *Engine) CheckIn(ctx context.Context, code string) (Issued, error) {
 	code = strings.TrimSpace(code)
 	return exec(ctx, e, func(s *State, emit func(Event)) (Issued, error) {
 		a := s.Appointments[code]
-		if a == nil || a.Missed {
+		switch {
+		case a == nil:
 			return Issued{}, errorf(NotFound, "unknown_appointment", "没有这个预约码，请核对或取普通号")
+		case a.Missed:
+			return Issued{}, errorf(Conflict, "too_late", "预约时段已过（%s），请取普通号", a.Slot)
 		}
 		if a.Ticket != "" {
 			t := s.Tickets[a.Ticket]
@@ -404,6 +407,25 @@ func (s *State) missedAppointments() []string {
 	var out []string
 	for code, a := range s.Appointments {
 		if a.Day <= s.Day && a.Ticket == "" && !a.Missed {
+			out = append(out, code)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// lapsedAppointments are today's bookings whose check-in window has
+// closed without a check-in: every command (and the day loop's minute
+// tick) releases them as 爽约 at once, so that today's ledger counts them
+// and the slot's place is free, rather than waiting for the day's end.
+func (s *State) lapsedAppointments(now time.Time) []string {
+	var out []string
+	after := time.Duration(cmpOr(s.hall.Appointments.CheckinAfter, 15)) * time.Minute
+	for code, a := range s.Appointments {
+		if a.Day != s.Day || a.Ticket != "" || a.Missed {
+			continue
+		}
+		if start := s.hall.slotStart(a.Day, a.Slot); !start.IsZero() && now.After(start.Add(after)) {
 			out = append(out, code)
 		}
 	}

@@ -206,3 +206,76 @@ func TestAppointmentMissed(t *testing.T) {
 		}
 	})
 }
+
+// An appointment not checked in within the hall's window after its slot
+// is released as 爽约 that very minute: by the day loop's tick (RollDay)
+// or by whatever command comes next, not at the day's end.
+func TestAppointmentReleasedAfterWindow(t *testing.T) {
+	tests := []struct {
+		name    string
+		rule    string
+		at      string
+		trigger string // "tick" (the day loop) or "issue" (the next command)
+		missed  bool
+	}{
+		{"15 minutes after the slot: still held", "", "10:15", "tick", false},
+		{"16 minutes after: released by the day loop", "", "10:16", "tick", true},
+		{"16 minutes after: released by the next command", "", "10:16", "issue", true},
+		{"the hall's 5-minute window: held at 10:05", `"appointments": {"checkin_after_minutes": 5},`, "10:05", "tick", false},
+		{"the hall's 5-minute window: released at 10:06", `"appointments": {"checkin_after_minutes": 5},`, "10:06", "tick", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, bookingHall(`{"capacity": 4}`, tt.rule))
+			f.at("09:00")
+			kept := f.book("2026-11-21", "10:00")
+			absent := f.book("2026-11-21", "10:00")
+			monday := f.book("2026-11-23", "10:00")
+			f.at("09:50")
+			if _, err := f.e.CheckIn(ctx, kept); err != nil {
+				t.Fatal(err)
+			}
+			f.at(tt.at)
+			switch tt.trigger {
+			case "tick":
+				if err := f.e.RollDay(ctx); err != nil {
+					t.Fatal(err)
+				}
+			case "issue":
+				f.issue("birth", false)
+			}
+			f.e.Read(func(s *queue.State) {
+				if got := s.Appointments[absent].Missed; got != tt.missed {
+					t.Errorf("absent appointment missed = %v, want %v", got, tt.missed)
+				}
+				if s.Appointments[kept].Missed || s.Appointments[monday].Missed {
+					t.Errorf("a checked-in or later appointment released: %+v %+v", s.Appointments[kept], s.Appointments[monday])
+				}
+			})
+			want := 0
+			if tt.missed {
+				want = 1
+			}
+			if l := f.ledger21(); l.Missed != want || l.Appointed != 1 {
+				t.Errorf("today's ledger: 爽约 %d 预约 %d, want %d, 1", l.Missed, l.Appointed, want)
+			}
+			_, err := f.e.CheckIn(ctx, absent)
+			if tt.missed && code(unwrapped(err)) != "too_late" {
+				t.Errorf("check-in after release: %v, want too_late", err)
+			}
+			if !tt.missed && err != nil {
+				t.Errorf("check-in within the window: %v", err)
+			}
+			// The day's end does not count it a second time.
+			f.clock.mu.Lock()
+			f.clock.t = time.Date(2026, 11, 21, 16, 0, 30, 0, time.UTC) // the next day
+			f.clock.mu.Unlock()
+			if err := f.e.RollDay(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if l := f.ledger21(); l.Missed != want {
+				t.Errorf("ledger after the day's end: 爽约 %d, want %d", l.Missed, want)
+			}
+		})
+	}
+}

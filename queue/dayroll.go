@@ -11,7 +11,9 @@ const dayCheck = time.Minute
 
 // dayLoop rolls the day at the hall's local midnight without waiting for a
 // command: the screens get the new day, and what was left open is
-// cancelled, while the hall is empty. Close ends it.
+// cancelled, while the hall is empty. Its minute tick also releases the
+// appointments whose check-in window has closed (爽约) when no command
+// comes. Close ends it.
 func (e *Engine) dayLoop(first time.Duration) {
 	defer close(e.dayDone)
 	for wait := first; ; wait = e.untilNextRoll() {

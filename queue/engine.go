@@ -250,6 +250,9 @@ func exec[T any](ctx context.Context, e *Engine, decide func(s *State, emit func
 	if day := now.In(e.st.hall.Location()).Format(time.DateOnly); day != e.st.Day {
 		e.closeDay(emit, day)
 	}
+	for _, code := range e.st.lapsedAppointments(now) {
+		emit(Event{Type: EvMissed, Appt: &Appointment{Code: code}})
+	}
 	res, err := decide(e.st, emit)
 	if len(evs) == 0 {
 		e.mu.Unlock()
