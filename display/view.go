@@ -98,6 +98,8 @@ type CallView struct {
 	WindowName string    `json:"window_name"`
 	Recall     bool      `json:"recall,omitempty"`
 	At         time.Time `json:"at"`
+	// Appointment: a 预约 ticket, which the lobby marks as such.
+	Appointment bool `json:"appointment,omitempty"`
 }
 
 // Alarm is a device or printer fault shown to the manager.
@@ -179,7 +181,7 @@ func recentView(s *queue.State) []CallView {
 }
 
 func callView(s *queue.State, c queue.Call) CallView {
-	v := CallView{Number: c.Number, Window: c.Window, Recall: c.Recall, At: c.At}
+	v := CallView{Number: c.Number, Window: c.Window, Recall: c.Recall, At: c.At, Appointment: c.Appointment}
 	if w, ok := s.Hall().Window(c.Window); ok {
 		v.WindowName = w.Name
 	}

@@ -82,6 +82,8 @@ type Call struct {
 	Window string    `json:"window"`
 	Recall bool      `json:"recall,omitempty"`
 	At     time.Time `json:"at"`
+	// Appointment marks a 预约 ticket's call, which the lobby says so.
+	Appointment bool `json:"appointment,omitempty"`
 }
 
 // DayMark is the first log sequence of a local day.
@@ -232,7 +234,7 @@ func (s *State) Apply(e Event) {
 		}
 		t.Status, t.Window, t.Staff = StatusCalled, w.ID, e.Staff
 		w.Current = t.ID
-		s.Recent = append([]Call{{Number: t.Number, Window: w.ID, Recall: e.Recall, At: e.At}}, s.Recent...)
+		s.Recent = append([]Call{{Number: t.Number, Window: w.ID, Recall: e.Recall, At: e.At, Appointment: t.Appointment != ""}}, s.Recent...)
 		if len(s.Recent) > recentCalls {
 			s.Recent = s.Recent[:recentCalls]
 		}

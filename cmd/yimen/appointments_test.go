@@ -90,11 +90,29 @@ func TestAppointmentsAPI(t *testing.T) {
 		t.Errorf("window 3 waiting %s", numbers(w3, "waiting"))
 	}
 	clk.Set(time.Date(2026, 11, 23, 9, 30, 0, 0, shanghai))
+	lobby := dialDisplay(t, m, "?screen=lobby")
+	readMsg(t, lobby) // the snapshot
 	if code, ans := clerk.do("POST", "/api/windows/3/next", nil); code != 200 || ans["ticket"].(map[string]any)["number"] != tk["number"] {
 		t.Errorf("next at 09:30 = %d %v, want the appointment %s", code, ans, tk["number"])
 	}
 	if code, ans := clerk.do("POST", "/api/windows/3/next", nil); code != 200 || ans["ticket"].(map[string]any)["number"] != walkIn["number"] {
 		t.Errorf("then = %d %v, want the walk-in", code, ans)
+	}
+	// The lobby is told which call is a 预约 one, to mark it so.
+	for _, want := range []struct {
+		number string
+		appt   bool
+	}{{tk["number"].(string), true}, {walkIn["number"].(string), false}} {
+		called := readMsg(t, lobby)
+		for called.Type != "called" {
+			called = readMsg(t, lobby)
+		}
+		if called.Call == nil || called.Call.Number != want.number || called.Call.Appointment != want.appt {
+			t.Errorf("lobby's call = %+v, want %s with appointment %v", called.Call, want.number, want.appt)
+		}
+	}
+	if snap := readMsg(t, dialDisplay(t, m, "?screen=lobby")); len(snap.Recent) < 2 || !snap.Recent[1].Appointment || snap.Recent[0].Appointment {
+		t.Errorf("lobby's recent calls = %+v, want the second newest marked 预约", snap.Recent)
 	}
 
 	// The next day: the appointment never checked in is 爽约.

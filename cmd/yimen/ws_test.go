@@ -45,12 +45,14 @@ type pushMsg struct {
 		NoWindow      bool   `json:"no_window"`
 	} `json:"services"`
 	Recent []struct {
-		Number string `json:"number"`
-		Window string `json:"window"`
+		Number      string `json:"number"`
+		Window      string `json:"window"`
+		Appointment bool   `json:"appointment"`
 	} `json:"recent"`
 	Call *struct {
-		Number     string `json:"number"`
-		WindowName string `json:"window_name"`
+		Number      string `json:"number"`
+		WindowName  string `json:"window_name"`
+		Appointment bool   `json:"appointment"`
 	} `json:"call"`
 }
 

@@ -5,7 +5,8 @@
   'use strict';
   var RECENT = 6;
   var $ = Y.$, setText = Y.setText;
-  var callBox = $('call'), callNum = $('call-num'), callWin = $('call-win'), callLabel = $('call-label');
+  var callBox = $('call'), callNum = $('call-num'), callWin = $('call-win'), callLabel = $('call-label'),
+    callAppt = $('call-appt');
 
   Y.clock($('clock'));
 
@@ -37,10 +38,12 @@
   // The recent list is a fixed set of rows.
   var recentRows = [], recentBox = $('recent'), i;
   for (i = 0; i < RECENT; i++) {
-    var li = Y.el('li'), rn = Y.el('b'), rw = Y.el('span');
-    li.appendChild(rn); li.appendChild(rw);
+    var li = Y.el('li'), rn = Y.el('b'), rw = Y.el('span'), ra = Y.el('span', 'd-appt');
+    ra.textContent = '预约';
+    ra.hidden = true;
+    li.appendChild(rn); li.appendChild(ra); li.appendChild(rw);
     recentBox.appendChild(li);
-    recentRows.push({ li: li, num: rn, win: rw });
+    recentRows.push({ li: li, num: rn, win: rw, appt: ra });
   }
 
   function setClass(node, el, cls) {
@@ -92,6 +95,7 @@
       row = recentRows[n];
       setText(row.num, c.number);
       setText(row.win, c.window_name + (c.recall ? ' 重呼' : ''));
+      if (row.appt.hidden === !!c.appointment) { row.appt.hidden = !c.appointment; }
       row.li.style.visibility = 'visible';
     }
     for (; n < RECENT; n++) { recentRows[n].li.style.visibility = 'hidden'; }
@@ -102,13 +106,15 @@
   // keep sending a villager to a window that no longer calls them.
   function showLatest(b) {
     var last = b.recent && b.recent.length ? b.recent[0] : null;
-    if (last) { showCall(last.number, last.window_name, last.recall, false); } else { showCall('—', '—', false, false); }
+    if (last) { showCall(last.number, last.window_name, last.recall, false, last.appointment); } else { showCall('—', '—', false, false, false); }
   }
 
-  function showCall(number, windowName, recall, flash) {
+  // appt marks a 预约 ticket, so that the hall sees why it goes first.
+  function showCall(number, windowName, recall, flash, appt) {
     setText(callNum, number);
     setText(callWin, windowName);
     setText(callLabel, recall ? '再次请' : '请');
+    if (callAppt.hidden === !!appt) { callAppt.hidden = !appt; }
     if (flash) {
       callBox.className = 'd-call';
       void callBox.offsetWidth; // restart the animation
@@ -143,7 +149,7 @@
     }
     if (full || msg.type === 'returned') { showLatest(b); }
     if (msg.type === 'called') {
-      showCall(msg.number, msg.window_name || (msg.window + '号窗口'), msg.recall, true);
+      showCall(msg.number, msg.window_name || (msg.window + '号窗口'), msg.recall, true, !!(msg.call && msg.call.appointment));
       stats.calls++;
       stats.lastCall = { number: msg.number, window: msg.window, recall: !!msg.recall, seq: msg.seq, at: performance.now() + (performance.timeOrigin || 0) };
       window.yimenVoice.announce(msg.number, msg.window, msg.recall);
