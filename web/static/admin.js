@@ -71,6 +71,8 @@
   function loadFloor() {
     Y.api('GET', '/api/admin/floor').then(function (r) {
       Y.adminOpen(r.data.open || []);
+      // A check-in or a 爽约 changes the appointments' state too.
+      if (window.yimenAppointments) { window.yimenAppointments.load(); }
       var list = r.data.unprinted || [], tb = $('a-unprinted');
       list.sort(function (x, y) { return x.issued_at < y.issued_at ? -1 : 1; });
       tb.textContent = '';
@@ -174,6 +176,7 @@
     loadPrinter();
     if (window.yimenReport) { window.yimenReport.load(); }
     if (window.yimenComplaints) { window.yimenComplaints.load(); }
+    if (window.yimenAppointments) { window.yimenAppointments.load(); }
     if (!board) {
       board = new Y.Board({ onMessage: function (msg, b) {
         render(b);

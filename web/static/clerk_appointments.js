@@ -47,30 +47,8 @@
     Y.api('GET', '/api/admin/appointments' + (day ? '?day=' + encodeURIComponent(day) : '')).then(function (r) {
       if (!$('ap-day').value) { $('ap-day').value = r.data.day; loadSlots(); }
       if (r.data.day !== $('ap-day').value) { return; }
-      var tb = $('ap-list'), list = r.data.appointments || [];
-      tb.textContent = '';
-      for (var i = 0; i < list.length; i++) {
-        (function (a) {
-          var tr = el('tr');
-          tr.setAttribute('data-appt', a.code);
-          tr.appendChild(el('td', null, a.slot));
-          tr.appendChild(el('td', null, a.code));
-          tr.appendChild(el('td', null, serviceName(a.service)));
-          tr.appendChild(el('td', null, (a.name || '') + (a.phone ? ' ' + a.phone : '')));
-          tr.appendChild(el('td', null, a.ticket ? '已取号' : a.missed ? '爽约' : '待取号'));
-          var td = el('td');
-          if (!a.ticket && !a.missed) {
-            var b = el('button', 'btn small', '取消');
-            b.type = 'button';
-            b.addEventListener('click', function () {
-              Y.api('DELETE', '/api/appointments/' + encodeURIComponent(a.code)).then(function () { loadList(); loadSlots(); }, function (err) { setText($('ap-msg'), err.message); });
-            });
-            td.appendChild(b);
-          }
-          tr.appendChild(td);
-          tb.appendChild(tr);
-        })(list[i]);
-      }
+      Y.appointmentRows($('ap-list'), r.data.appointments || [], serviceName,
+        function () { loadList(); loadSlots(); }, function (err) { setText($('ap-msg'), err.message); });
     }, function (err) { setText($('ap-msg'), err.message); });
   }
 
