@@ -24,9 +24,7 @@ func (f *fixture) at(hhmm string) {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	f.clock.mu.Lock()
-	f.clock.t = t
-	f.clock.mu.Unlock()
+	f.clock.Set(t)
 }
 
 func (f *fixture) book(day, slot string) string {
@@ -195,7 +193,7 @@ func TestAppointmentMissed(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.issue("pension", false)
-	f.clock.t = time.Date(2026, 11, 21, 16, 0, 30, 0, time.UTC) // the next day
+	f.clock.Set(time.Date(2026, 11, 21, 16, 0, 30, 0, time.UTC)) // the next day
 	f.issue("pension", false)
 	if l := f.ledger21(); l.Appointed != 1 || l.Missed != 1 || l.Issued != 2 {
 		t.Errorf("ledger of 11-21: 预约 %d 爽约 %d issued %d, want 1, 1, 2", l.Appointed, l.Missed, l.Issued)
@@ -267,9 +265,7 @@ func TestAppointmentReleasedAfterWindow(t *testing.T) {
 				t.Errorf("check-in within the window: %v", err)
 			}
 			// The day's end does not count it a second time.
-			f.clock.mu.Lock()
-			f.clock.t = time.Date(2026, 11, 21, 16, 0, 30, 0, time.UTC) // the next day
-			f.clock.mu.Unlock()
+			f.clock.Set(time.Date(2026, 11, 21, 16, 0, 30, 0, time.UTC)) // the next day
 			if err := f.e.RollDay(ctx); err != nil {
 				t.Fatal(err)
 			}

@@ -20,7 +20,7 @@ func yearOfCases(b *testing.B) *fixture {
 		if !cal.Works(at) {
 			continue
 		}
-		f.clock.t = at
+		f.clock.Set(at)
 		f.open("2", "A2")
 		for range 8 {
 			f.issue("pension", false)

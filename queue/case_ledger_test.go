@@ -66,7 +66,7 @@ func TestCaseLedgerGeneratedMonth(t *testing.T) {
 		}
 	}
 	for d := first; !d.After(end); d = d.AddDate(0, 0, 1) {
-		f.clock.t = at(d)
+		f.clock.Set(at(d))
 		for _, fn := range actions[d.Format(time.DateOnly)] {
 			fn()
 		}

@@ -48,7 +48,7 @@ func (f *fixture) caseOf(id string) queue.Case {
 
 func TestCaseOpensWithDueDateAndIntake(t *testing.T) {
 	f := newFixture(t, withCaseHall(""))
-	f.clock.t = monday
+	f.clock.Set(monday)
 	tk := f.promised(queue.CaseIntake{Name: " 王大爷 ", Phone: "138 0000 1234", Documents: []string{"身份证", ""}})
 	if tk.Outcome != queue.OutcomePromised {
 		t.Fatalf("outcome = %q", tk.Outcome)
@@ -146,11 +146,11 @@ func TestCaseStates(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, withCaseHall(""))
-			f.clock.t = monday
+			f.clock.Set(monday)
 			id := f.promised(queue.CaseIntake{}).ID
 			for i, st := range tc.steps {
 				day := date(t, st.day)
-				f.clock.t = time.Date(day.Year(), day.Month(), day.Day(), 1, 0, 0, 0, time.UTC)
+				f.clock.Set(time.Date(day.Year(), day.Month(), day.Day(), 1, 0, 0, 0, time.UTC))
 				_, err := f.e.CaseAction(ctx, id, st.who, st.action, st.text)
 				if code(err) != st.code {
 					t.Fatalf("step %d %s: err %v, want code %q", i, st.action, err, st.code)
@@ -165,7 +165,7 @@ func TestCaseStates(t *testing.T) {
 
 func TestCaseTiming(t *testing.T) {
 	f := newFixture(t, withCaseHall(""))
-	f.clock.t = monday
+	f.clock.Set(monday)
 	id := f.promised(queue.CaseIntake{}).ID // due Thursday 11-26
 	at := func(d string) queue.CaseTiming {
 		day := date(t, d)
@@ -187,7 +187,7 @@ func TestCaseTiming(t *testing.T) {
 	}
 	// Suspended on Wednesday: on Friday the clock has stopped two working
 	// days so far, so the case is not overdue.
-	f.clock.t = time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC))
 	if _, err := f.e.CaseAction(ctx, id, queue.Actor{Staff: "A2"}, "suspend", "补正材料"); err != nil {
 		t.Fatal(err)
 	}
@@ -197,9 +197,9 @@ func TestCaseTiming(t *testing.T) {
 	// Done late: not overdue any more, but late.
 	// Resumed on Friday (two days stopped: due Monday 11-30), done on
 	// Thursday 12-03.
-	f.clock.t = time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC))
 	f.e.CaseAction(ctx, id, queue.Actor{Staff: "A2"}, "resume", "")
-	f.clock.t = time.Date(2026, 12, 3, 1, 0, 0, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 12, 3, 1, 0, 0, 0, time.UTC))
 	f.e.CaseAction(ctx, id, queue.Actor{Staff: "A2"}, "ready", "")
 	if got := at("2026-12-03"); got.Overdue || !got.Late || !got.Alarm || got.Due != "2026-11-30" {
 		t.Errorf("done late: %+v, want late with the alarm still up, due 2026-11-30", got)
@@ -219,7 +219,7 @@ func TestCaseTiming(t *testing.T) {
 // case outlives its day and a restart: it is found by its ticket's token.
 func TestCaseResponsibleThroughTransferAndDays(t *testing.T) {
 	f := newFixture(t, withCaseHall(""))
-	f.clock.t = monday
+	f.clock.Set(monday)
 	is := f.issue("pension", false)
 	f.open("2", "A2")
 	f.next("2", "A2")
@@ -237,7 +237,7 @@ func TestCaseResponsibleThroughTransferAndDays(t *testing.T) {
 		t.Errorf("case responsible %s window %s category %s, want A2 (who received it), 6, health", c.Responsible, c.Window, c.Category)
 	}
 	// Tuesday: a new day; then a restart.
-	f.clock.t = monday.Add(24 * time.Hour)
+	f.clock.Set(monday.Add(24 * time.Hour))
 	f.issue("birth", false)
 	f.restart()
 	f.e.Read(func(s *queue.State) {
@@ -258,12 +258,12 @@ func TestCaseResponsibleThroughTransferAndDays(t *testing.T) {
 // walk-ins, and finishing it hands the case over.
 func TestPickupTicket(t *testing.T) {
 	f := newFixture(t, withCaseHall(""))
-	f.clock.t = monday
+	f.clock.Set(monday)
 	tk := f.promised(queue.CaseIntake{})
 	if _, err := f.e.Pickup(ctx, tk.Number); code(err) != "case_not_ready" {
 		t.Errorf("pick-up before ready: %v", err)
 	}
-	f.clock.t = monday.Add(48 * time.Hour)
+	f.clock.Set(monday.Add(48 * time.Hour))
 	if _, err := f.e.CaseAction(ctx, tk.ID, queue.Actor{Staff: "A2"}, "ready", ""); err != nil {
 		t.Fatal(err)
 	}

@@ -150,7 +150,7 @@ func TestHold(t *testing.T) {
 
 func TestHoldAcrossDayEnd(t *testing.T) {
 	f := newFixture(t, smallHall)
-	f.clock.t = time.Date(2026, 11, 21, 15, 50, 0, 0, time.UTC) // 23:50 in Shanghai
+	f.clock.Set(time.Date(2026, 11, 21, 15, 50, 0, 0, time.UTC)) // 23:50 in Shanghai
 	f.issue("pension", false)
 	f.issue("pension", false)
 	f.next("3", "A3")
@@ -164,7 +164,7 @@ func TestHoldAcrossDayEnd(t *testing.T) {
 			t.Errorf("held after a restart: %v", h)
 		}
 	})
-	f.clock.t = time.Date(2026, 11, 21, 16, 0, 30, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 11, 21, 16, 0, 30, 0, time.UTC))
 	f.issue("pension", false) // the new day begins
 	f.e.Read(func(s *queue.State) {
 		if h := s.Held("3"); len(h) != 0 {

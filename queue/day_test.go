@@ -11,7 +11,7 @@ import (
 func TestNumberingRestartsAtLocalMidnight(t *testing.T) {
 	f := newFixture(t, smallHall)
 	// 23:59 in Shanghai is 15:59 UTC.
-	f.clock.t = time.Date(2026, 11, 21, 15, 58, 0, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 11, 21, 15, 58, 0, 0, time.UTC))
 	a := f.issue("pension", false)
 	b := f.issue("pension", false)
 	f.open("2", "A2")
@@ -20,7 +20,7 @@ func TestNumberingRestartsAtLocalMidnight(t *testing.T) {
 		t.Fatalf("numbers = %s %s", a.Ticket.Number, b.Ticket.Number)
 	}
 	// 00:00:30 local: numbering restarts; yesterday's open tickets close.
-	f.clock.t = time.Date(2026, 11, 21, 16, 0, 30, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 11, 21, 16, 0, 30, 0, time.UTC))
 	c := f.issue("pension", false)
 	if c.Ticket.Number != "B001" || c.Ticket.ID != "20261122-B001" {
 		t.Errorf("first ticket after midnight = %s (%s), want B001 (20261122-B001)", c.Ticket.Number, c.Ticket.ID)
@@ -47,7 +47,7 @@ func TestNumberingRestartsAtLocalMidnight(t *testing.T) {
 	}
 	// 15:59 UTC is still the 21st in Shanghai... but 16:00 UTC is the
 	// 22nd: a clock that steps back does not reopen the old day.
-	f.clock.t = time.Date(2026, 11, 21, 15, 59, 0, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 11, 21, 15, 59, 0, 0, time.UTC))
 	d := f.issue("pension", false)
 	if d.Ticket.Number != "B002" {
 		t.Errorf("after the clock stepped back: %s, want B002", d.Ticket.Number)

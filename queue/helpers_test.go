@@ -3,33 +3,12 @@ package queue_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/yimen-hall/yimen/queue"
 	"github.com/yimen-hall/yimen/queue/queuetest"
 )
-
-// clock is a hand-moved clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // morning is 09:00 in Shanghai on 2026-11-21.
 var morning = time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC)
@@ -75,13 +54,13 @@ type fixture struct {
 	t     testing.TB
 	e     *queue.Engine
 	log   *queuetest.MemLog
-	clock *clock
+	clock *queuetest.Clock
 	hall  *queue.Hall
 }
 
 func newFixture(t testing.TB, hallJSON string) *fixture {
 	t.Helper()
-	f := &fixture{t: t, log: new(queuetest.MemLog), clock: newClock(morning), hall: parseHall(t, hallJSON)}
+	f := &fixture{t: t, log: new(queuetest.MemLog), clock: queuetest.NewClock(morning), hall: parseHall(t, hallJSON)}
 	f.start()
 	return f
 }

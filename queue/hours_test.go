@@ -80,7 +80,7 @@ func TestHoursValidation(t *testing.T) {
 
 func TestKioskClosedAndCaps(t *testing.T) {
 	f := newFixture(t, withHours(`"hours": {"open": "08:30", "close": "17:30"},`))
-	f.clock.t = sh("2026-11-20", "07:00")
+	f.clock.Set(sh("2026-11-20", "07:00"))
 	_, err := f.e.Issue(ctx, "pension", false)
 	var ce *queue.ClosedError
 	if code(err) != "closed" || !errors.As(err, &ce) || !ce.OpensAt.Equal(sh("2026-11-20", "08:30")) {
@@ -89,12 +89,12 @@ func TestKioskClosedAndCaps(t *testing.T) {
 	if !strings.Contains(err.Error(), "今天 08:30") {
 		t.Errorf("the message does not say when: %v", err)
 	}
-	f.clock.t = sh("2026-11-20", "18:00")
+	f.clock.Set(sh("2026-11-20", "18:00"))
 	if err := f.e.ExtendToday(ctx, "admin", "19:00"); err != nil {
 		t.Fatal(err)
 	}
 	f.issue("pension", false)
-	f.clock.t = sh("2026-11-21", "18:00") // the extension was for yesterday only
+	f.clock.Set(sh("2026-11-21", "18:00")) // the extension was for yesterday only
 	if _, err := f.e.Issue(ctx, "pension", false); code(err) != "closed" {
 		t.Errorf("the next day after hours: %v", err)
 	}

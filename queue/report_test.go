@@ -56,7 +56,7 @@ func (f *fixture) workMorning() {
 	at := func(hhmm string) {
 		t0 := f.clock.Now().In(f.hall.Location())
 		hm, _ := time.Parse("15:04", hhmm)
-		f.clock.t = time.Date(t0.Year(), t0.Month(), t0.Day(), hm.Hour(), hm.Minute(), 0, 0, f.hall.Location())
+		f.clock.Set(time.Date(t0.Year(), t0.Month(), t0.Day(), hm.Hour(), hm.Minute(), 0, 0, f.hall.Location()))
 	}
 	at("09:00")
 	f.open("2", "A2")
@@ -103,7 +103,7 @@ func (f *fixture) workMorning() {
 func TestReportOfADay(t *testing.T) {
 	f := newFixture(t, smallHall)
 	f.workMorning()
-	f.clock.t = f.clock.t.Add(30 * time.Minute) // 10:30, window 6 still open
+	f.clock.Add(30 * time.Minute) // 10:30, window 6 still open
 	day := time.Date(2026, 11, 21, 0, 0, 0, 0, f.hall.Location())
 	r, err := f.e.Report(day, day, nil)
 	if err != nil {
@@ -170,9 +170,9 @@ func TestReportOfADay(t *testing.T) {
 func TestStoredSummariesEqualTheLog(t *testing.T) {
 	f := newFixture(t, smallHall)
 	f.workMorning() // 11-21
-	f.clock.t = f.clock.t.AddDate(0, 0, 1)
+	f.clock.Set(f.clock.Now().AddDate(0, 0, 1))
 	f.workMorning() // 11-22
-	f.clock.t = f.clock.t.AddDate(0, 0, 2)
+	f.clock.Set(f.clock.Now().AddDate(0, 0, 2))
 	f.workMorning() // 11-24; 11-23 the hall was closed
 	store := &memSummaries{}
 	loc := f.hall.Location()

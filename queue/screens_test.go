@@ -275,7 +275,7 @@ func TestDayRollsAtMidnightWithoutACommand(t *testing.T) {
 	// UTC) until the tickets are in, then moves past it: the engine's own
 	// timer, not a command, must notice. However slow the machine, the
 	// day cannot roll before the test moves the clock.
-	clk := newClock(time.Date(2026, 11, 21, 15, 59, 59, 500_000_000, time.UTC))
+	clk := queuetest.NewClock(time.Date(2026, 11, 21, 15, 59, 59, 500_000_000, time.UTC))
 	f := &fixture{t: t, log: new(queuetest.MemLog), hall: parseHall(t, smallHall)}
 	e, err := queue.NewEngine(f.hall, f.log, queue.Options{Now: clk.Now})
 	if err != nil {

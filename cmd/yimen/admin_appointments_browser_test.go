@@ -3,13 +3,15 @@ package main
 import (
 	"testing"
 	"time"
+
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
 // TestBrowserAdminAppointments: the manager's floor lists today's
 // appointments by slot with their state, and 取消 frees one that is not
 // checked in.
 func TestBrowserAdminAppointments(t *testing.T) {
-	clk := &testClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, shanghai)} // a Monday
+	clk := queuetest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, shanghai)) // a Monday
 	m := startPagesDaemon(t, func(m *Main) { m.Now = clk.Now })
 	browser := newBrowser(t)
 	kioskCred := pairBrowserKiosk(t, browser, m)

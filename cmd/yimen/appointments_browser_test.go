@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
 // TestBrowserAppointment: a clerk books a villager who phoned on /clerk;
@@ -14,7 +16,7 @@ import (
 // 叫号 calls it ahead of the walk-ins who came earlier, and the lobby marks
 // that call 预约 (the walk-in's after it, not).
 func TestBrowserAppointment(t *testing.T) {
-	clk := &testClock{t: time.Date(2026, 11, 23, 9, 20, 0, 0, shanghai)} // a Monday
+	clk := queuetest.NewClock(time.Date(2026, 11, 23, 9, 20, 0, 0, shanghai)) // a Monday
 	m := startPagesDaemon(t, func(m *Main) { m.Now = clk.Now })
 	browser := newBrowser(t)
 	kioskCred := pairBrowserKiosk(t, browser, m)

@@ -4,13 +4,15 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
 // TestAppointmentsAPI books for a villager who phoned, lists and cancels,
 // checks in at the kiosk with the code, and sees the appointment called at
 // its slot ahead of a walk-in; refusals say why and offer the next slot.
 func TestAppointmentsAPI(t *testing.T) {
-	clk := &testClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, shanghai)} // a Monday
+	clk := queuetest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, shanghai)) // a Monday
 	m := startMain(t, func(m *Main) { m.Now = clk.Now })
 	kiosk := kioskClient(t, m)
 	clerk := kiosk.login("S03", "240103") // windows 2 and 3 (民生事业)

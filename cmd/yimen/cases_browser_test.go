@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
 // A 承诺件 in the pages: the clerk finishes a ticket as 承诺件 with its
@@ -15,7 +17,7 @@ import (
 // and raise the alarm after, and the villager who comes back types the old
 // number at the kiosk and gets a pick-up ticket.
 func TestBrowserCaseToPickup(t *testing.T) {
-	clk := &testClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, shanghai)} // a Monday
+	clk := queuetest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, shanghai)) // a Monday
 	m := startPagesDaemon(t, func(m *Main) { m.Now = clk.Now })
 	browser := newBrowser(t)
 	pairBrowserKiosk(t, browser, m)

@@ -6,13 +6,15 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
 // A generated month of 承诺件 through the daemon: the ledger's 按时办结率,
 // in its JSON and in the sheet 承诺件 of its workbook, equals a count made
 // by hand from the plan.
 func TestCaseLedgerMatchesHandCount(t *testing.T) {
-	clk := &testClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, shanghai)} // a Monday
+	clk := queuetest.NewClock(time.Date(2026, 11, 2, 9, 0, 0, 0, shanghai)) // a Monday
 	m := startMain(t, func(m *Main) { m.Now = clk.Now })
 	kiosk := kioskClient(t, m)
 	rng := rand.New(rand.NewPCG(11, 30))

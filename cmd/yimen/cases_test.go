@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
 // A 承诺件 through the whole daemon: the clerk who first received the
@@ -11,7 +13,7 @@ import (
 // day and a restart on the ticket's own address, and the villager who comes
 // back gets a pick-up ticket ahead of the walk-ins.
 func TestCaseSurvivesRestartAndKeepsResponsible(t *testing.T) {
-	clk := &testClock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, shanghai)} // a Monday
+	clk := queuetest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, shanghai)) // a Monday
 	m := startMain(t, func(m *Main) { m.Now = clk.Now })
 	kiosk := kioskClient(t, m)
 	_, tk := kiosk.do("POST", "/api/tickets", map[string]any{"service": "pension"})

@@ -11,30 +11,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/yimen-hall/yimen/queue"
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
-
-// testClock is a clock a test moves by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 var shanghai = func() *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
@@ -47,7 +29,7 @@ var shanghai = func() *time.Location {
 // playDay runs a morning of the demo hall on the given day: n tickets at
 // windows 2 and 1, waits growing through the morning, every fifth a
 // no-show, ratings from every finished ticket (a 不满意 every fourth).
-func playDay(t *testing.T, m *Main, clk *testClock, day time.Time, n int) {
+func playDay(t *testing.T, m *Main, clk *queuetest.Clock, day time.Time, n int) {
 	t.Helper()
 	ctx := context.Background()
 	at := func(min int) { clk.Set(day.Add(9*time.Hour + time.Duration(min)*time.Minute)) }
@@ -107,7 +89,7 @@ func playDay(t *testing.T, m *Main, clk *testClock, day time.Time, n int) {
 }
 
 func TestLedgerFilesMatchTheJSON(t *testing.T) {
-	clk := &testClock{t: time.Date(2026, 11, 19, 8, 0, 0, 0, shanghai)}
+	clk := queuetest.NewClock(time.Date(2026, 11, 19, 8, 0, 0, 0, shanghai))
 	m := startMain(t, func(m *Main) { m.Now = clk.Now })
 	for d, n := range []int{12, 9, 14} {
 		playDay(t, m, clk, time.Date(2026, 11, 19+d, 0, 0, 0, 0, shanghai), n)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/yimen-hall/yimen/queue"
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
 // finishAtWindow2 issues a ticket and has 李红梅 (S03) call, start and
@@ -45,7 +46,7 @@ func ticketScore(m *Main, id string) (score int, reason string) {
 // approval, rates two finished tickets on it (one 不满意 with a reason),
 // then follows the complaint up on /admin once it is overdue.
 func TestBrowserRatingTablet(t *testing.T) {
-	clk := &testClock{t: time.Now()}
+	clk := queuetest.NewClock(time.Now())
 	m := startPagesDaemon(t, func(m *Main) { m.Now = clk.Now; m.ComplaintCheck = 100 * time.Millisecond })
 	browser := newBrowser(t)
 	tablet := tab(t, browser, true, 1280, 800, m.URL+"/rate/2", false)

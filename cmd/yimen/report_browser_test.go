@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/yimen-hall/yimen/queue"
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
 // adminTab opens /admin at the manager's size and signs in.
@@ -36,7 +37,7 @@ func TestBrowserReport(t *testing.T) {
 	// ends at the real time, which the browser's session cookie needs.
 	now := time.Now().In(shanghai)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, shanghai)
-	clk := &testClock{t: today.AddDate(0, 0, -14)}
+	clk := queuetest.NewClock(today.AddDate(0, 0, -14))
 	// The demo hall, with a market day three days from now.
 	hall := queue.DemoHall()
 	hall.Market = &queue.MarketDays{Every: []int{today.AddDate(0, 0, 3).Day() % 10}}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
 func readBoard(t testing.TB, conn *websocket.Conn, wait time.Duration) pushMsg {
@@ -177,7 +179,7 @@ func TestDayRollPushedAtMidnight(t *testing.T) {
 	// The clock stands half a second before midnight in Shanghai until the
 	// lobby has its snapshot, then moves past it; only the daemon's own
 	// timer can roll the day.
-	clk := &testClock{t: time.Date(2026, 11, 21, 15, 59, 59, 500_000_000, time.UTC)}
+	clk := queuetest.NewClock(time.Date(2026, 11, 21, 15, 59, 59, 500_000_000, time.UTC))
 	m := startMain(t, func(m *Main) { m.Now = clk.Now })
 	kiosk := kioskClient(t, m)
 	_, tk := kiosk.do("POST", "/api/tickets", map[string]any{"service": "birth"})
