@@ -17,30 +17,10 @@ import (
 func TestQueueEngine(t *testing.T) {
 	e := demoEngine(t, new(queuetest.MemLog))
 	ctx := context.Background()
-	l := pipeLink()
-	br, err := New(Options{Engine: QueueEngine(e), Registry: NewMemRegistry(), Logger: testLogger(t), ResponseTimeout: testResponseTimeout, CycleInterval: 10 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	br.AddBus(l.name, 0, l.open)
-	br.Learn(time.Minute)
 	pad := sim.NewDevice(proto.KindCallPad, 1, 1, proto.CapNumber, 0, 0)
 	board := sim.NewDevice(proto.KindLEDBoard, 2, 2, proto.CapText, 0, 0)
 	rater := sim.NewDevice(proto.KindRatingPad, 3, 3, 0, 0, 0)
-	cctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{}, 2)
-	go func() { l.serve(cctx, sim.NewBus(pad, board, rater)); done <- struct{}{} }()
-	go func() { br.Serve(cctx); done <- struct{}{} }()
-	defer func() { cancel(); <-done; <-done }()
-	eventually(t, "devices", func() bool { return len(br.Devices()) == 3 })
-	for _, d := range []*sim.Device{pad, board, rater} {
-		if err := br.Approve(d.HWID()); err != nil {
-			t.Fatal(err)
-		}
-		if err := br.Assign(d.HWID(), "1"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	serveAtWindow1(t, e, pad, board, rater)
 	iss, err := e.Issue(ctx, "guide", false)
 	if err != nil {
 		t.Fatal(err)
@@ -93,26 +73,8 @@ func TestBoardShowsCommittedOnly(t *testing.T) {
 	if _, err := e.Issue(ctx, "guide", false); err != nil {
 		t.Fatal(err)
 	}
-	l := pipeLink()
-	br, err := New(Options{Engine: QueueEngine(e), Registry: NewMemRegistry(), Logger: testLogger(t), ResponseTimeout: testResponseTimeout, CycleInterval: 10 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	br.AddBus(l.name, 0, l.open)
-	br.Learn(time.Minute)
 	board := sim.NewDevice(proto.KindLEDBoard, 2, 2, proto.CapText, 0, 0)
-	cctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{}, 2)
-	go func() { l.serve(cctx, sim.NewBus(board)); done <- struct{}{} }()
-	go func() { br.Serve(cctx); done <- struct{}{} }()
-	defer func() { cancel(); <-done; <-done }()
-	eventually(t, "board proposed", func() bool { return len(br.Devices()) == 1 })
-	if err := br.Approve(board.HWID()); err != nil {
-		t.Fatal(err)
-	}
-	if err := br.Assign(board.HWID(), "1"); err != nil {
-		t.Fatal(err)
-	}
+	serveAtWindow1(t, e, board)
 	waitShowsText(t, board, "")
 
 	log.FailAppend = errors.New("disk full")
@@ -123,6 +85,35 @@ func TestBoardShowsCommittedOnly(t *testing.T) {
 	board.Reboot() // the board power-cycles: the host sends it the window again
 	eventually(t, "the board redrawn after its reboot", func() bool { return len(board.Shown()) > n })
 	waitShowsText(t, board, "")
+}
+
+// serveAtWindow1 runs a bridge for e on a fake bus with devs on it, and
+// approves and assigns every device to window 1; the test's cleanup stops
+// the bus and the bridge.
+func serveAtWindow1(t *testing.T, e *queue.Engine, devs ...*sim.Device) *Bridge {
+	t.Helper()
+	l := pipeLink()
+	br, err := New(Options{Engine: QueueEngine(e), Registry: NewMemRegistry(), Logger: testLogger(t), ResponseTimeout: testResponseTimeout, CycleInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	br.AddBus(l.name, 0, l.open)
+	br.Learn(time.Minute)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{}, 2)
+	go func() { l.serve(ctx, sim.NewBus(devs...)); done <- struct{}{} }()
+	go func() { br.Serve(ctx); done <- struct{}{} }()
+	t.Cleanup(func() { cancel(); <-done; <-done })
+	eventually(t, "devices proposed", func() bool { return len(br.Devices()) == len(devs) })
+	for _, d := range devs {
+		if err := br.Approve(d.HWID()); err != nil {
+			t.Fatal(err)
+		}
+		if err := br.Assign(d.HWID(), "1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return br
 }
 
 // demoEngine runs the demo hall on log with S01 signed in at window 1.
