@@ -27,7 +27,12 @@ func (e *Engine) clock() (time.Time, error) {
 		}
 		return last, nil // the log stays in order
 	}
-	e.stepped = false
+	if e.stepped {
+		// Ahead of the log again (corrected, or the hours it was set
+		// back have passed): times are the clock's once more.
+		e.stepped = false
+		e.clockRight()
+	}
 	started := e.running
 	e.running = true
 	if e.st.Day == "" {
@@ -36,7 +41,7 @@ func (e *Engine) clock() (time.Time, error) {
 	loc := e.st.hall.Location()
 	day := now.In(loc).Format(time.DateOnly)
 	if day == e.st.Day || day == e.rollTo {
-		return now, nil
+		return now, e.jumpOver()
 	}
 	from, err1 := time.ParseInLocation(time.DateOnly, e.st.Day, loc)
 	to, err2 := time.ParseInLocation(time.DateOnly, day, loc)
@@ -52,9 +57,29 @@ func (e *Engine) clock() (time.Time, error) {
 		msg := fmt.Sprintf("系统时钟从 %s 跳到了 %s（%d 天），已暂停取号叫号：请核对电脑时间；日期确实如此时，请在管理页确认", e.st.Day, day, days)
 		e.onClock(msg)
 		e.running = started
+		e.jumped = true
 		return now, &Error{Kind: Unavailable, Code: "clock_jump", Message: msg}
 	}
-	return now, nil
+	return now, e.jumpOver()
+}
+
+// jumpOver tells, once, that a refused jump is over: the clock was put
+// right, or the manager confirmed the day. It returns nil, for clock's
+// returns. e.mu is held.
+func (e *Engine) jumpOver() error {
+	if e.jumped {
+		e.jumped = false
+		e.clockRight()
+	}
+	return nil
+}
+
+// clockRight tells that the clock is right again, unless it is still
+// behind the log or refused as a jump. e.mu is held.
+func (e *Engine) clockRight() {
+	if !e.stepped && !e.jumped {
+		e.onClockRight()
+	}
 }
 
 // ConfirmDay lets the day move on to day (the local date, 2006-01-02) at

@@ -2,6 +2,7 @@ package queue_test
 
 import (
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,16 +11,27 @@ import (
 
 func clockFixture(t *testing.T) (*fixture, *[]string) {
 	t.Helper()
+	f, told, _ := clockRightFixture(t)
+	return f, told
+}
+
+// clockRightFixture is clockFixture that also counts the times the engine
+// said the clock is right again.
+func clockRightFixture(t *testing.T) (*fixture, *[]string, *atomic.Int32) {
+	t.Helper()
 	f := newFixture(t, smallHall)
 	f.e.Close()
 	var told []string
-	e, err := queue.NewEngine(f.hall, f.log, queue.Options{Now: f.clock.Now, OnClock: func(m string) { told = append(told, m) }})
+	right := new(atomic.Int32)
+	e, err := queue.NewEngine(f.hall, f.log, queue.Options{Now: f.clock.Now,
+		OnClock:      func(m string) { told = append(told, m) },
+		OnClockRight: func() { right.Add(1) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })
 	f.e = e
-	return f, &told
+	return f, &told, right
 }
 
 // A clock that jumps a year ahead stops issuing and tells the manager; it
@@ -101,5 +113,49 @@ func TestStartAfterLongClosure(t *testing.T) {
 	}
 	if len(told) != 1 || !strings.Contains(told[0], "启动时") {
 		t.Errorf("manager told %q", told)
+	}
+}
+
+// The alarm of a clock set back clears by itself once the clock is ahead
+// of the log's last event again, even with no command coming (the day
+// loop's minute tick runs the same check); a jump refused clears once the
+// clock is put right.
+func TestClockAlarmClearsWhenRight(t *testing.T) {
+	f, told, right := clockRightFixture(t)
+	f.issue("pension", false)
+	f.clock.Add(-2 * time.Hour)
+	f.issue("pension", false)
+	if len(*told) != 1 || right.Load() != 0 {
+		t.Fatalf("after a step back: told %q, right %d times; want one alarm, not cleared", *told, right.Load())
+	}
+	f.clock.Add(time.Hour) // still behind the log
+	if err := f.e.RollDay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if right.Load() != 0 {
+		t.Fatalf("cleared while the clock is still an hour behind the log")
+	}
+	f.clock.Add(time.Hour + time.Second) // ahead of the log again
+	if err := f.e.RollDay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if right.Load() != 1 {
+		t.Fatalf("clock ahead of the log again: right told %d times, want 1", right.Load())
+	}
+	f.issue("pension", false)
+	if right.Load() != 1 || len(*told) != 1 {
+		t.Errorf("a later command: right told %d times, alarms %q; want each once", right.Load(), *told)
+	}
+
+	f.clock.Add(365 * 24 * time.Hour)
+	if _, err := f.e.Issue(ctx, "pension", false); code(err) != "clock_jump" {
+		t.Fatalf("issue after a year's jump: %v", err)
+	}
+	f.clock.Add(-365 * 24 * time.Hour) // corrected
+	if err := f.e.RollDay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if right.Load() != 2 {
+		t.Errorf("jump corrected: right told %d times, want 2", right.Load())
 	}
 }

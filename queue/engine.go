@@ -28,16 +28,18 @@ type Engine struct {
 	snapshotEvery uint64
 	onFailure     func(error)
 
-	onClock     func(string)
-	maxRollDays int
+	onClock      func(string)
+	onClockRight func()
+	maxRollDays  int
 
-	mu      sync.Mutex // guards st, pending, failed, closed, rollTo, stepped
+	mu      sync.Mutex // guards st, pending, failed, closed, rollTo, stepped, jumped
 	st      *State     // includes events not yet committed; commands decide on it
 	pending *batch
 	failed  error
 	closed  bool
 	rollTo  string // a day the manager confirmed the clock's jump to
 	stepped bool   // the clock is behind the log (told once per step)
+	jumped  bool   // a jump of the clock was refused (told until it is right)
 	running bool   // a command has run since start: jumps are the clock's
 	kick    chan struct{}
 
@@ -84,6 +86,10 @@ type Options struct {
 	// OnClock is told, in Chinese for the manager, when the clock steps
 	// back behind the log or jumps ahead more than MaxRollDays days.
 	OnClock func(string)
+	// OnClockRight is told when the clock OnClock warned of is right
+	// again: ahead of the log's last event once more after a step back,
+	// or back within MaxRollDays after a refused jump.
+	OnClockRight func()
 	// MaxRollDays is the most days the day may move on at once without
 	// the manager's confirmation (ConfirmDay); 10 when zero, so that a
 	// hall closed for a holiday with the PC off starts by itself.
@@ -96,7 +102,7 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 	e := &Engine{
 		boot: h, log: log, now: o.Now, logger: o.Logger,
 		snapshotEvery: o.SnapshotEvery, onFailure: o.OnFailure,
-		onClock: o.OnClock, maxRollDays: o.MaxRollDays,
+		onClock: o.OnClock, onClockRight: o.OnClockRight, maxRollDays: o.MaxRollDays,
 		kick:    make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
@@ -117,6 +123,9 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 	}
 	if e.onClock == nil {
 		e.onClock = func(string) {}
+	}
+	if e.onClockRight == nil {
+		e.onClockRight = func() {}
 	}
 	st, err := e.restore()
 	if err != nil {

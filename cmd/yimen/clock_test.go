@@ -4,6 +4,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
 // The manager sees a clock that jumped a year ahead, and confirms the date
@@ -40,5 +42,55 @@ func TestClockJumpAlarmAndConfirm(t *testing.T) {
 		if a.Source == "clock" {
 			t.Errorf("the clock alarm stays after the confirmation")
 		}
+	}
+}
+
+// floorAlarm is the text of the alarm of source on the manager's floor
+// view, "" when there is none.
+func floorAlarm(t *testing.T, admin *client, source string) string {
+	t.Helper()
+	code, floor := admin.do("GET", "/api/admin/floor", nil)
+	if code != 200 {
+		t.Fatalf("floor: %d %v", code, floor)
+	}
+	board, _ := floor["board"].(map[string]any)
+	alarms, _ := board["alarms"].([]any)
+	for _, a := range alarms {
+		if a, _ := a.(map[string]any); a["source"] == source {
+			text, _ := a["text"].(string)
+			return text
+		}
+	}
+	return ""
+}
+
+// The manager is told of a clock set back, and the alarm goes away by
+// itself once the clock is ahead of the log's last event again.
+func TestClockStepBackAlarmClears(t *testing.T) {
+	clk := queuetest.NewClock(time.Now())
+	m := startMain(t, func(m *Main) { m.Now = clk.Now })
+	k := kioskClient(t, m)
+	admin := adminClient(t, m.URL, testAdminPassword)
+	issue := func() {
+		t.Helper()
+		if code, ans := k.do("POST", "/api/tickets", map[string]any{"service": "medicare"}); code != 201 {
+			t.Fatalf("issue: %d %v", code, ans)
+		}
+	}
+	issue()
+	clk.Add(-30 * time.Minute)
+	issue()
+	if text := floorAlarm(t, admin, "clock"); text == "" {
+		t.Fatalf("no clock alarm on the floor after the clock was set back half an hour")
+	}
+	clk.Add(20 * time.Minute)
+	issue()
+	if floorAlarm(t, admin, "clock") == "" {
+		t.Fatalf("the clock alarm went away while the clock is still behind the log")
+	}
+	clk.Add(11 * time.Minute)
+	issue()
+	if text := floorAlarm(t, admin, "clock"); text != "" {
+		t.Errorf("the clock is ahead of the log again, the floor still shows %q", text)
 	}
 }

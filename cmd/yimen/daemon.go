@@ -188,6 +188,11 @@ func (m *Main) Run(ctx context.Context) error {
 				m.hub.SetAlarm(display.Alarm{Source: "clock", Level: "error", Text: msg})
 			}
 		},
+		OnClockRight: func() {
+			if m.hub != nil {
+				m.hub.ClearAlarm("clock")
+			}
+		},
 		OnFailure: func(err error) {
 			m.hub.SetAlarm(display.Alarm{Source: "store", Level: "error",
 				Text: "记录无法写入（磁盘已满或损坏？），已停止取号叫号，请检查后重启服务：" + err.Error()})
