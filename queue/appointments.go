@@ -179,6 +179,9 @@ func (s *State) nextFree(svc *Service, now time.Time) (day, slot string) {
 	for i := 0; i <= svc.Booking.daysAhead(); i++ {
 		d := today.AddDate(0, 0, i)
 		ds := d.Format(time.DateOnly)
+		if s.bookingCapped(svc, ds) {
+			continue
+		}
 		for _, sl := range s.hall.Slots(svc, d) {
 			if !s.hall.slotStart(ds, sl).After(now) {
 				continue
@@ -246,6 +249,8 @@ func (e *Engine) Book(ctx context.Context, by, service, day, slot, name, phone s
 			return Appointment{}, s.refuseBooking(svc, now, "past_slot", "%s %s 已经过去", day, slot)
 		case s.booked(svc.ID, day, slot) >= svc.Booking.Bookable():
 			return Appointment{}, s.refuseBooking(svc, now, "slot_full", "%s %s 已约满", day, slot)
+		case s.bookingCapped(svc, day):
+			return Appointment{}, s.refuseBooking(svc, now, "cap_reached", "%s「%s」的号已满（每日限号）", day, svc.Name)
 		}
 		a := &Appointment{
 			Code: s.newAppointmentCode(), Service: svc.ID, Category: svc.Categories[0],

@@ -117,7 +117,21 @@ func (s *State) ahead(t *Ticket) int {
 	if q == nil {
 		return 0
 	}
-	return s.aheadAt(t.Category, t.Priority, max(q.of(t).index(t), 0), t.QueuedAt)
+	n := s.aheadAt(t.Category, t.Priority, max(q.of(t).index(t), 0), t.QueuedAt)
+	return n + s.apptsBefore(t.Category, n)
+}
+
+// apptsBefore counts the checked-in appointments of a category a window
+// calls before a walk-in with n walk-ins ahead of it: those whose slot has
+// come by the time its turn is estimated to come, at most max_in_row
+// before each of those n+1 walk-ins (pickNext's rule).
+func (s *State) apptsBefore(category string, n int) int {
+	q := s.queues[category]
+	if q == nil || q.appt.len() == 0 {
+		return 0
+	}
+	due := q.appt.upTo(s.Last.Add(s.waitFor(category, n)))
+	return min(due, cmpOr(s.hall.Appointments.MaxInRow, 1)*(n+1))
 }
 
 // aheadAt is ahead for the ticket at place i of its line (priority or

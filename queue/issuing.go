@@ -64,15 +64,13 @@ func (s *State) issuable(svc *Service, now time.Time) (*Service, error) {
 	if err := s.openAt(now); err != nil {
 		return nil, err
 	}
-	perService, perCategory := s.issuedService[svc.ID], s.issuedCategory
 	full := errorf(Conflict, "cap_reached", "「%s」今天的号已取完，请明天再来", svc.Name)
-	if svc.DailyCap > 0 && perService >= svc.DailyCap && !slices.Contains(s.Today.Lifted, "service:"+svc.ID) {
+	if s.serviceCapped(svc, s.Day) {
 		return nil, full
 	}
 	open := *svc
 	open.Categories = slices.DeleteFunc(slices.Clone(svc.Categories), func(id string) bool {
-		c, ok := s.hall.Category(id)
-		return ok && c.DailyCap > 0 && perCategory[id] >= c.DailyCap && !slices.Contains(s.Today.Lifted, "category:"+id)
+		return s.categoryCapped(id, s.Day)
 	})
 	if len(open.Categories) == 0 {
 		return nil, full

@@ -94,5 +94,6 @@ func (s *State) aheadOfNew(category string, priority bool) int {
 	if priority {
 		l = &q.prio
 	}
-	return s.aheadAt(category, priority, l.len(), s.Last.Add(time.Hour))
+	n := s.aheadAt(category, priority, l.len(), s.Last.Add(time.Hour))
+	return n + s.apptsBefore(category, n)
 }
