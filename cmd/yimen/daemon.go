@@ -73,7 +73,8 @@ type Main struct {
 	server  *http.Server
 	stop    context.CancelFunc
 
-	backupDone chan struct{} // closed when the backup loop has ended
+	backupDone   chan struct{} // closed when the backup loop has ended
+	logCheckDone chan struct{} // closed when the check of the whole log has ended
 
 	// URL is where the daemon listens, once Run has returned.
 	URL string
@@ -275,6 +276,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.complaintsDone = make(chan struct{})
 	go m.watchComplaints(ctx, m.ComplaintCheck, m.complaintsDone)
 	m.startBackups(ctx)
+	m.startLogCheck(ctx)
 	m.URL = "http://" + m.ln.Addr().String()
 	fmt.Fprintf(m.stderr, "yimen: listening on %s\n", m.URL)
 	if !kiosks.Paired() {
@@ -363,6 +365,9 @@ func (m *Main) Close() error {
 	}
 	if m.backupDone != nil {
 		<-m.backupDone // it reads the store
+	}
+	if m.logCheckDone != nil {
+		<-m.logCheckDone // it reads the store too
 	}
 	for _, b := range m.bridges {
 		errs = append(errs, b.Close())

@@ -50,6 +50,54 @@ func hallWithTickets(t *testing.T, n int) string {
 	return m.DataDir
 }
 
+// changeEvent changes from to to in the first stored event holding from,
+// as a failing disk would, leaving its checksum as it was.
+func changeEvent(t *testing.T, dir, from, to string) {
+	t.Helper()
+	db, err := bbolt.Open(filepath.Join(dir, bolt.FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	changed := false
+	err = db.Update(func(tx *bbolt.Tx) error {
+		c := tx.Bucket([]byte("events")).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if bytes.Contains(v, []byte(from)) {
+				changed = true
+				return tx.Bucket([]byte("events")).Put(k, bytes.Replace(v, []byte(from), []byte(to), -1))
+			}
+		}
+		return nil
+	})
+	if err != nil || !changed {
+		t.Fatalf("no event holding %s changed: %v", from, err)
+	}
+}
+
+// A damaged event behind a good snapshot does not keep the hall from
+// opening (start-up reads only the snapshot and the events after it), and
+// the check of the whole log that runs after the start raises an alarm on
+// the manager's floor naming the event.
+func TestOldDamageRaisesAlarm(t *testing.T) {
+	dir := hallWithTickets(t, 3) // closed: the snapshot is at its last event
+	changeEvent(t, dir, `"B002"`, `"B001"`)
+	m := startMain(t, func(m *Main) { m.DataDir = dir })
+	admin := adminClient(t, m.URL, testAdminPassword)
+	var text string
+	waitFor(t, "the alarm of the damaged log", func() bool {
+		text = floorAlarm(t, admin, logCheckAlarm)
+		return text != ""
+	})
+	if !strings.Contains(text, "损坏") || !strings.Contains(text, "checksum") {
+		t.Errorf("the alarm says %q", text)
+	}
+	k := kioskClient(t, m)
+	if code, ans := k.do("POST", "/api/tickets", map[string]any{"service": "medicare"}); code != 201 {
+		t.Errorf("the hall works on: %d %v", code, ans)
+	}
+}
+
 // A data directory whose file was emptied or changed is never started as a
 // new hall nor read as another one: the daemon says what is wrong and
 // exits 3 (2 is a bad flag); yimen check says the same offline.
@@ -69,25 +117,7 @@ func TestDamagedDataDirIsRefused(t *testing.T) {
 		t.Fatalf("yimen check on a good hall: exit %d\n%s", code, stderr)
 	}
 	// One digit of a stored event changes.
-	db, err := bbolt.Open(filepath.Join(dir, bolt.FileName), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var changed uint64
-	db.Update(func(tx *bbolt.Tx) error {
-		c := tx.Bucket([]byte("events")).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if bytes.Contains(v, []byte(`"B002"`)) {
-				changed = uint64(k[7])
-				return tx.Bucket([]byte("events")).Put(k, bytes.Replace(v, []byte(`"B002"`), []byte(`"B001"`), -1))
-			}
-		}
-		return nil
-	})
-	db.Close()
-	if changed == 0 {
-		t.Fatal("no event of B002 to change")
-	}
+	changeEvent(t, dir, `"B002"`, `"B001"`)
 	code, stderr = yimenExit(t, "check", dir)
 	if code != exitDamaged || !strings.Contains(stderr, "checksum") {
 		t.Errorf("yimen check on a changed event: exit %d\n%s", code, stderr)

@@ -64,29 +64,14 @@ func CheckFile(path string) (r Report, err error) {
 		if events == nil || snaps == nil {
 			return fmt.Errorf("%w: %s holds no hall log", queue.ErrDamaged, path)
 		}
-		issued := map[string]uint64{}
-		days := map[string]bool{}
+		lc := newLogCheck()
 		c := events.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			ev, err := decodeEvent(k, v)
-			if err != nil {
+			if err := lc.event(k, v); err != nil {
 				return err
 			}
-			if ev.Seq != r.Events+1 {
-				return fmt.Errorf("%w: event %d follows event %d (events are missing)", queue.ErrDamaged, ev.Seq, r.Events)
-			}
-			r.Events = ev.Seq
-			switch ev.Type {
-			case queue.EvDay:
-				days[ev.Day] = true
-			case queue.EvIssued:
-				if first, ok := issued[ev.Ticket]; ok {
-					return fmt.Errorf("%w: event %d issues %s again (first issued by event %d)", queue.ErrDamaged, ev.Seq, ev.Ticket, first)
-				}
-				issued[ev.Ticket] = ev.Seq
-			}
 		}
-		r.Tickets, r.Days = len(issued), len(days)
+		r.Events, r.Tickets, r.Days = lc.last, lc.tickets, len(lc.days)
 		if v := snaps.Get(keySnapshot); len(v) >= 8 {
 			r.Snapshot = binary.BigEndian.Uint64(v)
 			if _, err := unseal(v[8:]); err != nil {
