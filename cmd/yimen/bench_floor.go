@@ -17,6 +17,19 @@ type floorOpts struct {
 	duration                        time.Duration // the drop measurement's issuing time
 	history, dayTickets             int
 	startup                         bool
+	parts                           map[string]bool // which parts run (floorParts)
+}
+
+// floorParts reads -parts: "push,issue" runs those two. Each part starts
+// its own baseline, so a part alone is still a ratio against the floor.
+func floorParts(list string) map[string]bool {
+	m := map[string]bool{}
+	for _, p := range strings.Split(list, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			m[p] = true
+		}
+	}
+	return m
 }
 
 // benchFloor measures the daemon against bare baselines started in the
@@ -61,7 +74,50 @@ func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
 	}
 	pause := func() error { time.Sleep(50 * time.Millisecond); return nil }
 
-	// The bare server: push, then issuing.
+	fmt.Fprintf(out, "floor: %d screens, %d calls, %d kiosks, %d tickets issued into empty lines\n", o.screens, o.calls, o.kiosks, o.waiting)
+	if o.parts["push"] {
+		if err := floorPush(ctx, out, o, exe, sub, post, discard, pause); err != nil {
+			return err
+		}
+	}
+	if o.parts["issue"] {
+		if err := floorIssue(ctx, out, o, exe, sub); err != nil {
+			return err
+		}
+	}
+	if o.parts["drops"] {
+		if err := floorDrops(ctx, out, o, sub("drops")); err != nil {
+			return err
+		}
+	}
+	if !o.startup || !o.parts["startup"] {
+		return nil
+	}
+	for _, c := range []struct {
+		name          string
+		days, tickets int
+	}{{"one day", 1, o.dayTickets}, {"a year", 365, o.history}} {
+		dir := sub("startup-" + fmt.Sprint(c.days))
+		snap, events, err := writeHistory(dir, c.days, c.tickets)
+		if err != nil {
+			return err
+		}
+		runs, err := startupRuns(dir, snap, 3)
+		if err != nil {
+			return err
+		}
+		os.RemoveAll(dir)
+		fmt.Fprintf(out, "  start-up with %d tickets in %s (%d events): exec → listening %s (median of %v; goal < 1 s)\n",
+			c.tickets, c.name, events, ms(percentile(runs, 0.5)), roundAll(runs))
+	}
+	return nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+
+// floorPush times call → every screen on the bare server and on the daemon.
+func floorPush(ctx context.Context, out io.Writer, o floorOpts, exe string, sub func(string) string,
+	post func(url, token, body string) (*http.Response, error), discard func(*http.Response, error), pause func() error) error {
 	bare, err := startExe(exe, "bench", "bare-server", sub("bare"))
 	if err != nil {
 		return fmt.Errorf("bare server: %w", err)
@@ -73,12 +129,7 @@ func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
 		bare.stop()
 		return fmt.Errorf("bare fan-out: %w", err)
 	}
-	bareIssue := issueLoad(ctx, bare.url, "", o.kiosks, o.waiting, 10*time.Minute)
 	bare.stop()
-	rawRate, err := rawBolt(sub("raw"), o.kiosks, o.waiting, 10*time.Minute)
-	if err != nil {
-		return fmt.Errorf("raw bbolt: %w", err)
-	}
 
 	// The daemon: push.
 	d, err := startChild(sub("push"), "--printer", "none")
@@ -110,25 +161,67 @@ func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
 	if err != nil {
 		return fmt.Errorf("daemon fan-out: %w", err)
 	}
+	bareP99, daemonP99 := percentile(bareWorst, 0.99), percentile(daemonWorst, 0.99)
+	fmt.Fprintf(out, "  call → all %d screens, p99: daemon %s, bare server %s: %.2f× (goal ≤ 1.3×); p50 %s vs %s; any screen p99 %s vs %s; screens cut off during the calls: %d\n",
+		o.screens, ms(daemonP99), ms(bareP99), ratio(daemonP99.Seconds(), bareP99.Seconds()),
+		ms(percentile(daemonWorst, 0.5)), ms(percentile(bareWorst, 0.5)), ms(percentile(daemonAll, 0.99)), ms(percentile(bareAll, 0.99)), pushLost)
+	return nil
+}
 
-	// The daemon: issuing from empty lines to o.waiting waiting, and the
-	// memory that holds them.
-	d, err = startChild(sub("issue"), "--printer", "none")
+// floorIssue issues into empty lines up to o.waiting waiting tickets on
+// bbolt behind plain net/http, on raw bbolt and on the daemon, and reads
+// the daemon's memory that holds them.
+func floorIssue(ctx context.Context, out io.Writer, o floorOpts, exe string, sub func(string) string) error {
+	bare, err := startExe(exe, "bench", "bare-server", sub("bare-issue"))
+	if err != nil {
+		return fmt.Errorf("bare server: %w", err)
+	}
+	bareIssue := issueLoad(ctx, bare.url, "", o.kiosks, o.waiting, 10*time.Minute)
+	bare.stop()
+	rawRate, err := rawBolt(sub("raw"), o.kiosks, o.waiting, 10*time.Minute)
+	if err != nil {
+		return fmt.Errorf("raw bbolt: %w", err)
+	}
+	d, err := startChild(sub("issue"), "--printer", "none")
 	if err != nil {
 		return err
 	}
-	kt = floorKioskToken(d)
+	kt := floorKioskToken(d)
 	anon0, _ := procStatusKB(d.cmd.Process.Pid, "RssAnon")
 	issue := issueLoad(ctx, d.url, kt, o.kiosks, o.waiting, 10*time.Minute)
 	anon1, _ := procStatusKB(d.cmd.Process.Pid, "RssAnon")
 	d.stop()
+	// Issuing rate per fifth of the way from empty lines to o.waiting.
+	fifth := max(issue.ok/5, 1)
+	var fifths []string
+	var rates []float64
+	for a := 0; a+fifth <= issue.ok; a += fifth {
+		r := issue.rateBetween(a, a+fifth)
+		rates = append(rates, r)
+		fifths = append(fifths, fmt.Sprintf("%d–%d: %.0f/s", a, a+fifth, r))
+	}
+	fmt.Fprintf(out, "  issuing: daemon %.0f/s (%d failed), bbolt over HTTP %.0f/s: %.2f× (goal ≥ 0.8×); raw bbolt %.0f/s: %.2f×; latency p99 %s vs %s\n",
+		issue.rate(), issue.failed, bareIssue.rate(), ratio(issue.rate(), bareIssue.rate()), rawRate, ratio(issue.rate(), rawRate),
+		ms(percentile(issue.lat, 0.99)), ms(percentile(bareIssue.lat, 0.99)))
+	if len(rates) >= 2 {
+		fmt.Fprintf(out, "  issuing as the lines grow (tickets waiting): %s; last fifth / first: %.2f× (goal flat, ≈1×)\n",
+			strings.Join(fifths, ", "), ratio(rates[len(rates)-1], rates[0]))
+	}
+	if issue.ok > 0 {
+		fmt.Fprintf(out, "  memory: %.0f bytes per open ticket (anonymous RSS %.1f → %.1f MB over %d waiting; goal < 1024)\n",
+			float64(anon1-anon0)*1024/float64(issue.ok), float64(anon0)/1024, float64(anon1)/1024, issue.ok)
+	}
+	return nil
+}
 
-	// The daemon: screens dropped while kiosks issue at full speed.
-	d, err = startChild(sub("drops"), "--printer", "none")
+// floorDrops counts the screens the daemon drops while kiosks issue at
+// full speed.
+func floorDrops(ctx context.Context, out io.Writer, o floorOpts, dir string) error {
+	d, err := startChild(dir, "--printer", "none")
 	if err != nil {
 		return err
 	}
-	kt = floorKioskToken(d)
+	kt := floorKioskToken(d)
 	set, err := dialScreens("ws"+strings.TrimPrefix(d.url, "http")+"/ws/display", o.screens)
 	if err != nil {
 		d.stop()
@@ -145,56 +238,8 @@ func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
 	close(stop)
 	set.close()
 	d.stop()
-
-	// Issuing rate per fifth of the way from empty lines to o.waiting.
-	fifth := max(issue.ok/5, 1)
-	var fifths []string
-	var rates []float64
-	for a := 0; a+fifth <= issue.ok; a += fifth {
-		r := issue.rateBetween(a, a+fifth)
-		rates = append(rates, r)
-		fifths = append(fifths, fmt.Sprintf("%d–%d: %.0f/s", a, a+fifth, r))
-	}
-	bareP99, daemonP99 := percentile(bareWorst, 0.99), percentile(daemonWorst, 0.99)
-	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
-	fmt.Fprintf(out, "floor: %d screens, %d calls, %d kiosks, %d tickets issued into empty lines\n", o.screens, o.calls, o.kiosks, o.waiting)
-	fmt.Fprintf(out, "  call → all %d screens, p99: daemon %s, bare server %s: %.2f× (goal ≤ 1.3×); p50 %s vs %s; any screen p99 %s vs %s; screens cut off during the calls: %d\n",
-		o.screens, ms(daemonP99), ms(bareP99), ratio(daemonP99.Seconds(), bareP99.Seconds()),
-		ms(percentile(daemonWorst, 0.5)), ms(percentile(bareWorst, 0.5)), ms(percentile(daemonAll, 0.99)), ms(percentile(bareAll, 0.99)), pushLost)
-	fmt.Fprintf(out, "  issuing: daemon %.0f/s (%d failed), bbolt over HTTP %.0f/s: %.2f× (goal ≥ 0.8×); raw bbolt %.0f/s: %.2f×; latency p99 %s vs %s\n",
-		issue.rate(), issue.failed, bareIssue.rate(), ratio(issue.rate(), bareIssue.rate()), rawRate, ratio(issue.rate(), rawRate),
-		ms(percentile(issue.lat, 0.99)), ms(percentile(bareIssue.lat, 0.99)))
-	if len(rates) >= 2 {
-		fmt.Fprintf(out, "  issuing as the lines grow (tickets waiting): %s; last fifth / first: %.2f× (goal flat, ≈1×)\n",
-			strings.Join(fifths, ", "), ratio(rates[len(rates)-1], rates[0]))
-	}
-	if issue.ok > 0 {
-		fmt.Fprintf(out, "  memory: %.0f bytes per open ticket (anonymous RSS %.1f → %.1f MB over %d waiting; goal < 1024)\n",
-			float64(anon1-anon0)*1024/float64(issue.ok), float64(anon0)/1024, float64(anon1)/1024, issue.ok)
-	}
 	fmt.Fprintf(out, "  screens dropped while %d kiosks issued %d tickets (%.0f/s) to %d connected screens: %d (goal 0)\n",
 		o.kiosks, loaded.ok, loaded.rate(), o.screens, dropped)
-
-	if !o.startup {
-		return nil
-	}
-	for _, c := range []struct {
-		name          string
-		days, tickets int
-	}{{"one day", 1, o.dayTickets}, {"a year", 365, o.history}} {
-		dir := sub("startup-" + fmt.Sprint(c.days))
-		snap, events, err := writeHistory(dir, c.days, c.tickets)
-		if err != nil {
-			return err
-		}
-		runs, err := startupRuns(dir, snap, 3)
-		if err != nil {
-			return err
-		}
-		os.RemoveAll(dir)
-		fmt.Fprintf(out, "  start-up with %d tickets in %s (%d events): exec → listening %s (median of %v; goal < 1 s)\n",
-			c.tickets, c.name, events, ms(percentile(runs, 0.5)), roundAll(runs))
-	}
 	return nil
 }
 
