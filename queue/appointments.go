@@ -208,57 +208,72 @@ func (s *State) refuseBooking(svc *Service, now time.Time, code, format string, 
 // Book books a villager into a slot of a service (by a clerk or the
 // manager, for someone who phoned).
 func (e *Engine) Book(ctx context.Context, by, service, day, slot, name, phone string) (Appointment, error) {
+	name, phone, slot, err := checkBooking(name, phone, slot)
+	if err != nil {
+		return Appointment{}, err
+	}
+	return exec(ctx, e, func(s *State, emit func(Event)) (Appointment, error) {
+		return s.book(emit, e.now(), by, service, day, slot, name, phone)
+	})
+}
+
+// checkBooking checks and tidies what a booking was asked with, before
+// the state is looked at.
+func checkBooking(name, phone, slot string) (string, string, string, error) {
 	name, phone = strings.TrimSpace(name), strings.TrimSpace(phone)
 	if utf8.RuneCountInString(name) > 20 {
-		return Appointment{}, errorf(Invalid, "name_too_long", "姓名最多 20 个字")
+		return "", "", "", errorf(Invalid, "name_too_long", "姓名最多 20 个字")
 	}
 	if len(phone) > 15 || strings.Trim(phone, "0123456789") != "" {
-		return Appointment{}, errorf(Invalid, "bad_phone", "电话只写数字")
+		return "", "", "", errorf(Invalid, "bad_phone", "电话只写数字")
 	}
 	slot, ok := clockTime(slot)
 	if !ok || slot == "" {
-		return Appointment{}, errorf(Invalid, "bad_slot", "时段应写成 09:30")
+		return "", "", "", errorf(Invalid, "bad_slot", "时段应写成 09:30")
 	}
-	return exec(ctx, e, func(s *State, emit func(Event)) (Appointment, error) {
-		svc, ok := s.hall.Service(service)
-		if !ok {
-			return Appointment{}, errorf(NotFound, "unknown_service", "没有这个事项：%q", service)
-		}
-		if svc.Booking == nil {
-			return Appointment{}, errorf(Conflict, "not_bookable", "%s不接受预约", svc.Name)
-		}
-		now := e.now()
-		d, err := time.ParseInLocation(time.DateOnly, day, s.hall.Location())
-		if err != nil {
-			return Appointment{}, errorf(Invalid, "bad_day", "日期应写成 2026-11-23")
-		}
-		today := now.In(s.hall.Location()).Format(time.DateOnly)
-		switch {
-		case day < today:
-			return Appointment{}, s.refuseBooking(svc, now, "past_day", "%s 已经过去", day)
-		case d.After(now.AddDate(0, 0, svc.Booking.daysAhead())):
-			return Appointment{}, s.refuseBooking(svc, now, "too_far", "%s最多预约 %d 天内", svc.Name, svc.Booking.daysAhead())
-		}
-		slots := s.hall.Slots(svc, d)
-		switch {
-		case len(slots) == 0:
-			return Appointment{}, s.refuseBooking(svc, now, "closed_day", "%s 不办理%s预约", day, svc.Name)
-		case !slices.Contains(slots, slot):
-			return Appointment{}, s.refuseBooking(svc, now, "bad_slot", "没有 %s 这个时段（可约：%s）", slot, strings.Join(slots, "、"))
-		case !s.hall.slotStart(day, slot).After(now):
-			return Appointment{}, s.refuseBooking(svc, now, "past_slot", "%s %s 已经过去", day, slot)
-		case s.booked(svc.ID, day, slot) >= svc.Booking.Bookable():
-			return Appointment{}, s.refuseBooking(svc, now, "slot_full", "%s %s 已约满", day, slot)
-		case s.bookingCapped(svc, day):
-			return Appointment{}, s.refuseBooking(svc, now, "cap_reached", "%s「%s」的号已满（每日限号）", day, svc.Name)
-		}
-		a := &Appointment{
-			Code: s.newAppointmentCode(), Service: svc.ID, Category: svc.Categories[0],
-			Day: day, Slot: slot, Name: name, Phone: phone, By: by,
-		}
-		emit(Event{Type: EvBooked, Appt: a})
-		return *s.Appointments[a.Code], nil
-	})
+	return name, phone, slot, nil
+}
+
+// book decides a checked booking against the state: the hall's rules, the
+// same for a clerk's booking and a village station's request.
+func (s *State) book(emit func(Event), now time.Time, by, service, day, slot, name, phone string) (Appointment, error) {
+	svc, ok := s.hall.Service(service)
+	if !ok {
+		return Appointment{}, errorf(NotFound, "unknown_service", "没有这个事项：%q", service)
+	}
+	if svc.Booking == nil {
+		return Appointment{}, errorf(Conflict, "not_bookable", "%s不接受预约", svc.Name)
+	}
+	d, err := time.ParseInLocation(time.DateOnly, day, s.hall.Location())
+	if err != nil {
+		return Appointment{}, errorf(Invalid, "bad_day", "日期应写成 2026-11-23")
+	}
+	today := now.In(s.hall.Location()).Format(time.DateOnly)
+	switch {
+	case day < today:
+		return Appointment{}, s.refuseBooking(svc, now, "past_day", "%s 已经过去", day)
+	case d.After(now.AddDate(0, 0, svc.Booking.daysAhead())):
+		return Appointment{}, s.refuseBooking(svc, now, "too_far", "%s最多预约 %d 天内", svc.Name, svc.Booking.daysAhead())
+	}
+	slots := s.hall.Slots(svc, d)
+	switch {
+	case len(slots) == 0:
+		return Appointment{}, s.refuseBooking(svc, now, "closed_day", "%s 不办理%s预约", day, svc.Name)
+	case !slices.Contains(slots, slot):
+		return Appointment{}, s.refuseBooking(svc, now, "bad_slot", "没有 %s 这个时段（可约：%s）", slot, strings.Join(slots, "、"))
+	case !s.hall.slotStart(day, slot).After(now):
+		return Appointment{}, s.refuseBooking(svc, now, "past_slot", "%s %s 已经过去", day, slot)
+	case s.booked(svc.ID, day, slot) >= svc.Booking.Bookable():
+		return Appointment{}, s.refuseBooking(svc, now, "slot_full", "%s %s 已约满", day, slot)
+	case s.bookingCapped(svc, day):
+		return Appointment{}, s.refuseBooking(svc, now, "cap_reached", "%s「%s」的号已满（每日限号）", day, svc.Name)
+	}
+	a := &Appointment{
+		Code: s.newAppointmentCode(), Service: svc.ID, Category: svc.Categories[0],
+		Day: day, Slot: slot, Name: name, Phone: phone, By: by,
+	}
+	emit(Event{Type: EvBooked, Appt: a})
+	return *s.Appointments[a.Code], nil
 }
 
 // newAppointmentCode draws a six-digit code no live appointment has.

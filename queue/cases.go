@@ -52,6 +52,8 @@ type CaseFields struct {
 	Suspended int `json:"suspended,omitempty"`
 	// For is the case a pick-up ticket is for.
 	For string `json:"for,omitempty"`
+	// Proxy marks a 代办 case a village station filed (requests.go).
+	Proxy *CaseProxy `json:"proxy,omitempty"`
 }
 
 // Case is one promised job.
@@ -67,6 +69,9 @@ type Case struct {
 	Name        string   `json:"name,omitempty"`
 	Phone       string   `json:"phone,omitempty"`
 	Documents   []string `json:"documents,omitempty"`
+	// Proxy is the village station and 代办员 that filed a 代办 case; it
+	// has no ticket (requests.go).
+	Proxy *CaseProxy `json:"proxy,omitempty"`
 
 	State     string `json:"state"`
 	Suspended bool   `json:"suspended,omitempty"`
@@ -109,14 +114,21 @@ const caseKeepDays = 400
 // applyCase moves a case by one case event, or links a pick-up ticket.
 func (s *State) applyCase(e Event) {
 	if e.Type == EvCaseOpened {
+		if e.Case == nil {
+			return
+		}
 		t := s.Tickets[e.Ticket]
-		if t == nil || e.Case == nil {
+		if e.Case.Proxy != nil {
+			// A 代办 case comes without a ticket: the event says it all.
+			t = &Ticket{ID: e.Ticket, Number: e.Number, Token: e.Token, Service: e.Service, Category: e.Category}
+		}
+		if t == nil {
 			return
 		}
 		c := &Case{
 			ID: t.ID, Number: t.Number, Token: t.Token, Service: t.Service, Category: t.Category,
 			Window: e.Window, Responsible: e.Staff,
-			Name: e.Case.Name, Phone: e.Case.Phone, Documents: e.Case.Documents,
+			Name: e.Case.Name, Phone: e.Case.Phone, Documents: e.Case.Documents, Proxy: e.Case.Proxy,
 			State: CaseAccepted, Days: e.Case.Days, Due: e.Case.Due, OpenedAt: e.At,
 		}
 		s.Cases[c.ID] = c

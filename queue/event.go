@@ -78,6 +78,9 @@ type Event struct {
 
 	// Case is the intake or due date of a case event (cases.go).
 	Case *CaseFields `json:"case,omitempty"`
+
+	// Request is a village station's request and its outcome (requests.go).
+	Request *RequestFields `json:"request,omitempty"`
 }
 
 // Priority kinds (优先类别) a kiosk offers.

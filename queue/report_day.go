@@ -70,7 +70,8 @@ type dayBuilder struct {
 	pauses   map[string]interval // window → the pause running since
 	clerks   map[string]*ClerkTally
 	low      []LowRating
-	missed   int // appointments not checked in (爽约)
+	missed   int   // appointments not checked in (爽约)
+	requests Tally // village stations' requests: Requests and Refused
 }
 
 type interval struct {
@@ -105,6 +106,12 @@ func (b *dayBuilder) apply(ev Event) {
 		b.watch(ev.At)
 	case EvMissed:
 		b.missed++
+	case EvRequest:
+		if ev.Request != nil && ev.Request.Accepted() {
+			b.requests.Requests++
+		} else if ev.Request != nil {
+			b.requests.Refused++
+		}
 	case EvRated:
 		if t := b.st.Tickets[ev.Ticket]; t != nil && ev.Score >= 1 && ev.Score <= LowScore {
 			b.low = append(b.low, LowRating{
@@ -172,6 +179,7 @@ func (b *dayBuilder) summary(day string, end time.Time) DaySummary {
 		Low: b.low,
 	}
 	sum.Total.Missed = b.missed
+	sum.Total.Requests, sum.Total.Refused = b.requests.Requests, b.requests.Refused
 	for id, c := range b.clerks {
 		cp := *c
 		cp.Pauses = map[string]*PauseTally{}

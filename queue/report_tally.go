@@ -33,6 +33,10 @@ type Tally struct {
 	// Missed the appointments never checked in (爽约).
 	Appointed int `json:"appointed,omitempty"`
 	Missed    int `json:"missed,omitempty"`
+	// Requests counts the village stations' requests the hall took (代办
+	// 受理: booked or filed as a case), Refused those it could not.
+	Requests int `json:"requests,omitempty"`
+	Refused  int `json:"refused,omitempty"`
 
 	// Waits of the tickets that were called, in tenths of a minute.
 	Waits       Hist    `json:"waits,omitzero"`
@@ -62,6 +66,8 @@ func (t *Tally) Add(o *Tally) {
 	t.Requeued += o.Requeued
 	t.Appointed += o.Appointed
 	t.Missed += o.Missed
+	t.Requests += o.Requests
+	t.Refused += o.Refused
 	t.Waits.Add(o.Waits)
 	t.WaitSecs += o.WaitSecs
 	t.MaxWaitSecs = max(t.MaxWaitSecs, o.MaxWaitSecs)
@@ -158,6 +164,8 @@ type Figures struct {
 	Requeued    int     `json:"requeued"`  // 过号重排
 	Appointed   int     `json:"appointed"` // 预约
 	Missed      int     `json:"missed"`    // 爽约
+	Requests    int     `json:"requests"`  // 代办受理
+	Refused     int     `json:"refused"`   // 代办未受理
 
 	AvgWaitMinutes    float64 `json:"avg_wait_minutes"`
 	MedianWaitMinutes float64 `json:"median_wait_minutes"`
@@ -179,6 +187,7 @@ func (t *Tally) Figures(target time.Duration) Figures {
 		NoShow: t.NoShow, Transferred: t.Transferred, Cancelled: t.Cancelled,
 		Priority: t.Priority, Unprinted: t.Unprinted, Ratings: t.Ratings,
 		Held: t.Held, Requeued: t.Requeued, Appointed: t.Appointed, Missed: t.Missed,
+		Requests: t.Requests, Refused: t.Refused,
 	}
 	f.FinishRate = ratio(t.Finished, t.Accepted)
 	f.NoShowRate = ratio(t.NoShow, t.Accepted+t.NoShow)

@@ -38,6 +38,9 @@ type State struct {
 	// Appointments are the bookings of today and the days ahead, by code
 	// (appointments.go).
 	Appointments map[string]*Appointment `json:"appointments,omitempty"`
+	// Requests are the village stations' requests taken in the last
+	// requestKeepDays, by id, so that a redelivery is known (requests.go).
+	Requests map[string]*TakenRequest `json:"requests,omitempty"`
 
 	queues map[string]*waitLines // waiting tickets per category
 	// issued counts today's tickets per service and per category they
@@ -324,6 +327,8 @@ func (s *State) Apply(e Event) {
 		if t != nil {
 			s.requeue(t, e)
 		}
+	case EvRequest:
+		s.applyRequest(e)
 	}
 }
 

@@ -52,6 +52,9 @@ type caseJSON struct {
 	ClosedAt        string     `json:"closed_at,omitempty"`
 	Pickup          string     `json:"pickup,omitempty"` // number of today's pick-up ticket
 	Steps           []stepJSON `json:"steps"`
+
+	// Proxy is the village station and 代办员 that filed a 代办 case.
+	Proxy *queue.CaseProxy `json:"proxy,omitempty"`
 }
 
 type stepJSON struct {
@@ -104,7 +107,7 @@ func caseView(st *queue.State, c *queue.Case, now time.Time, staff bool) *caseJS
 		Steps: []stepJSON{},
 	}
 	if staff {
-		v.Name, v.Phone = c.Name, c.Phone
+		v.Name, v.Phone, v.Proxy = c.Name, c.Phone, c.Proxy
 	}
 	if sv, ok := h.Service(c.Service); ok {
 		v.ServiceName = sv.Name
