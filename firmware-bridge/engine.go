@@ -31,6 +31,9 @@ type Action struct {
 	Category string // KeyTransfer
 	Outcome  string // KeyFinish: "immediate", "promised", "consult"
 	Reason   string // KeyPause
+	// Number picks the parked ticket KeyCallBack calls back: its
+	// number's last two digits (100 for 00), or 0 for the first parked.
+	Number int
 }
 
 // WindowView is the window state the devices display.

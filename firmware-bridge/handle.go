@@ -198,6 +198,11 @@ func (b *Bridge) onEvent(ctx context.Context, id, link string, f proto.Frame) ui
 			if k.Arg >= 1 && int(k.Arg) <= len(b.o.PauseReasons) {
 				a.Reason = b.o.PauseReasons[k.Arg-1]
 			}
+		case proto.KeyCallBack:
+			if k.Arg > 100 {
+				return proto.NakBadPayload
+			}
+			a.Number = int(k.Arg)
 		case proto.KeyNext, proto.KeyRecall, proto.KeyNoShow, proto.KeyResume, proto.KeyStart, proto.KeyHold, proto.KeyRequeue:
 		default:
 			return proto.NakBadPayload

@@ -39,6 +39,8 @@ func (q queueEngine) Act(ctx context.Context, a Action) error {
 		_, _, err = q.e.Hold(ctx, a.Window, a.Staff)
 	case proto.KeyRequeue:
 		_, err = q.e.RequeueLast(ctx, a.Window, a.Staff)
+	case proto.KeyCallBack:
+		_, err = q.e.CallBackHeld(ctx, a.Window, a.Staff, a.Number)
 	default:
 		return fmt.Errorf("bridge: key %s has no engine action", a.Key)
 	}

@@ -50,6 +50,11 @@ type AppointmentPolicy struct {
 	// MaxInRow is how many appointments a window calls in a row while
 	// walk-ins wait (1 when zero).
 	MaxInRow int `json:"max_in_row,omitempty"`
+	// SelfBooking lets villagers book on /book from a phone on the hall's
+	// network (off unless the hall turns it on); PerPhone is how many
+	// bookings not yet checked in one phone number may hold (2 when zero).
+	SelfBooking bool `json:"self_booking,omitempty"`
+	PerPhone    int  `json:"per_phone,omitempty"`
 }
 
 func cmpOr(v, def int) int {
@@ -334,50 +339,54 @@ func (e *CheckinError) Unwrap() error { return e.Err }
 func (e *Engine) CheckIn(ctx context.Context, code string) (Issued, error) {
 	code = strings.TrimSpace(code)
 	return exec(ctx, e, func(s *State, emit func(Event)) (Issued, error) {
-		a := s.Appointments[code]
-		switch {
-		case a == nil:
-			return Issued{}, errorf(NotFound, "unknown_appointment", "没有这个预约码，请核对或取普通号")
-		case a.Missed:
-			return Issued{}, errorf(Conflict, "too_late", "预约时段已过（%s），请取普通号", a.Slot)
-		}
-		if a.Ticket != "" {
-			t := s.Tickets[a.Ticket]
-			num := ""
-			if t != nil {
-				num = t.Number
-			}
-			return Issued{}, errorf(Conflict, "checked_in", "该预约已取号：%s", num)
-		}
-		now := e.now()
-		start := s.hall.slotStart(a.Day, a.Slot)
-		p := s.hall.Appointments
-		from := start.Add(-time.Duration(cmpOr(p.CheckinBefore, 15)) * time.Minute)
-		until := start.Add(time.Duration(cmpOr(p.CheckinAfter, 15)) * time.Minute)
-		switch {
-		case now.Before(from):
-			when := from.In(s.hall.Location())
-			day := "今天"
-			if a.Day != s.Day {
-				day = a.Day
-			}
-			return Issued{}, &CheckinError{Err: errorf(Conflict, "too_early", "您预约的是 %s %s，请%s %s 以后再来取号", a.Day, a.Slot, day, when.Format("15:04")), At: from}
-		case now.After(until):
-			return Issued{}, errorf(Conflict, "too_late", "预约时段已过（%s），请取普通号", a.Slot)
-		}
-		if err := s.openAt(now); err != nil {
-			return Issued{}, err
-		}
-		c, ok := s.hall.Category(a.Category)
-		if !ok {
-			svc, ok := s.hall.Service(a.Service)
-			if !ok {
-				return Issued{}, errorf(NotFound, "unknown_service", "这个事项已取消，请到咨询台")
-			}
-			c, _ = s.hall.Category(s.Route(svc))
-		}
-		return issueAppt(s, emit, c, a), nil
+		return e.checkIn(s, emit, s.Appointments[code])
 	})
+}
+
+// checkIn issues an appointment's ticket if it is its time.
+func (e *Engine) checkIn(s *State, emit func(Event), a *Appointment) (Issued, error) {
+	switch {
+	case a == nil:
+		return Issued{}, errorf(NotFound, "unknown_appointment", "没有这个预约码，请核对或取普通号")
+	case a.Missed:
+		return Issued{}, errorf(Conflict, "too_late", "预约时段已过（%s），请取普通号", a.Slot)
+	}
+	if a.Ticket != "" {
+		t := s.Tickets[a.Ticket]
+		num := ""
+		if t != nil {
+			num = t.Number
+		}
+		return Issued{}, errorf(Conflict, "checked_in", "该预约已取号：%s", num)
+	}
+	now := e.now()
+	start := s.hall.slotStart(a.Day, a.Slot)
+	p := s.hall.Appointments
+	from := start.Add(-time.Duration(cmpOr(p.CheckinBefore, 15)) * time.Minute)
+	until := start.Add(time.Duration(cmpOr(p.CheckinAfter, 15)) * time.Minute)
+	switch {
+	case now.Before(from):
+		when := from.In(s.hall.Location())
+		day := "今天"
+		if a.Day != s.Day {
+			day = a.Day
+		}
+		return Issued{}, &CheckinError{Err: errorf(Conflict, "too_early", "您预约的是 %s %s，请%s %s 以后再来取号", a.Day, a.Slot, day, when.Format("15:04")), At: from}
+	case now.After(until):
+		return Issued{}, errorf(Conflict, "too_late", "预约时段已过（%s），请取普通号", a.Slot)
+	}
+	if err := s.openAt(now); err != nil {
+		return Issued{}, err
+	}
+	c, ok := s.hall.Category(a.Category)
+	if !ok {
+		svc, ok := s.hall.Service(a.Service)
+		if !ok {
+			return Issued{}, errorf(NotFound, "unknown_service", "这个事项已取消，请到咨询台")
+		}
+		c, _ = s.hall.Category(s.Route(svc))
+	}
+	return issueAppt(s, emit, c, a), nil
 }
 
 func issueAppt(s *State, emit func(Event), c *Category, a *Appointment) Issued {

@@ -120,6 +120,49 @@ func (e *Engine) Hold(ctx context.Context, window, staff string) (Ticket, *Ticke
 	return r.held, r.next, err
 }
 
+// CallBackHeld calls back a ticket parked at the window (叫回) for a call
+// pad, which has digit keys and a one-byte argument only: with n 1 … 100
+// the one whose number ends in n's two digits (12 for B012 or B112, 100
+// for B100), or with n 0 the first parked as the clerk page lists them.
+func (e *Engine) CallBackHeld(ctx context.Context, window, staff string, n int) (Ticket, error) {
+	return exec(ctx, e, func(s *State, emit func(Event)) (Ticket, error) {
+		if _, err := e.take(s, emit, window, staff); err != nil {
+			return Ticket{}, err
+		}
+		if s.Windows[window].Paused {
+			return Ticket{}, errorf(Conflict, "window_paused", "窗口已暂停，请先恢复服务")
+		}
+		var pick *Ticket
+		for _, t := range s.Held(window) {
+			switch {
+			case n == 0 && pick == nil:
+				pick = t
+			case n != 0 && numberDigits(t.Number)%100 == n%100:
+				if pick != nil {
+					return Ticket{}, errorf(Conflict, "ambiguous_number", "挂起的号中 %s 和 %s 数字相同，请在叫号页叫回", pick.Number, t.Number)
+				}
+				pick = t
+			}
+		}
+		if pick == nil {
+			return Ticket{}, errorf(NotFound, "no_held", "本窗口没有这个挂起的号")
+		}
+		callTo(s, emit, window, staff, pick)
+		return *s.Tickets[pick.ID], nil
+	})
+}
+
+// numberDigits is a ticket number's digits as a number (B012: 12).
+func numberDigits(number string) int {
+	n := 0
+	for _, r := range number {
+		if r >= '0' && r <= '9' {
+			n = n*10 + int(r-'0')
+		}
+	}
+	return n
+}
+
 // Held returns the tickets parked at a window, oldest first.
 func (s *State) Held(window string) []*Ticket {
 	var out []*Ticket
@@ -176,12 +219,7 @@ func (e *Engine) requeueAt(s *State, emit func(Event), w *Window, staff string, 
 	if !serves(w, t) {
 		return Ticket{}, errorf(Conflict, "not_this_window", "%s 号不在本窗口办理的队列中", t.Number)
 	}
-	within := s.hall.Calling.RequeueWithin()
-	if e.now().Sub(t.DoneAt) > within {
-		return Ticket{}, errorf(Conflict, "requeue_too_late", "%s 号过号已超过 %d 分钟，请重新取号", t.Number, int(within/time.Minute))
-	}
-	emit(Event{Type: EvRequeued, Ticket: t.ID, Number: t.Number, Window: w.ID, Staff: staff, Places: s.hall.Calling.Places()})
-	return *s.Tickets[t.ID], nil
+	return e.requeueTicket(s, emit, w.ID, staff, t)
 }
 
 // requeue puts a no-show back in its line, e.Places behind the head: it

@@ -198,31 +198,42 @@ func TestRequeuePlace(t *testing.T) {
 		{"just in time", smallHall, 3, false, 30 * time.Minute, "", "B002,B003,B004,B001"},
 		{"too late", smallHall, 3, false, 31 * time.Minute, "requeue_too_late", "B002,B003,B004"},
 	}
+	// The clerk's requeue, and the kiosk's by the typed number or the
+	// scanned QR code, put the ticket back by the same rule.
+	by := map[string]func(f *fixture, token string) (queue.Ticket, error){
+		"clerk":        func(f *fixture, _ string) (queue.Ticket, error) { return f.e.Requeue(ctx, "3", "A3", "B001") },
+		"kiosk number": func(f *fixture, _ string) (queue.Ticket, error) { return f.e.RequeueAtKiosk(ctx, " b001 ") },
+		"kiosk QR": func(f *fixture, token string) (queue.Ticket, error) {
+			return f.e.RequeueAtKiosk(ctx, "http://192.168.1.10:8080/t/"+token)
+		},
+	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t, tt.hall)
-			f.issue("pension", tt.priority)
-			f.open("2", "A2")
-			f.next("2", "A2")
-			f.clock.Add(time.Minute)
-			for range tt.waiting {
-				f.issue("pension", false)
+		for how, requeue := range by {
+			t.Run(tt.name+"/"+how, func(t *testing.T) {
+				f := newFixture(t, tt.hall)
+				first := f.issue("pension", tt.priority)
+				f.open("2", "A2")
+				f.next("2", "A2")
 				f.clock.Add(time.Minute)
-			}
-			f.must(f.e.NoShow(ctx, "2", "A2"))
-			f.clock.Add(tt.back)
-			tk, err := f.e.Requeue(ctx, "3", "A3", "B001")
-			if code(err) != tt.code || (tt.code == "" && err != nil) {
-				t.Fatalf("Requeue = %v, want %q", err, tt.code)
-			}
-			if tt.code == "" && (tk.Status != queue.StatusWaiting || tk.Requeues != 1) {
-				t.Errorf("requeued ticket = %+v", tk)
-			}
-			f.restart() // the place is the log's, not the memory's
-			if got := f.calls("2", "A2"); got != tt.want {
-				t.Errorf("calls %s, want %s", got, tt.want)
-			}
-		})
+				for range tt.waiting {
+					f.issue("pension", false)
+					f.clock.Add(time.Minute)
+				}
+				f.must(f.e.NoShow(ctx, "2", "A2"))
+				f.clock.Add(tt.back)
+				tk, err := requeue(f, first.Ticket.Token)
+				if code(err) != tt.code || (tt.code == "" && err != nil) {
+					t.Fatalf("Requeue = %v, want %q", err, tt.code)
+				}
+				if tt.code == "" && (tk.Status != queue.StatusWaiting || tk.Requeues != 1) {
+					t.Errorf("requeued ticket = %+v", tk)
+				}
+				f.restart() // the place is the log's, not the memory's
+				if got := f.calls("2", "A2"); got != tt.want {
+					t.Errorf("calls %s, want %s", got, tt.want)
+				}
+			})
+		}
 	}
 }
 

@@ -203,6 +203,7 @@ const (
 	KeySignOut  KeyCode = 0x09 // 签退 (drop a pad sign-in)
 	KeyHold     KeyCode = 0x0A // 挂起: park the current ticket, call the next
 	KeyRequeue  KeyCode = 0x0B // 过号重排 of the window's last no-show
+	KeyCallBack KeyCode = 0x0C // 叫回 a parked ticket; Arg = its number's last two digits (100: 00; 0: the first parked)
 )
 
 func (k KeyCode) String() string {
@@ -229,6 +230,8 @@ func (k KeyCode) String() string {
 		return "挂起"
 	case KeyRequeue:
 		return "过号重排"
+	case KeyCallBack:
+		return "叫回"
 	}
 	return fmt.Sprintf("键0x%02x", uint8(k))
 }

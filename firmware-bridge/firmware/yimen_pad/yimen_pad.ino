@@ -11,6 +11,8 @@
  *   n 转办    transfer to category n (1-based, the hall's order)
  *   n 暂停    pause with reason n;   1 办结 承诺件, 2 办结 咨询, 办结 即办件
  *   签到      sign in: staff number #, PIN # (签到 again: 签退)
+ *   n #       叫回: call back the ticket parked at the window whose number
+ *             ends in n (12 for B012); # alone: the first parked
  *   *         clear what was typed
  */
 #include <yimen_board.h>
@@ -153,6 +155,19 @@ static uint8_t typed_number(void)
 	return v > 255 ? 255 : (uint8_t)v;
 }
 
+/* typed_tail is the last two digits typed as 叫回's argument: 1–99, 100
+ * for a number ending in 00, 0 when nothing was typed (the first parked). */
+static uint8_t typed_tail(void)
+{
+	uint8_t v;
+	if (!ntyped)
+		return 0;
+	v = (uint8_t)(typed[ntyped - 1] - '0');
+	if (ntyped > 1)
+		v = (uint8_t)(v + 10 * (typed[ntyped - 2] - '0'));
+	return v ? v : 100;
+}
+
 static void clear_typed(void)
 {
 	ntyped = 0;
@@ -209,6 +224,11 @@ static void on_key(uint8_t k)
 		return;
 	}
 	switch (k) {
+	case K_ENTER: /* 叫回 a parked ticket */
+		if (yp_queue_key(&dev, 0x0C, typed_tail(), 0) != 0)
+			show_note("FULL");
+		clear_typed();
+		break;
 	case K_NEXT:
 		key_with_arg(0x01);
 		break;
