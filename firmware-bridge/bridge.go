@@ -148,6 +148,7 @@ type Alarm struct {
 type Bridge struct {
 	o   Options
 	log *slog.Logger
+	reg *registryWriter // writes the devices' records off mu
 
 	mu      sync.Mutex
 	devs    map[string]*device // by hwid
@@ -182,6 +183,7 @@ type device struct {
 	showSeq      uint8      // the host's seq for this device's SHOW/PAIR frames
 	prop         *proposal  // waiting for the manager's approval
 	session      *wsSession // the authenticated websocket, if any
+	saves        uint64     // changes of its record queued (saveLocked)
 }
 
 // New returns a Bridge. It loads the registry and subscribes to the engine;
@@ -191,7 +193,7 @@ func New(o Options) (*Bridge, error) {
 		return nil, errors.New("bridge: Options.Engine and Options.Registry are required")
 	}
 	o.defaults()
-	b := &Bridge{o: o, log: o.Logger, devs: map[string]*device{}, changed: make(chan struct{}), events: make(chan []Event, 256), alarms: make(chan Alarm, 256), started: o.Now()}
+	b := &Bridge{o: o, log: o.Logger, reg: newRegistryWriter(o.Registry, o.Logger), devs: map[string]*device{}, changed: make(chan struct{}), events: make(chan []Event, 256), alarms: make(chan Alarm, 256), started: o.Now()}
 	infos, err := o.Registry.Load()
 	if err != nil {
 		return nil, err
@@ -239,6 +241,7 @@ func (b *Bridge) Serve(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			wg.Wait()
+			b.reg.close() // the last changes are on disk before the store closes
 			return nil
 		case <-grace.C:
 			b.checkMissing()
@@ -305,22 +308,51 @@ var ErrUnknownDevice = errors.New("bridge: unknown device")
 // window's state at once.
 func (b *Bridge) Assign(hwid, window string) error {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	d := b.devs[normHWID(hwid)]
 	if d == nil || d.info.State != StateApproved {
+		b.mu.Unlock()
 		return fmt.Errorf("bridge: assign %s: %w", hwid, ErrUnknownDevice)
 	}
 	old := d.info
 	d.info.Window = window
 	d.signedIn = ""
-	if err := b.o.Registry.Save(d.info); err != nil {
-		d.info = old
-		return fmt.Errorf("bridge: assign %s: %w", hwid, err)
-	}
+	w, saves := b.saveLocked(d)
 	b.log.Info("设备分配", "hwid", d.info.HWID, "kind", d.info.Kind.String(), "window", window)
 	b.refreshLocked(d, false)
 	b.missingAlarmLocked()
+	b.mu.Unlock()
+	if err := w.wait(); err != nil {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if b.revertLocked(d, saves, old) {
+			b.refreshLocked(d, false)
+			b.missingAlarmLocked()
+		}
+		return fmt.Errorf("bridge: assign %s: %w", hwid, err)
+	}
 	return nil
+}
+
+// saveLocked queues d's record for the registry, and returns the write
+// and d's count of queued changes with it. b.mu is held.
+func (b *Bridge) saveLocked(d *device) (*regWrite, uint64) {
+	d.saves++
+	return b.reg.save(d.info), d.saves
+}
+
+// revertLocked puts back d's record as it was before a change that could
+// not be stored (saves being the change's count), unless d is gone or
+// changed again since; it keeps what was seen of the device meanwhile.
+// It reports whether it put it back. b.mu is held.
+func (b *Bridge) revertLocked(d *device, saves uint64, old DeviceInfo) bool {
+	if b.devs[d.info.HWID] != d || d.saves != saves {
+		return false // a later change decides what is stored
+	}
+	seen := d.info
+	d.info = old
+	d.info.Online, d.info.LastSeen = seen.Online, seen.LastSeen
+	d.info.Bus, d.info.Addr = seen.Bus, seen.Addr
+	return true
 }
 
 func (b *Bridge) alarm(a Alarm) {

@@ -33,7 +33,7 @@ func (b *Bridge) onHello(h proto.Hello, bus string, addr uint8, proven bool, s *
 				o.info.Addr = 0
 				o.info.Online = false
 				if o.info.State == StateApproved {
-					_ = b.o.Registry.Save(o.info)
+					b.saveLocked(o)
 				}
 			}
 		}
@@ -49,9 +49,7 @@ func (b *Bridge) onHello(h proto.Hello, bus string, addr uint8, proven bool, s *
 	if s != nil {
 		d.session = s
 	}
-	if err := b.o.Registry.Save(d.info); err != nil {
-		b.log.Error("保存设备失败", "hwid", id, "err", err)
-	}
+	b.saveLocked(d) // not waited for: the writer logs a failure
 	b.refreshLocked(d, false)
 	b.missingAlarmLocked()
 	b.notifyLocked()

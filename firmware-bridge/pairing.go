@@ -201,11 +201,11 @@ func (b *Bridge) Approve(hwid string) error {
 // approve records the approval of d's proposal p.
 func (b *Bridge) approve(id string, d *device, p proposal, secret []byte) error {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	if d != b.devs[id] || d.prop == nil {
+		b.mu.Unlock()
 		return ErrNotProposed
 	}
-	old := d.info
+	old, oldSession := d.info, d.session
 	h := p.hello
 	d.info.State, d.info.Kind, d.info.ProposedKind, d.info.Expires = StateApproved, h.Kind, 0, time.Time{}
 	d.info.Bus, d.info.Addr = p.bus, p.addr
@@ -215,10 +215,7 @@ func (b *Bridge) approve(id string, d *device, p proposal, secret []byte) error 
 	if d.info.No == 0 {
 		d.info.No = b.nextNoLocked()
 	}
-	if err := b.o.Registry.Save(d.info); err != nil {
-		d.info = old
-		return err
-	}
+	w, saves := b.saveLocked(d)
 	d.prop = nil
 	d.lastEvent = -1
 	d.shownVer = 0
@@ -226,6 +223,17 @@ func (b *Bridge) approve(id string, d *device, p proposal, secret []byte) error 
 	b.log.Info("设备已确认", "hwid", id, "no", d.info.No, "kind", h.Kind.String(), "bus", p.bus, "addr", p.addr)
 	b.pendingAlarmLocked()
 	b.refreshLocked(d, false)
+	b.mu.Unlock()
+	if err := w.wait(); err != nil {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if b.revertLocked(d, saves, old) { // still a proposal
+			d.prop, d.session = &p, oldSession
+			b.pendingAlarmLocked()
+			b.refreshLocked(d, false)
+		}
+		return err
+	}
 	return nil
 }
 
@@ -234,15 +242,15 @@ func (b *Bridge) approve(id string, d *device, p proposal, secret []byte) error 
 func (b *Bridge) Forget(hwid string) error {
 	id := normHWID(hwid)
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	d := b.devs[id]
 	if d == nil {
+		b.mu.Unlock()
 		return fmt.Errorf("bridge: forget %s: %w", hwid, ErrUnknownDevice)
 	}
+	var w *regWrite
 	if d.info.State == StateApproved {
-		if err := b.o.Registry.Delete(id); err != nil {
-			return fmt.Errorf("bridge: forget %s: %w", hwid, err)
-		}
+		d.saves++
+		w = b.reg.remove(id)
 	}
 	if d.prop != nil && d.prop.session != nil {
 		d.prop.session.close()
@@ -255,6 +263,23 @@ func (b *Bridge) Forget(hwid string) error {
 	b.missingAlarmLocked()
 	b.notifyLocked()
 	b.log.Info("设备已移除", "hwid", id)
+	b.mu.Unlock()
+	if w == nil {
+		return nil
+	}
+	if err := w.wait(); err != nil {
+		// Still paired on disk: so it is here too, offline until it
+		// says HELLO again, unless it was proposed anew meanwhile.
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if b.devs[id] == nil {
+			d.prop, d.session, d.info.Online = nil, nil, false
+			b.devs[id] = d
+			b.missingAlarmLocked()
+			b.notifyLocked()
+		}
+		return fmt.Errorf("bridge: forget %s: %w", hwid, err)
+	}
 	return nil
 }
 

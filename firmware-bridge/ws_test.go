@@ -10,24 +10,13 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	qbolt "github.com/yimen-hall/yimen/queue/bolt"
 )
 
 // TestWebsocketDevices runs a tablet rating pad and an ESP32 LED board
 // (text-capable) over the websocket endpoint with the same messages.
 func TestWebsocketDevices(t *testing.T) {
 	eng := newFakeEngine("w2")
-	store, err := qbolt.Open(t.TempDir(), time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	recs, err := store.DeviceRecords()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := NewRecordRegistry(recs)
+	reg := boltRegistry(t, t.TempDir())
 	br, err := New(Options{Engine: eng, Registry: reg, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
