@@ -150,7 +150,7 @@ func (e *Engine) restore() (*State, error) {
 	st := NewState(e.boot)
 	if data != nil {
 		if st, err = UnmarshalState(e.boot, data); err != nil {
-			return nil, fmt.Errorf("queue: snapshot at %d: %w", seq, err)
+			return nil, fmt.Errorf("%w: the state snapshot at event %d: %w", ErrDamaged, seq, err)
 		}
 	}
 	n := 0

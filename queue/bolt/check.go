@@ -25,7 +25,8 @@ type Report struct {
 
 // CheckFile verifies a hall file without changing it: bbolt's own page
 // check, then every event (its checksum, numbered from 1 without a gap,
-// every ticket issued once) and the snapshot. It fails with ErrLocked
+// every ticket issued once) and the snapshot (its checksum, and that it
+// reads through as a state). It fails with ErrLocked
 // while a daemon holds the file, and with queue.ErrDamaged saying exactly
 // what is wrong.
 func CheckFile(path string) (r Report, err error) {
@@ -74,7 +75,11 @@ func CheckFile(path string) (r Report, err error) {
 		r.Events, r.Tickets, r.Days = lc.last, lc.tickets, len(lc.days)
 		if v := snaps.Get(keySnapshot); len(v) >= 8 {
 			r.Snapshot = binary.BigEndian.Uint64(v)
-			if _, err := unseal(v[8:]); err != nil {
+			body, err := unseal(v[8:])
+			if err == nil {
+				err = queue.VerifySnapshot(body)
+			}
+			if err != nil {
 				return fmt.Errorf("%w: the state snapshot at event %d: %v", queue.ErrDamaged, r.Snapshot, err)
 			}
 			if r.Snapshot > r.Events {

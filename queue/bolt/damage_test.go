@@ -156,3 +156,54 @@ func TestVerifyFindsOldDamage(t *testing.T) {
 		t.Fatalf("a changed old event: %v, want ErrDamaged at event %d", err, damaged)
 	}
 }
+
+// yimen check reads the snapshot through: one whose checksum holds but
+// whose state does not read (cut when it was made) is named, and so is
+// one with a changed byte.
+func TestCheckReadsTheSnapshot(t *testing.T) {
+	dir := writeLog(t, 10)
+	st := queue.NewState(queue.DemoHall())
+	st.Apply(queue.Event{Seq: 1, At: time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC), Type: queue.EvDay, Day: "2026-11-21"})
+	st.Apply(queue.Event{Seq: 2, At: time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC), Type: queue.EvIssued, Ticket: "20261121-A001", Number: "A001", Category: "consult", Service: "guide", Token: "t1"})
+	good, err := st.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	save := func(data []byte) {
+		s, err := Open(dir, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.SaveSnapshot(2, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, FileName)
+	save(good)
+	if _, err := CheckFile(path); err != nil {
+		t.Fatalf("a good binary snapshot: %v", err)
+	}
+	save(good[:len(good)-3])
+	if _, err := CheckFile(path); !errors.Is(err, queue.ErrDamaged) || !strings.Contains(err.Error(), "snapshot at event 2") || !strings.Contains(err.Error(), "cut short") {
+		t.Fatalf("a cut snapshot: %v, want ErrDamaged naming the snapshot at event 2, cut short", err)
+	}
+	save(good)
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSnapshot)
+		v := bytes.Clone(b.Get(keySnapshot))
+		v[len(v)-5] ^= 1
+		return b.Put(keySnapshot, v)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CheckFile(path); !errors.Is(err, queue.ErrDamaged) || !strings.Contains(err.Error(), "checksum") {
+		t.Fatalf("a changed byte in the snapshot: %v, want a checksum mismatch", err)
+	}
+}
