@@ -99,6 +99,14 @@ func (k *Kiosk) CheckIn(ctx context.Context, code string, url func(token string)
 	return k.printIssued(ctx, is, err, url)
 }
 
+// CheckInByPhone is CheckIn for a villager without the code: the booking
+// of today for a service and slot whose phone ends with last4, picked on
+// the kiosk from the list it showed (queue.Engine.CheckInByPhone).
+func (k *Kiosk) CheckInByPhone(ctx context.Context, last4, service, slot string, url func(token string) string) (Result, error) {
+	is, err := k.engine.CheckInByPhone(ctx, last4, service, slot)
+	return k.printIssued(ctx, is, err, url)
+}
+
 // Reprint prints one of today's tickets again, e.g. after the printer was
 // refilled.
 func (k *Kiosk) Reprint(ctx context.Context, ticketID string, url func(token string) string) (Result, error) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/yimen-hall/yimen/kiosk"
 	"github.com/yimen-hall/yimen/queue"
 )
 
@@ -85,11 +86,12 @@ func (s *Server) getAppointments(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"day": day, "appointments": list})
 }
 
-// checkIn issues the ticket of an appointment at a paired kiosk; too
-// early says when to come back (come_back_at).
-func (s *Server) checkIn(w http.ResponseWriter, r *http.Request, code string) {
+// checkIn issues the ticket of an appointment at a paired kiosk (by its
+// code or by the phone's last four digits); too early says when to come
+// back (come_back_at).
+func (s *Server) checkIn(w http.ResponseWriter, r *http.Request, check func(url func(string) string) (kiosk.Result, error)) {
 	url := s.statusURL(r)
-	res, err := s.kiosk.CheckIn(r.Context(), code, url)
+	res, err := check(url)
 	var ce *queue.CheckinError
 	switch {
 	case errors.As(err, &ce):

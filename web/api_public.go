@@ -163,12 +163,29 @@ func (s *Server) postTicket(w http.ResponseWriter, r *http.Request) {
 		Kind string `json:"priority_kind"`
 		// Appointment is a booking code (预约取号) instead of a service.
 		Appointment string `json:"appointment"`
+		// PhoneLast4 with Slot (and Service) checks in the booking the
+		// villager picked from POST /api/kiosk/bookings-by-phone.
+		PhoneLast4 string `json:"phone_last4"`
+		Slot       string `json:"slot"`
 	}
 	if !decode(w, r, &req) {
 		return
 	}
-	if req.Appointment != "" {
-		s.checkIn(w, r, req.Appointment)
+	switch {
+	case req.Appointment != "":
+		s.checkIn(w, r, func(url func(string) string) (kiosk.Result, error) {
+			return s.kiosk.CheckIn(r.Context(), req.Appointment, url)
+		})
+		return
+	case req.PhoneLast4 != "":
+		// Counted with the lookups: trying digits and slots here must
+		// not get round their limit.
+		if !s.pairedKiosk(w, r, s.phoneLookups) {
+			return
+		}
+		s.checkIn(w, r, func(url func(string) string) (kiosk.Result, error) {
+			return s.kiosk.CheckInByPhone(r.Context(), req.PhoneLast4, req.Service, req.Slot, url)
+		})
 		return
 	}
 	if req.Service == "" {

@@ -31,7 +31,10 @@ type Server struct {
 	// number, under a stricter limit per address.
 	phones   *rateLimiter
 	pairRate *rateLimiter
-	csrf     *http.CrossOriginProtection
+	// phoneLookups and requeues limit a kiosk's lookups of bookings by
+	// the phone's last four digits and its 过号重排 (api_kiosk_appointments.go).
+	phoneLookups, requeues *rateLimiter
+	csrf                   *http.CrossOriginProtection
 	// publicURL is the base of the status page address printed in the QR
 	// code; empty means the address the kiosk itself used.
 	publicURL string
@@ -108,6 +111,8 @@ func New(c Config) *Server {
 		s.phones = newRateLimiter(c.PhoneTickets, time.Hour, s.now)
 	}
 	s.pairRate = newRateLimiter(6, time.Minute, s.now)
+	s.phoneLookups = newRateLimiter(10, time.Minute, s.now)
+	s.requeues = newRateLimiter(10, time.Minute, s.now)
 	s.kiosks = c.Kiosks
 	if s.kiosks == nil {
 		s.kiosks, _ = NewKiosks(nil, s.now)
@@ -144,6 +149,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/hall", s.getHall)
 	m.HandleFunc("POST /api/tickets", s.postTicket)
 	s.appointmentRoutes(m)
+	s.kioskAppointmentRoutes(m)
 	m.HandleFunc("GET /api/tickets/{token}", s.getTicket)
 
 	m.HandleFunc("POST /api/login", s.postLogin)

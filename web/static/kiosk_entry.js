@@ -10,7 +10,15 @@
     var open = el('button', 'k-pickup-open', opts.open);
     open.type = 'button';
     open.id = opts.id + '-open';
-    $('start').insertBefore(open, $('start').firstChild);
+    // The entries share the priority buttons' row (wrapping below them on
+    // a narrow screen), so that each one added leaves the services room.
+    var row = $('k-entries');
+    if (!row) {
+      row = el('div', 'k-entries');
+      row.id = 'k-entries';
+      document.querySelector('#start .k-prio').appendChild(row);
+    }
+    row.insertBefore(open, row.firstChild);
 
     var ov = el('div', 'k-err k-pickup');
     ov.id = opts.id;
@@ -53,7 +61,7 @@
       },
       typed: function (ch) {
         return function () {
-          if (input.value.length < opts.maxlength) { input.value += ch; }
+          if (input.value.length < Number(input.getAttribute('maxlength'))) { input.value += ch; }
           setText(msg, '');
         };
       },
@@ -87,5 +95,21 @@
     back.addEventListener('click', ui.hide);
     go.addEventListener('click', function () { opts.onGo(input.value, ui); });
     return ui;
+  };
+
+  // Y.kioskTicketPad gives an entry the keys to type a ticket number (the
+  // hall's letters and the digits), and submits what a QR scanner types:
+  // the ticket page's address, then Enter.
+  Y.kioskTicketPad = function (ui, submit) {
+    Y.api('GET', '/api/hall').then(function (r) {
+      var cats = r.data.categories || [], i;
+      for (i = 0; i < cats.length; i++) { ui.key(cats[i].prefix, ui.typed(cats[i].prefix)); }
+      for (i = 1; i <= 9; i++) { ui.key(String(i), ui.typed(String(i))); }
+      ui.key('0', ui.typed('0'));
+      ui.key('删除', function () { ui.input.value = ui.input.value.slice(0, -1); });
+    });
+    ui.input.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' || e.keyCode === 13) { e.preventDefault(); submit(ui.input.value, ui); }
+    });
   };
 })();

@@ -18,17 +18,5 @@
     onGo: submit
   });
   ui.input.id = 'pickup-number';
-
-  Y.api('GET', '/api/hall').then(function (r) {
-    var cats = r.data.categories || [], i;
-    for (i = 0; i < cats.length; i++) { ui.key(cats[i].prefix, ui.typed(cats[i].prefix)); }
-    for (i = 1; i <= 9; i++) { ui.key(String(i), ui.typed(String(i))); }
-    ui.key('0', ui.typed('0'));
-    ui.key('删除', function () { ui.input.value = ui.input.value.slice(0, -1); });
-  });
-
-  // A scanner types the QR code's address and presses Enter.
-  ui.input.addEventListener('keydown', function (e) {
-    if (e.key === 'Enter' || e.keyCode === 13) { e.preventDefault(); submit(ui.input.value, ui); }
-  });
+  Y.kioskTicketPad(ui, submit);
 })();
