@@ -5,8 +5,9 @@ package federation
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
+
+	"github.com/yimen-hall/yimen/queue"
 )
 
 // CountyDomain is the hub's JetStream domain.
@@ -23,13 +24,12 @@ const (
 	HeaderSeq         = "Yimen-Seq"
 )
 
-var hallID = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
-
 // CheckHallID says whether id can name a hall: it is a JetStream domain and
-// a subject token, so it is kept to lower-case letters, digits and '-'.
+// a subject token, so it is kept to lower-case letters, digits and '-'. The
+// rule lives in queue, which validates hall files with it.
 func CheckHallID(id string) error {
-	if !hallID.MatchString(id) {
-		return fmt.Errorf("federation: hall id %q: want 1–32 characters a-z, 0-9, '-', starting with a letter", id)
+	if err := queue.CheckHallID(id); err != nil {
+		return fmt.Errorf("federation: %w", err)
 	}
 	return nil
 }
@@ -56,3 +56,7 @@ func HallConsumer(hall string) string { return "hall-" + hall }
 // MsgID is the message id of a hall's event seq: a retry is never stored
 // twice.
 func MsgID(hall string, seq uint64) string { return hall + ":" + strconv.FormatUint(seq, 10) }
+
+// Inbox is the prefix of the replies a hall's own requests get across the
+// leaf link: under the hall's name, so that no hall reads another's.
+func Inbox(hall string) string { return "_INBOX." + hall }

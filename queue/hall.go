@@ -14,6 +14,9 @@ import (
 // It is loaded from the contract's JSON; fields this version does not know
 // are kept in Extra so that a later version's file survives a round trip.
 type Hall struct {
+	// ID names the hall to its county (hall_id.go); optional for a hall
+	// that never links.
+	ID         string     `json:"id,omitempty"`
 	Name       string     `json:"name"`
 	Timezone   string     `json:"timezone,omitempty"`
 	Categories []Category `json:"categories"`

@@ -17,6 +17,11 @@ func (h *Hall) Validate() error {
 	bad := func(path, format string, args ...any) {
 		errs = append(errs, &FieldError{Path: path, Problem: fmt.Sprintf(format, args...)})
 	}
+	if h.ID != "" {
+		if err := CheckHallID(h.ID); err != nil {
+			bad("id", "%v", err)
+		}
+	}
 	if strings.TrimSpace(h.Name) == "" {
 		bad("name", "missing")
 	}

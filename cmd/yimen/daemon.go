@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/yimen-hall/yimen/display"
+	"github.com/yimen-hall/yimen/federation"
 	"github.com/yimen-hall/yimen/kiosk"
 	"github.com/yimen-hall/yimen/printer"
 	"github.com/yimen-hall/yimen/queue"
@@ -55,6 +56,15 @@ type Main struct {
 	// ComplaintCheck is how often overdue low ratings are looked for
 	// (a minute when zero).
 	ComplaintCheck time.Duration
+	// HallID overrides the hall's id (--hall-id); County lists the hub's
+	// leafnode URLs and CountyCreds the file of the hall's credentials
+	// there (county_link.go).
+	HallID      string
+	County      []string
+	CountyCreds string
+
+	countyUser, countyPassword string
+	link                       *federation.Link
 
 	stderr io.Writer
 	logger *slog.Logger
@@ -125,7 +135,7 @@ func (m *Main) ParseFlags(args []string) error {
 			return usageError{fmt.Errorf("--bridge %q: only serial:PATH?baud=N is supported", b)}
 		}
 	}
-	return nil
+	return m.checkCountyFlags()
 }
 
 // flagSet declares serve's flags, bound to m, with their environment
@@ -153,6 +163,9 @@ func (m *Main) flagSet() *flag.FlagSet {
 	fs.StringVar(&m.AdminPasswordFile, "admin-password-file", env("YIMEN_ADMIN_PASSWORD_FILE", ""), "set the manager's password from the first line of `FILE` (stored hashed)")
 	fs.IntVar(&m.PhoneTickets, "phone-tickets", m.PhoneTickets, "numbers an hour one phone may take without a kiosk; 0: kiosks only")
 	fs.StringVar(&m.VoiceDir, "voice-dir", env("YIMEN_VOICE_DIR", ""), "directory `DIR` of the hall's own voice clips (same names as the embedded ones)")
+	fs.StringVar(&m.HallID, "hall-id", env("YIMEN_HALL_ID", ""), "the hall's `ID` for its county (a-z, 0-9, '-'); wins over \"id\" in the hall file")
+	fs.Var(listFlag{&m.County}, "county", "the county hub's leafnode `URL`, repeatable for a hub cluster: nats://HOST:7422")
+	fs.StringVar(&m.CountyCreds, "county-creds", env("YIMEN_COUNTY_CREDS", ""), "`FILE` holding one line USER:PASSWORD, the hall's own user on the county hub (chmod 600)")
 	return fs
 }
 
@@ -205,6 +218,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.hub = display.Follow(m.engine, display.Options{Logger: m.logger, Now: m.Now})
+	if err := m.startLink(); err != nil {
+		return err
+	}
 
 	adminHash, firstPassword, err := m.adminPassword()
 	if err != nil {
@@ -374,6 +390,9 @@ func (m *Main) Close() error {
 	}
 	if m.printer != nil {
 		errs = append(errs, m.printer.Close())
+	}
+	if m.link != nil { // it reads the log
+		errs = append(errs, m.link.Close())
 	}
 	if m.engine != nil {
 		errs = append(errs, m.engine.Close())

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yimen-hall/yimen/federation"
+	"github.com/yimen-hall/yimen/federation/federationtest"
+	"github.com/yimen-hall/yimen/queue"
+)
+
+// committed is the daemon's last committed event.
+func committed(m *Main) uint64 {
+	var seq uint64
+	m.engine.Read(func(s *queue.State) { seq = s.Seq })
+	return seq
+}
+
+// waitPublished waits until the hall's own stream holds every committed
+// event.
+func waitPublished(t *testing.T, m *Main) {
+	t.Helper()
+	federationtest.WaitFor(t, patience, func() string {
+		if m.link == nil {
+			return "the daemon runs no link"
+		}
+		if got, want := m.link.Published(), committed(m); got != want {
+			return fmt.Sprintf("the hall's stream holds up to event %d of %d", got, want)
+		}
+		return ""
+	})
+}
+
+// Without --county the embedded server keeps the hall's events, and the
+// daemon still listens on nothing but its HTTP port.
+func TestDaemonWithoutCountyListensOnlyOnHTTP(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads the process's sockets from /proc")
+	}
+	m := startMain(t, nil)
+	k := kioskClient(t, m)
+	for range 3 {
+		if code, body := k.do("POST", "/api/tickets", map[string]any{"service": "medicare"}); code != 201 {
+			t.Fatalf("issue: %d %v", code, body)
+		}
+	}
+	waitPublished(t, m)
+	federationtest.CheckStream(t, m.link.Conn(), federation.EventsStream, "demo", committed(m))
+	if _, err := os.Stat(filepath.Join(m.DataDir, "nats", "jetstream")); err != nil {
+		t.Errorf("the hall's stream is not in DATA/nats: %v", err)
+	}
+	ports := listeningPorts(t)
+	_, httpPort, _ := strings.Cut(strings.TrimPrefix(m.URL, "http://"), ":")
+	if len(ports) != 1 || ports[0] != httpPort {
+		t.Fatalf("the daemon listens on TCP ports %v; want only its HTTP port %s", ports, httpPort)
+	}
+}
+
+// listeningPorts lists the TCP ports this process listens on, from the
+// sockets among its open files.
+func listeningPorts(t *testing.T) []string {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := map[string]bool{}
+	for _, fd := range fds {
+		target, err := os.Readlink("/proc/self/fd/" + fd.Name())
+		if err == nil && strings.HasPrefix(target, "socket:[") {
+			mine[strings.TrimSuffix(strings.TrimPrefix(target, "socket:["), "]")] = true
+		}
+	}
+	var ports []string
+	for _, table := range []string{"/proc/self/net/tcp", "/proc/self/net/tcp6"} {
+		data, err := os.ReadFile(table)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		sc.Scan() // header
+		for sc.Scan() {
+			f := strings.Fields(sc.Text())
+			// local_address is f[1] (HEX_IP:HEX_PORT), st f[3], inode f[9].
+			if len(f) < 10 || f[3] != "0A" || !mine[f[9]] {
+				continue
+			}
+			_, hexPort, _ := strings.Cut(f[1], ":")
+			var port int
+			fmt.Sscanf(hexPort, "%X", &port)
+			ports = append(ports, fmt.Sprint(port))
+		}
+	}
+	return ports
+}
+
+// A daemon started with --county links to the hub as a leaf: the county's
+// stream, sourcing the hall across its JetStream domain, gets every event.
+func TestDaemonCountyLink(t *testing.T) {
+	hub := federationtest.StartHub(t)
+	m := startMain(t, func(m *Main) { m.County = []string{hub.LeafURL()}; m.HallID = "dongzhen" })
+	nc := hub.Connect("", "")
+	federationtest.CountyStream(t, nc, "dongzhen")
+	k := kioskClient(t, m)
+	for range 5 {
+		if code, body := k.do("POST", "/api/tickets", map[string]any{"service": "medicare"}); code != 201 {
+			t.Fatalf("issue: %d %v", code, body)
+		}
+	}
+	federationtest.WaitCount(t, nc, federation.CountyStream, "dongzhen", committed(m), 2*time.Minute)
+	federationtest.CheckStream(t, nc, federation.CountyStream, "dongzhen", committed(m))
+}
+
+// Bad county settings stop the start with one line saying what is wrong.
+func TestDaemonCountyFlagsRefused(t *testing.T) {
+	dir := t.TempDir()
+	creds := func(name, content string, mode os.FileMode) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), mode); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(p, mode) // past the umask
+		return p
+	}
+	good := creds("good", "dongzhen:s3cret\n", 0o600)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--county", "nats://hub:7422", "--county-creds", creds("open", "dongzhen:s3cret\n", 0o644)}, "readable by every user"},
+		{[]string{"--county", "nats://hub:7422", "--county-creds", creds("nocolon", "dongzhen\n", 0o600)}, "want one line USER:PASSWORD"},
+		{[]string{"--county", "nats://hub:7422", "--county-creds", creds("twolines", "a:b\nc:d\n", 0o600)}, "several lines"},
+		{[]string{"--county", "nats://hub:7422", "--county-creds", filepath.Join(dir, "missing")}, "--county-creds"},
+		{[]string{"--county", "http://hub:7422"}, "want nats://HOST:7422"},
+		{[]string{"--county", "nats://hub"}, "want nats://HOST:PORT"},
+		{[]string{"--county", "nats://u:p@hub:7422"}, "--county-creds, not in the URL"},
+		{[]string{"--county-creds", good}, "give the hub with --county"},
+		{[]string{"--hall-id", "东镇"}, "--hall-id"},
+		{[]string{"--hall-id", "Dongzhen"}, "--hall-id"},
+	} {
+		var out, errb bytes.Buffer
+		args := append([]string{"--addr", "127.0.0.1:0", "--data", t.TempDir()}, c.args...)
+		if code := run(args, &out, &errb); code != 2 {
+			t.Errorf("yimen %v: exit %d, want 2 (stderr %q)", c.args, code, errb.String())
+			continue
+		}
+		if msg := errb.String(); !strings.Contains(msg, c.want) || strings.Count(msg, "\n") != 1 {
+			t.Errorf("yimen %v said %q, want one line with %q", c.args, msg, c.want)
+		}
+	}
+}
+
+// A hall file without an id cannot link: --county says so at start.
+func TestDaemonCountyNeedsHallID(t *testing.T) {
+	hall := queue.DemoHall()
+	hall.ID = ""
+	data, _ := hall.MarshalJSON()
+	file := filepath.Join(t.TempDir(), "hall.json")
+	// Plain PINs of the demo hall would be hashed; its hashes are kept.
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(new(syncBuffer))
+	m.Addr, m.DataDir, m.HallFile, m.AdminPassword = "127.0.0.1:0", t.TempDir(), file, testAdminPassword
+	m.County = []string{"nats://127.0.0.1:7422"}
+	err := m.Run(t.Context())
+	m.Close()
+	if err == nil || !strings.Contains(err.Error(), "--hall-id") {
+		t.Fatalf("Run = %v, want an error asking for the hall's id", err)
+	}
+}
