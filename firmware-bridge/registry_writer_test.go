@@ -117,13 +117,22 @@ func TestSlowDiskHoldsNoOneUp(t *testing.T) {
 	case <-time.After(patience):
 		t.Fatal("a device's HELLO waits for the disk")
 	}
+	// Each change is made (shown) before the next, so that their order
+	// is known.
+	window := func(hwid string) string {
+		for _, d := range br.Devices() {
+			if d.HWID == hwid {
+				return d.Window
+			}
+		}
+		return "(none)"
+	}
 	change(func() error { return br.Assign(padB, "w3") })
+	eventually(t, "pad B at w3", func() bool { return window(padB) == "w3" })
 	change(func() error { return br.Assign(padB, "w2") })
+	eventually(t, "pad B at w2", func() bool { return window(padB) == "w2" })
 	change(func() error { return br.Forget(padA) })
-	eventually(t, "the changes made while the disk was stuck", func() bool {
-		devs := br.Devices()
-		return len(devs) == 2 // pad A forgotten
-	})
+	eventually(t, "pad A forgotten", func() bool { return window(padA) == "(none)" })
 	select {
 	case err := <-errs:
 		t.Fatalf("a change was acknowledged before the disk stored it (%v)", err)
