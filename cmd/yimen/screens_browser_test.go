@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
 // The screen-size tests open every page at the sizes halls use and check
@@ -185,9 +187,12 @@ var (
 )
 
 func TestBrowserScreenSizes(t *testing.T) {
-	m := startPagesDaemon(t)
+	// A Monday morning, so that an appointment can be checked in and
+	// called at its slot.
+	clk := queuetest.NewClock(time.Date(2026, 11, 23, 9, 20, 0, 0, shanghai))
+	m := startPagesDaemon(t, func(m *Main) { m.Now = clk.Now })
 	browser := newBrowser(t)
-	pairBrowserKiosk(t, browser, m)
+	kioskCred := pairBrowserKiosk(t, browser, m)
 	tokens := busyHall(t, m)
 
 	t.Run("kiosk", func(t *testing.T) {
@@ -211,13 +216,32 @@ func TestBrowserScreenSizes(t *testing.T) {
 	})
 
 	t.Run("lobby", func(t *testing.T) {
+		// The last call is a 预约 one: checked in, then called at its slot
+		// by its number at window 3; its badge must show at every size.
+		admin := adminClient(t, m.URL, browserAdminPassword)
+		code, appt := admin.do("POST", "/api/appointments", map[string]string{"service": "pension", "day": "2026-11-23", "slot": "09:30", "name": "王大爷", "phone": "13800001234"})
+		if code != 201 {
+			t.Fatalf("book: %d %v", code, appt)
+		}
+		code, tk := apiCall(t, m.URL, kioskCred, "POST", "/api/tickets", map[string]any{"appointment": appt["code"]})
+		if code != 201 {
+			t.Fatalf("check-in: %d %v", code, tk)
+		}
+		clk.Set(time.Date(2026, 11, 23, 9, 30, 0, 0, shanghai))
+		clerk := (&client{t: t, base: m.URL}).login("S05", "240105")
+		if code, ans := clerk.do("POST", "/api/windows/3/call", map[string]any{"number": tk["number"]}); code != 200 {
+			t.Fatalf("call %v: %d %v", tk["number"], code, ans)
+		}
 		lobby := tab(t, browser, true, 1920, 1080, m.URL+"/display", false)
-		ready := `window.yimenBoard && yimenBoard.ready && document.querySelectorAll('#tiles .tile').length === 8`
+		ready := `window.yimenBoard && yimenBoard.ready && document.querySelectorAll('#tiles .tile').length === 8 && document.getElementById('call-num').textContent === ` + quote(tk["number"].(string)) + ` && !document.getElementById('call-appt').hidden`
 		for _, v := range lobbySizes {
 			fitAt(t, lobby, "lobby", v, ready, fitCheck{
-				inside: []string{"#call", "#tiles .tile", "#queues tr", "#recent li", "#staff .st", ".d-foot"},
-				whole:  []string{"#call-num", "#call-win", ".tile-name", ".tile-num", ".tile-state", "#queues td", "#recent li", ".st-name", ".st-win", ".st-status", ".st-until", ".st-note"},
+				inside: []string{"#call", "#call-appt", "#tiles .tile", "#queues tr", "#recent li", "#staff .st", ".d-foot"},
+				whole:  []string{"#call-num", "#call-appt", "#call-win", ".tile-name", ".tile-num", ".tile-state", "#queues td", "#recent li", ".st-name", ".st-win", ".st-status", ".st-until", ".st-note"},
 			})
+			if w := evalJS[float64](t, lobby, `document.getElementById('call-appt').getBoundingClientRect().width`); w == 0 {
+				t.Errorf("lobby at %s: the 预约 badge has no width", v)
+			}
 		}
 	})
 
