@@ -68,7 +68,23 @@ func (s *State) applyHall(e Event) {
 	s.attach(h)
 }
 
-func parseHallDoc(doc []byte) (*Hall, error) { return ParseHall(bytes.NewReader(doc)) }
+func parseHallDoc(doc []byte) (*Hall, error) { return ParseHallDoc(doc) }
+
+// ParseHallDoc reads a configuration from a hall's log. It was checked
+// when it was logged; what is checked again is its shape, not the clerks'
+// PINs, so that a county replaying a hall's published events (whose
+// configuration carries no PIN or hash, docs/county/protocol.md) binds
+// the same configuration the hall has.
+func ParseHallDoc(doc []byte) (*Hall, error) {
+	var h Hall
+	if err := json.Unmarshal(doc, &h); err != nil {
+		return nil, fmt.Errorf("hall: %w", jsonErrorAt(doc, err))
+	}
+	if err := h.validate(false); err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
 
 // HallChange is a new configuration document.
 type HallChange struct {

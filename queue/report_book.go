@@ -159,11 +159,25 @@ func (e *Engine) newDayRun(r dayRange) (*dayRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	day, err := time.ParseInLocation(time.DateOnly, r.day, h.Location())
+	return newRun(h, r.day, r.from)
+}
+
+// newRun starts the fold of a day whose first event is from.
+func newRun(h *Hall, day string, from uint64) (*dayRun, error) {
+	d, err := time.ParseInLocation(time.DateOnly, day, h.Location())
 	if err != nil {
-		return nil, fmt.Errorf("queue: day %q: %w", r.day, err)
+		return nil, fmt.Errorf("queue: day %q: %w", day, err)
 	}
-	return &dayRun{from: r.from, seq: r.from - 1, b: newDayBuilder(h), midnight: day.AddDate(0, 0, 1)}, nil
+	return &dayRun{from: from, seq: from - 1, b: newDayBuilder(h), midnight: d.AddDate(0, 0, 1)}, nil
+}
+
+// add folds one event of the day.
+func (run *dayRun) add(ev Event) {
+	run.b.apply(ev)
+	run.seq = ev.Seq
+	if ev.At.Before(run.midnight) {
+		run.end = ev.At
+	}
 }
 
 // fold applies the day's events after the run's last one.
@@ -172,11 +186,7 @@ func (e *Engine) fold(run *dayRun, r dayRange) error {
 		if ev.Seq >= r.upto {
 			return errStop
 		}
-		run.b.apply(ev)
-		run.seq = ev.Seq
-		if ev.At.Before(run.midnight) {
-			run.end = ev.At
-		}
+		run.add(ev)
 		return nil
 	})
 	if err != nil && !errors.Is(err, errStop) {
@@ -231,19 +241,24 @@ func (e *Engine) Report(from, to time.Time, store SummaryStore) (Report, error) 
 		return Report{}, err
 	}
 	r := BuildReport(h, from.Format(time.DateOnly), to.Format(time.DateOnly), days)
-	r.Generated = e.now().In(h.Location())
-	e.Read(func(s *State) {
-		cases := s.CaseReport(from, to, e.now())
-		r.Cases = &cases
-		for i := range r.LowRatings {
-			if c := s.Complaints[r.LowRatings[i].Ticket]; c != nil {
-				cp := *c
-				r.LowRatings[i].Followup = &cp
-				r.LowRatings[i].FollowupBy = h.ActorName(c.ClosedBy)
-			}
-		}
-	})
+	e.Read(func(s *State) { s.CompleteReport(&r, h, from, to, e.now()) })
 	return r, nil
+}
+
+// CompleteReport adds to a report built from day summaries what only the
+// hall's state knows: the 承诺件 of the range and how each low rating was
+// followed up. h is the configuration that names the report's lines.
+func (s *State) CompleteReport(r *Report, h *Hall, from, to, now time.Time) {
+	r.Generated = now.In(h.Location())
+	cases := s.CaseReport(from, to, now)
+	r.Cases = &cases
+	for i := range r.LowRatings {
+		if c := s.Complaints[r.LowRatings[i].Ticket]; c != nil {
+			cp := *c
+			r.LowRatings[i].Followup = &cp
+			r.LowRatings[i].FollowupBy = h.ActorName(c.ClosedBy)
+		}
+	}
 }
 
 // hallUntil is the configuration in force at the end of a day (names of

@@ -76,7 +76,7 @@ func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, rep queue.Repo
 	}
 	w.Header().Set("Content-Type", mime)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Disposition", contentDisposition(ledgerFileName(rep, ext)))
+	w.Header().Set("Content-Disposition", ContentDisposition(ledgerFileName(rep, ext)))
 	w.Write(data)
 }
 
@@ -89,9 +89,9 @@ func ledgerFileName(rep queue.Report, ext string) string {
 	return rep.Hall + "台账_" + span + "." + ext
 }
 
-// contentDisposition names an attachment for every browser: an ASCII
+// ContentDisposition names an attachment for every browser: an ASCII
 // fallback, and the real (Chinese) name in RFC 5987's filename*.
-func contentDisposition(name string) string {
+func ContentDisposition(name string) string {
 	ascii := make([]rune, 0, len(name))
 	for _, c := range name {
 		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {

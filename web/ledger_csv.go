@@ -29,14 +29,32 @@ var ledgerRateColumns = map[int]bool{6: true, 11: true}
 // Excel and WPS on a Chinese Windows need to read it as UTF-8. Rates are
 // written as percentages with one decimal ("98.5%"), as Excel shows them.
 func ledgerCSV(rep queue.Report) ([]byte, error) {
+	rows := make([]LedgerRow, 0, len(rep.Days)+1)
+	for _, d := range rep.Days {
+		rows = append(rows, LedgerRow{d.Day, d.Figures})
+	}
+	return writeLedgerCSV(ledgerHeader[0], append(rows, LedgerRow{"合计", rep.Figures}))
+}
+
+// CountyLedgerCSV is the county workbook's summary sheet as CSV: a row per
+// hall, then 全县合计.
+func CountyLedgerCSV(total queue.Report, halls []queue.Report) ([]byte, error) {
+	rows := make([]LedgerRow, 0, len(halls)+1)
+	for _, h := range halls {
+		rows = append(rows, LedgerRow{h.Hall, h.Figures})
+	}
+	return writeLedgerCSV("乡镇大厅", append(rows, LedgerRow{"全县合计", total.Figures}))
+}
+
+func writeLedgerCSV(label string, rows []LedgerRow) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	cw := csv.NewWriter(&buf)
 	cw.UseCRLF = true
-	cw.Write(ledgerHeader)
-	row := func(label string, f queue.Figures) {
-		rec := []string{label}
-		for i, v := range ledgerValues(f) {
+	cw.Write(append([]string{label}, ledgerHeader[1:]...))
+	for _, r := range rows {
+		rec := []string{r.Label}
+		for i, v := range ledgerValues(r.Figures) {
 			if ledgerRateColumns[i] {
 				rec = append(rec, strconv.FormatFloat(v*100, 'f', 1, 64)+"%")
 			} else {
@@ -45,10 +63,6 @@ func ledgerCSV(rep queue.Report) ([]byte, error) {
 		}
 		cw.Write(rec)
 	}
-	for _, d := range rep.Days {
-		row(d.Day, d.Figures)
-	}
-	row("合计", rep.Figures)
 	cw.Flush()
 	return buf.Bytes(), cw.Error()
 }

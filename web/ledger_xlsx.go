@@ -38,31 +38,11 @@ var figuresCols = []xlsxCol{
 // ledgerSheets lays out the workbook: 台账 (the county's columns), then
 // per window, per clerk, per hour and the low ratings.
 func ledgerSheets(rep queue.Report) []xlsxSheet {
-	main := xlsxSheet{name: "台账", cols: []xlsxCol{{"日期", 't', 12}}}
-	for i, h := range ledgerHeader[1:] {
-		kind, width := byte('n'), 8.0
-		if ledgerRateColumns[i] {
-			kind = 'r'
-		} else if strings.Contains(h, "分钟") {
-			kind, width = 'm', 10
-		}
-		main.cols = append(main.cols, xlsxCol{h, kind, width})
-	}
-	dayRow := func(label string, f queue.Figures) []any {
-		row := []any{label}
-		for i, v := range ledgerValues(f) {
-			if main.cols[i+1].kind == 'n' {
-				row = append(row, int(v))
-			} else {
-				row = append(row, v)
-			}
-		}
-		return row
-	}
+	rows := make([]LedgerRow, 0, len(rep.Days)+1)
 	for _, d := range rep.Days {
-		main.rows = append(main.rows, dayRow(d.Day, d.Figures))
+		rows = append(rows, LedgerRow{d.Day, d.Figures})
 	}
-	main.rows = append(main.rows, dayRow("合计", rep.Figures))
+	main := ledgerSheet("台账", "日期", append(rows, LedgerRow{"合计", rep.Figures}))
 
 	win := xlsxSheet{name: "按窗口", cols: append([]xlsxCol{{"窗口", 't', 12}}, figuresCols...)}
 	for _, l := range rep.Windows {
@@ -101,10 +81,85 @@ func ledgerSheets(rep queue.Report) []xlsxSheet {
 	return sheets
 }
 
-// ledgerXLSX writes the workbook a county opens in Excel or WPS: numbers
-// as numbers, rates as percentages, a frozen header, set widths, and A4
-// landscape printing one page wide with the header on every page.
+// LedgerRow is one labelled row of a 台账 sheet: a day, a hall, 合计.
+type LedgerRow struct {
+	Label string
+	queue.Figures
+}
+
+// ledgerSheet is a 台账 sheet: the label column, then the county's
+// columns (ledgerHeader).
+func ledgerSheet(name, label string, rows []LedgerRow) xlsxSheet {
+	sh := xlsxSheet{name: name, cols: []xlsxCol{{label, 't', 12}}}
+	for i, h := range ledgerHeader[1:] {
+		kind, width := byte('n'), 8.0
+		if ledgerRateColumns[i] {
+			kind = 'r'
+		} else if strings.Contains(h, "分钟") {
+			kind, width = 'm', 10
+		}
+		sh.cols = append(sh.cols, xlsxCol{h, kind, width})
+	}
+	for _, r := range rows {
+		row := []any{r.Label}
+		for i, v := range ledgerValues(r.Figures) {
+			if sh.cols[i+1].kind == 'n' {
+				row = append(row, int(v))
+			} else {
+				row = append(row, v)
+			}
+		}
+		sh.rows = append(sh.rows, row)
+	}
+	return sh
+}
+
+// ledgerXLSX writes the workbook a county opens in Excel or WPS.
 func ledgerXLSX(rep queue.Report) ([]byte, error) {
+	return writeXLSX(rep.Hall, rep.From, rep.To, ledgerSheets(rep))
+}
+
+// CountyLedgerXLSX writes the county's workbook: a summary sheet (汇总:
+// a row per hall, then 全县合计) and each hall's 台账 sheet, named by the
+// hall, exactly as the hall's own workbook has it.
+func CountyLedgerXLSX(title string, total queue.Report, halls []queue.Report) ([]byte, error) {
+	sum := make([]LedgerRow, 0, len(halls)+1)
+	sheets := []xlsxSheet{{}}
+	used := map[string]bool{"汇总": true}
+	for _, h := range halls {
+		sum = append(sum, LedgerRow{h.Hall, h.Figures})
+		sh := ledgerSheets(h)[0]
+		sh.name = sheetName(h.Hall, used)
+		sheets = append(sheets, sh)
+	}
+	sheets[0] = ledgerSheet("汇总", "乡镇大厅", append(sum, LedgerRow{"全县合计", total.Figures}))
+	return writeXLSX(title, total.From, total.To, sheets)
+}
+
+// sheetName makes a hall's name a sheet name Excel accepts: at most 31
+// characters, none of []:*?/\, unique in the workbook.
+func sheetName(name string, used map[string]bool) string {
+	r := []rune(strings.Map(func(c rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, c) {
+			return '_'
+		}
+		return c
+	}, name))
+	if len(r) > 28 {
+		r = r[:28]
+	}
+	out := string(r)
+	for i := 2; used[out] || out == ""; i++ {
+		out = fmt.Sprintf("%s(%d)", string(r), i)
+	}
+	used[out] = true
+	return out
+}
+
+// writeXLSX writes a workbook of sheets: numbers as numbers, rates as
+// percentages, a frozen header, set widths, and A4 landscape printing one
+// page wide with the header on every page.
+func writeXLSX(title, from, to string, sheets []xlsxSheet) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	border := []excelize.Border{
@@ -131,7 +186,7 @@ func ledgerXLSX(rep queue.Report) ([]byte, error) {
 		}
 	}
 	a4, landscape, one, zero, fit := 9, "landscape", 1, 0, true
-	for i, sh := range ledgerSheets(rep) {
+	for i, sh := range sheets {
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", sh.name); err != nil {
 				return nil, err
@@ -173,12 +228,12 @@ func ledgerXLSX(rep queue.Report) ([]byte, error) {
 			return nil, err
 		}
 		f.SetHeaderFooter(sh.name, &excelize.HeaderFooterOptions{
-			OddHeader: "&C&\"-,Bold\"" + rep.Hall + " " + sh.name + "（" + rep.From + " 至 " + rep.To + "）",
+			OddHeader: "&C&\"-,Bold\"" + title + " " + sh.name + "（" + from + " 至 " + to + "）",
 			OddFooter: "&C第 &P 页，共 &N 页",
 		})
 	}
 	f.SetActiveSheet(0)
-	f.SetDocProps(&excelize.DocProperties{Title: rep.Hall + "台账", Language: "zh-CN"})
+	f.SetDocProps(&excelize.DocProperties{Title: title + "台账", Language: "zh-CN"})
 	buf, err := f.WriteToBuffer()
 	if err != nil {
 		return nil, err

@@ -53,11 +53,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = hallCmd(args, stdout)
 	case "reset-password":
 		err = resetPassword(args, stdout)
+	case "county":
+		err = countyCmd(ctx, args, stdout, stderr)
 	case "help":
 		printUsage(stdout)
 		return 0
 	default:
-		err = usageError{fmt.Errorf("unknown command %q (try: serve, check, backup, restore, hall, reset-password, print-test, ports, bench, simulate-devices)", cmd)}
+		err = usageError{fmt.Errorf("unknown command %q (try: serve, county, check, backup, restore, hall, reset-password, print-test, ports, bench, simulate-devices)", cmd)}
 	}
 	var ue usageError
 	switch {
@@ -112,6 +114,8 @@ const usageMore = `
   YIMEN_ADMIN_PASSWORD, YIMEN_VOICE_DIR, YIMEN_BACKUP_DIR give the defaults of the flags above.
 
 other commands:
+  yimen county --nats nats://HUB:4222 [--nats-creds F] [--addr :8090] [--data DIR] [--hall ID]...
+                                     the county's pages over its NATS hub (docs/county/deploy.md)
   yimen hall export [--data DIR] > hall.json   the live hall as a hall file (PIN hashes kept)
   yimen print-test --printer URI     print a sample ticket and the printer's status
   yimen ports                        list serial ports with their USB VID:PID

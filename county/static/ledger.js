@@ -1,0 +1,38 @@
+(function () {
+  'use strict';
+  var el = County.el;
+  var today = new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  var q = new URLSearchParams(location.search);
+  var from = document.getElementById('from'), to = document.getElementById('to');
+  from.value = q.get('from') || today.slice(0, 8) + '01';
+  to.value = q.get('to') || today;
+
+  function cells(name, f) {
+    var tr = el('tr');
+    [name, f.issued, f.finished, County.pct(f.finish_rate), f.no_show, f.avg_wait_minutes,
+      County.pct(1 - f.within_target), f.rated, f.rated ? County.pct(f.satisfaction) : '—'
+    ].forEach(function (c, i) { tr.appendChild(el(i ? 'td' : 'th', null, c)); });
+    return tr;
+  }
+
+  function links() {
+    var qs = 'from=' + from.value + '&to=' + to.value;
+    document.getElementById('dl-xlsx').href = '/api/county/ledger?' + qs + '&format=xlsx';
+    document.getElementById('dl-csv').href = '/api/county/ledger?' + qs + '&format=csv';
+  }
+
+  function show() {
+    links();
+    var err = document.getElementById('ledger-error');
+    err.textContent = '';
+    return County.api('GET', '/api/county/ledger?from=' + from.value + '&to=' + to.value).then(function (led) {
+      var rows = document.getElementById('ledger-rows');
+      rows.replaceChildren.apply(rows, led.halls.map(function (r) { return cells(r.hall, r); }));
+      var total = document.getElementById('ledger-total');
+      total.replaceChildren(cells('全县合计', led.total));
+    }).catch(function (e) { err.textContent = e.message; });
+  }
+
+  document.getElementById('range').addEventListener('submit', function (ev) { ev.preventDefault(); show(); });
+  show();
+})();
