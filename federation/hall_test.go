@@ -67,7 +67,7 @@ func (h *testHall) linkUp(t *testing.T) {
 	h.link = federation.Start(federation.Config{
 		Server: federation.ServerConfig{Hall: h.id, Dir: h.dir + "/nats", County: h.county, User: h.user, Password: h.pass},
 		Hall:   h.engine, Log: h.store, Now: h.clock.Now, Version: "test",
-		HelloEvery: time.Second,
+		HelloEvery: time.Second, Requests: h.engine.TakeRequest,
 	})
 	select {
 	case <-h.link.Ready():

@@ -37,6 +37,10 @@ type Config struct {
 	// HelloEvery is how often a linked hall says it is there; 30 s when
 	// zero.
 	HelloEvery time.Duration
+	// Requests takes the village stations' requests that wait on the hub
+	// for this hall (requests.go): the engine's TakeRequest. Without it,
+	// or without a county, none are pulled.
+	Requests RequestTaker
 }
 
 // Link is the hall's side of its county: the embedded NATS server, the
@@ -118,6 +122,9 @@ func (l *Link) run(ctx context.Context) {
 		defer l.wg.Done()
 		l.hellos(ctx)
 	}()
+	if l.cfg.Requests != nil && len(l.cfg.Server.County) > 0 {
+		l.pullRequests(ctx)
+	}
 	p.run(ctx)
 }
 

@@ -68,7 +68,22 @@ func newRequestPuller(nc *nats.Conn, hall string, take RequestTaker, logger *slo
 	if err != nil {
 		return nil, fmt.Errorf("federation: jetstream of domain %s: %w", CountyDomain, err)
 	}
-	return &requestPuller{hall: hall, js: js, take: take, logger: logger, fetchWait: 20 * time.Second}, nil
+	return &requestPuller{hall: hall, js: js, take: take, logger: logger, fetchWait: 5 * time.Second}, nil
+}
+
+// pullRequests runs the hall's request puller beside the publisher, until
+// ctx ends.
+func (l *Link) pullRequests(ctx context.Context) {
+	p, err := newRequestPuller(l.nc, l.cfg.Server.Hall, l.cfg.Requests, l.cfg.Logger)
+	if err != nil { // only on bad options
+		l.cfg.Logger.Error("county link: requests", "err", err)
+		return
+	}
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		p.run(ctx)
+	}()
 }
 
 // run pulls and takes requests until ctx ends. Any failure (the link down,

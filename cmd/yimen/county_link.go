@@ -70,7 +70,7 @@ func (m *Main) startLink() error {
 			County: m.County, User: m.countyUser, Password: m.countyPassword,
 		},
 		Hall: m.engine, Log: m.store, Logger: m.logger, Now: m.Now,
-		Version: version(),
+		Version: version(), Requests: m.engine.TakeRequest,
 		Alarm: func(text string) {
 			if text == "" {
 				m.hub.ClearAlarm("county")
