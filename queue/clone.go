@@ -1,42 +1,57 @@
 package queue
 
 import (
+	"maps"
 	"reflect"
-	"slices"
 )
 
-// Clone returns a deep copy of the state. It copies values directly
-// rather than through the snapshot's encoding: a busy day's hundreds of
-// thousands of tickets are copied at start-up for every reader of the
-// committed state, and must not hold the start back for seconds.
+// Clone returns a copy of the state that changes apart from it. Tickets,
+// most of a busy day, are shared, not copied (share.go): from now on each
+// state copies a ticket before it changes it. Everything else is copied
+// directly rather than through the snapshot's encoding. Clone changes
+// which tickets s owns, so its caller holds whatever lock guards s's
+// changes.
 func (s *State) Clone() (*State, error) {
 	v := reflect.ValueOf(s).Elem()
 	out := reflect.New(v.Type()).Elem()
 	deepCopy(out, v)
 	c := out.Addr().Interface().(*State)
 	// The copy shares the hall: a Hall is never changed once a state
-	// holds it. The indexes are rebuilt over the copied tickets.
-	c.attach(s.hall)
+	// holds it. The indexes of tickets are copied as they are (they hold
+	// the same shared tickets); that of cases, which are copied, is
+	// rebuilt.
+	c.hall = s.hall
+	c.byToken = maps.Clone(s.byToken)
+	c.issuedService, c.issuedCategory = maps.Clone(s.issuedService), maps.Clone(s.issuedCategory)
+	c.queues, c.direct = cloneLines(s.queues), cloneLines(s.direct)
+	c.indexCases()
+	s.share(c)
 	return c, nil
+}
+
+func cloneLines(m map[string]*waitLines) map[string]*waitLines {
+	out := make(map[string]*waitLines, len(m))
+	for k, q := range m {
+		c := &waitLines{}
+		for _, p := range []struct{ to, from *line }{{&c.prio, &q.prio}, {&c.ord, &q.ord}, {&c.appt, &q.appt}} {
+			p.to.t = append([]*Ticket(nil), p.from.waiting()...)
+		}
+		out[k] = c
+	}
+	return out
 }
 
 var ticketsType = reflect.TypeFor[map[string]*Ticket]()
 
 // deepCopy copies src into dst, following pointers, maps and slices, so
-// that nothing reachable through an exported field is shared. Unexported
-// fields are copied as they are (the state's indexes, rebuilt by attach).
+// that nothing reachable through an exported field is shared, but for
+// tickets (shared until changed). Unexported fields are copied as they
+// are (the state's indexes, which Clone replaces).
 func deepCopy(dst, src reflect.Value) {
-	switch {
-	case src.Type() == ticketsType && !src.IsNil():
-		// The bulk of a state; copied without reflection.
-		in := src.Interface().(map[string]*Ticket)
-		m := make(map[string]*Ticket, len(in))
-		for id, t := range in {
-			c := *t
-			c.Transfers = slices.Clone(t.Transfers)
-			m[id] = &c
+	if src.Type() == ticketsType {
+		if !src.IsNil() {
+			dst.Set(reflect.ValueOf(maps.Clone(src.Interface().(map[string]*Ticket))))
 		}
-		dst.Set(reflect.ValueOf(m))
 		return
 	}
 	switch src.Kind() {

@@ -30,24 +30,37 @@ func TestCloneIsDeep(t *testing.T) {
 	if c.Ahead(c.Tickets["20261121-B002"]) != 0 || len(c.Waiting("health")) != 1 {
 		t.Errorf("the clone's lines were not rebuilt")
 	}
-	c.Tickets["20261121-B001"].Transfers[0] = "changed"
-	c.Tickets["20261121-B002"].Number = "X"
-	c.Apply(Event{Seq: 5, At: at, Type: EvIssued, Ticket: "20261121-B003", Number: "B003", Category: "civil", Service: "medicare", Token: "T3"})
+	// States change only through Apply; a ticket shared by the two is
+	// copied by the one that changes it.
+	c.Apply(Event{Seq: 5, At: at, Type: EvTransferred, Ticket: "20261121-B001", Category: "civil"})
+	c.Apply(Event{Seq: 6, At: at, Type: EvCancelled, Ticket: "20261121-B002", Reason: "left"})
+	c.Apply(Event{Seq: 7, At: at, Type: EvIssued, Ticket: "20261121-B003", Number: "B003", Category: "civil", Service: "medicare", Token: "T3"})
 	if a2, _ := s.Marshal(); !bytes.Equal(a, a2) {
 		t.Errorf("changing the clone changed the original")
 	}
+	s.Apply(Event{Seq: 5, At: at, Type: EvCancelled, Ticket: "20261121-B001", Reason: "left"})
+	if tk := c.Tickets["20261121-B001"]; tk.Status != StatusTransferred || len(tk.Transfers) != 2 {
+		t.Errorf("changing the original changed the clone: %+v", tk)
+	}
+	if tk := s.Tickets["20261121-B001"]; len(tk.Transfers) != 1 || tk.Status != StatusCancelled {
+		t.Errorf("the original's ticket: %+v", tk)
+	}
+	if c.Ahead(c.Tickets["20261121-B001"]) != 0 || len(s.Waiting("civil")) != 1 || len(c.Waiting("civil")) != 2 {
+		t.Errorf("lines: %d waiting for civil in the original, %d in the clone", len(s.Waiting("civil")), len(c.Waiting("civil")))
+	}
 }
 
-// Clone copies tickets without reflection: it knows Transfers is the
-// only field that refers to memory. A new such field must be copied there.
+// A ticket is copied before a state changes it (own): Transfers is the
+// only field that refers to memory and is copied with it. A new such
+// field must be copied there too.
 func TestTicketHoldsNoOtherReference(t *testing.T) {
 	tt := reflect.TypeFor[Ticket]()
 	for i := range tt.NumField() {
 		f := tt.Field(i)
 		switch f.Type.Kind() {
 		case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Chan, reflect.Func:
-			if f.Name != "Transfers" {
-				t.Errorf("Ticket.%s refers to memory: copy it in deepCopy's ticket fast path", f.Name)
+			if f.Name != "Transfers" && f.Name != "owner" {
+				t.Errorf("Ticket.%s refers to memory: copy it in own (share.go)", f.Name)
 			}
 		}
 	}

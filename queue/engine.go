@@ -43,11 +43,13 @@ type Engine struct {
 	running bool   // a command has run since start: jumps are the clock's
 	kick    chan struct{}
 
-	commitMu  sync.Mutex // guards committed, subs, lastSnap
+	commitMu  sync.Mutex // guards committed, subs, lastSnap, snapping
 	committed *State     // exactly what subscribers have seen
 	subs      []func([]Event)
 	followers []func(Event, *State)
 	lastSnap  uint64
+	snapping  bool           // a snapshot is being saved, by bg
+	bg        sync.WaitGroup // the snapshot being saved; Close waits
 
 	// today is the ledger's fold of the running day (report_book.go).
 	today todayFold
@@ -223,12 +225,17 @@ func (e *Engine) Close() error {
 	e.mu.Unlock()
 	close(e.stop)
 	<-e.done
+	e.bg.Wait() // a snapshot being saved
 	e.commitMu.Lock()
 	defer e.commitMu.Unlock()
 	if e.committed.Seq == e.lastSnap {
 		return nil
 	}
-	return e.saveSnapshot()
+	if err := e.writeSnapshot(e.committed); err != nil {
+		return err
+	}
+	e.lastSnap = e.committed.Seq
+	return nil
 }
 
 // exec runs a command: decide validates it against the state and emits its
@@ -336,8 +343,8 @@ func (e *Engine) commitPending() {
 }
 
 func (e *Engine) commit(b *batch) {
-	defer close(b.done)
 	if err := e.log.Append(b.events); err != nil {
+		defer close(b.done)
 		// The in-memory state is now ahead of the disk; refuse further
 		// commands rather than acknowledge what may be lost.
 		e.logger.Error("event log append failed", "err", err, "events", len(b.events))
@@ -364,7 +371,6 @@ func (e *Engine) commit(b *batch) {
 		return
 	}
 	e.commitMu.Lock()
-	defer e.commitMu.Unlock()
 	for _, ev := range b.events {
 		e.committed.Apply(ev)
 		for _, fn := range e.followers {
@@ -375,22 +381,60 @@ func (e *Engine) commit(b *batch) {
 	for _, fn := range e.subs {
 		fn(b.events)
 	}
-	if e.committed.Seq-e.lastSnap >= e.snapshotEvery {
-		if err := e.saveSnapshot(); err != nil {
-			e.logger.Warn("state snapshot failed", "err", err)
+	var snap *State
+	if e.committed.Seq-e.lastSnap >= e.snapshotEvery && !e.snapping {
+		snap, _ = e.committed.Clone() // shares the tickets: cheap
+		e.snapping = true
+	}
+	e.commitMu.Unlock()
+	// Acknowledged once readers see it; what follows is housekeeping.
+	close(b.done)
+	e.share(b.events)
+	if snap != nil {
+		e.bg.Go(func() { e.saveSnapshotOf(snap) })
+	}
+}
+
+// share lets the command state hold the committed state's value of every
+// ticket the batch changed, instead of a copy of its own, wherever no
+// later command changed it since (share.go).
+func (e *Engine) share(evs []Event) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.commitMu.Lock()
+	defer e.commitMu.Unlock()
+	if e.failed != nil {
+		return
+	}
+	for _, ev := range evs {
+		if ev.Ticket != "" {
+			e.st.adopt(e.committed, ev.Ticket)
 		}
 	}
 }
 
-func (e *Engine) saveSnapshot() error {
-	data, err := e.committed.Marshal()
+// saveSnapshotOf encodes and stores a copy of the committed state, off
+// the commit path: commands go on being committed meanwhile.
+func (e *Engine) saveSnapshotOf(st *State) {
+	err := e.writeSnapshot(st)
+	e.commitMu.Lock()
+	defer e.commitMu.Unlock()
+	e.snapping = false
+	if err != nil {
+		e.logger.Warn("state snapshot failed", "err", err, "seq", st.Seq)
+		return
+	}
+	e.lastSnap = max(e.lastSnap, st.Seq)
+}
+
+func (e *Engine) writeSnapshot(st *State) error {
+	data, err := st.Marshal()
 	if err != nil {
 		return err
 	}
-	if err := e.log.SaveSnapshot(e.committed.Seq, data); err != nil {
+	if err := e.log.SaveSnapshot(st.Seq, data); err != nil {
 		return fmt.Errorf("queue: save snapshot: %w", err)
 	}
-	e.lastSnap = e.committed.Seq
 	return nil
 }
 

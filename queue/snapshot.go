@@ -121,7 +121,8 @@ func decodeSnapshot(data []byte) (*State, error) {
 }
 
 func decodeBinary(s *State, data []byte) error {
-	r := &snapReader{b: data, off: len(snapshotMagic)}
+	s.tag = new(stateTag) // the tickets read are the state's own
+	r := &snapReader{b: data, off: len(snapshotMagic), tag: s.tag}
 	if v := r.byte(); r.err == nil && v != snapshotVersion {
 		return fmt.Errorf("snapshot format version %d: this yimen reads version %d (a newer yimen wrote it?)", v, snapshotVersion)
 	}

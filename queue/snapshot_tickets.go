@@ -127,6 +127,7 @@ type snapReader struct {
 	table []string
 	base  int64
 	zones map[int]*time.Location
+	tag   *stateTag // the owner of the tickets read
 }
 
 var errCutShort = errors.New("cut short")
@@ -261,7 +262,7 @@ func (r *snapReader) tickets() (map[string]*Ticket, error) {
 	}
 	out := make(map[string]*Ticket, n)
 	for i := range n {
-		t := &Ticket{}
+		t := &Ticket{owner: r.tag}
 		r.ticket(t)
 		if r.err == nil && out[t.ID] != nil {
 			r.fail("ticket %s twice", t.ID)

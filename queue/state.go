@@ -52,6 +52,8 @@ type State struct {
 	byToken map[string]*Ticket
 	// casesByToken finds a case by its ticket's token on later days.
 	casesByToken map[string]*Case
+	// tag marks the tickets this state owns (share.go).
+	tag *stateTag
 }
 
 // WindowState is a window's live state.
@@ -118,6 +120,9 @@ func NewState(h *Hall) *State {
 // saved) and rebuilds the indexes that are not persisted.
 func (s *State) attach(h *Hall) {
 	s.hall = h
+	if s.tag == nil {
+		s.tag = new(stateTag)
+	}
 	for _, w := range h.Windows {
 		if s.Windows[w.ID] == nil {
 			s.Windows[w.ID] = &WindowState{ID: w.ID}
@@ -167,6 +172,11 @@ func (s *State) Hall() *Hall { return s.hall }
 func (s *State) Apply(e Event) {
 	s.Seq, s.Last = e.Seq, e.At
 	t := s.Tickets[e.Ticket]
+	if t != nil {
+		// Every change to a ticket is to the one it names, on the
+		// state's own copy.
+		t = s.own(t)
+	}
 	w := s.Windows[e.Window]
 	switch e.Type {
 	case EvDay:
@@ -175,7 +185,7 @@ func (s *State) Apply(e Event) {
 		t := &Ticket{
 			ID: e.Ticket, Number: e.Number, Category: e.Category, Service: e.Service,
 			Priority: e.Priority, Kind: e.Kind, Token: e.Token, Status: StatusWaiting,
-			IssuedAt: e.At, QueuedAt: e.At,
+			IssuedAt: e.At, QueuedAt: e.At, owner: s.tag, seq: e.Seq,
 		}
 		if e.Reason == ReasonCarried {
 			// 延续号: before every ticket of the new day.

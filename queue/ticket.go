@@ -67,6 +67,11 @@ type Ticket struct {
 	CalledAt  time.Time `json:"called_at,omitzero"`
 	StartedAt time.Time `json:"started_at,omitzero"`
 	DoneAt    time.Time `json:"done_at,omitzero"`
+
+	// owner is the state that may change this value in place, and seq
+	// the last event that changed it (share.go): states share tickets.
+	owner *stateTag
+	seq   uint64
 }
 
 // Waiting reports whether the ticket is in a queue.
