@@ -37,6 +37,10 @@ type Hall struct {
 	// DefaultOutcome is what a finish without an outcome records (the call
 	// pad's 叫号 over a ticket being served): immediate when empty.
 	DefaultOutcome string `json:"default_outcome,omitempty"`
+	// Parent and Tour make the hall a service bus (便民服务车) of a
+	// township hall, touring villages (hall_tour.go).
+	Parent string     `json:"parent,omitempty"`
+	Tour   []TourStop `json:"tour,omitempty"`
 
 	Extra map[string]json.RawMessage `json:"-"`
 

@@ -71,6 +71,8 @@ func (h *Hall) validate(pins bool) error {
 		}
 	}
 
+	h.validateTour(bad)
+
 	switch h.DefaultOutcome {
 	case "", OutcomeImmediate, OutcomePromised, OutcomeConsult:
 	default:
