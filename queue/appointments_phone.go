@@ -46,7 +46,7 @@ func (e *Engine) BookSelf(ctx context.Context, service, day, slot, name, phone s
 				n++
 			}
 		}
-		if limit := cmpOr(p.PerPhone, 2); n >= limit {
+		if limit := p.PhoneLimit(); n >= limit {
 			return Appointment{}, errorf(Conflict, "phone_limit", "这个手机号已有 %d 个预约还没办理（每个手机号最多 %d 个），请办完或到大厅取消后再约", n, limit)
 		}
 		return s.book(emit, now, "phone", service, day, slot, name, phone)
@@ -91,4 +91,53 @@ func (e *Engine) CheckInByPhone(ctx context.Context, last4, service, slot string
 		}
 		return Issued{}, errorf(NotFound, "unknown_appointment", "今天没有这个手机号的这个预约，请核对或取普通号")
 	})
+}
+
+// DayFree is a day a service books, with the places left on it.
+type DayFree struct {
+	Day  string `json:"day"`
+	Free int    `json:"free"`
+}
+
+// BookableDays lists the days from today up to the service's days_ahead
+// that have slots still to come, with the places left (0 on a full day,
+// or one whose daily cap the bookings have taken).
+func (s *State) BookableDays(service string, now time.Time) ([]DayFree, error) {
+	svc, ok := s.hall.Service(service)
+	if !ok {
+		return nil, errorf(NotFound, "unknown_service", "没有这个事项：%q", service)
+	}
+	if svc.Booking == nil {
+		return nil, errorf(Conflict, "not_bookable", "%s不接受预约", svc.Name)
+	}
+	out := []DayFree{}
+	today := now.In(s.hall.Location())
+	for i := 0; i <= svc.Booking.daysAhead(); i++ {
+		day := today.AddDate(0, 0, i).Format(time.DateOnly)
+		slots, err := s.FreeSlots(service, day, now)
+		if err != nil || len(slots) == 0 {
+			continue
+		}
+		d := DayFree{Day: day}
+		if !s.bookingCapped(svc, day) {
+			for _, sl := range slots {
+				d.Free += sl.Free
+			}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// Ahead is how many days ahead the service books (7 when not set).
+func (b *Booking) Ahead() int { return b.daysAhead() }
+
+// PhoneLimit is how many bookings not yet checked in one phone number may
+// hold on /book (2 when not set).
+func (p AppointmentPolicy) PhoneLimit() int { return cmpOr(p.PerPhone, 2) }
+
+// Window is the check-in window around a slot's start, in minutes before
+// and after (15 and 15 when not set).
+func (p AppointmentPolicy) Window() (before, after int) {
+	return cmpOr(p.CheckinBefore, 15), cmpOr(p.CheckinAfter, 15)
 }

@@ -180,3 +180,30 @@ func (f *fixture) hold(window, staff string) {
 		f.t.Fatal(err)
 	}
 }
+
+// The days /book offers: those with slots still to come, with the places
+// left; a day the cap has filled offers none.
+func TestBookableDays(t *testing.T) {
+	f := newFixture(t, bookingHall(`{"weekdays": [6, 1], "capacity": 2, "days_ahead": 7}, "daily_cap": 2`, ""))
+	f.at("16:00") // Saturday's last slot (16:30) still to come
+	f.book("2026-11-23", "09:00")
+	f.book("2026-11-23", "09:30") // Monday's cap is taken
+	var days []queue.DayFree
+	var err error
+	f.e.Read(func(s *queue.State) {
+		days, err = s.BookableDays("pension", time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC))
+	})
+	want := []queue.DayFree{{Day: "2026-11-21", Free: 2}, {Day: "2026-11-23", Free: 0}, {Day: "2026-11-28", Free: 32}}
+	if err != nil || len(days) != len(want) {
+		t.Fatalf("BookableDays = %v %v, want %v", days, err, want)
+	}
+	for i := range want {
+		if days[i] != want[i] {
+			t.Errorf("day %d = %+v, want %+v", i, days[i], want[i])
+		}
+	}
+	f.e.Read(func(s *queue.State) { _, err = s.BookableDays("birth", time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)) })
+	if code(unwrapped(err)) != "not_bookable" {
+		t.Errorf("a service without booking: %v", err)
+	}
+}

@@ -56,6 +56,9 @@ func (h *Hall) validate(pins bool) error {
 	if p := h.Appointments; p.CheckinBefore < 0 || p.CheckinBefore > 240 || p.CheckinAfter < 0 || p.CheckinAfter > 240 || p.MaxInRow < 0 || p.MaxInRow > 20 {
 		bad("appointments", "checkin_before_minutes and checkin_after_minutes must be 0..240, max_in_row 0..20")
 	}
+	if p := h.Appointments; p.PerPhone < 0 || p.PerPhone > 20 {
+		bad("appointments.per_phone", "must be 0..20")
+	}
 	for i, svc := range h.Services {
 		b := svc.Booking
 		if b == nil {

@@ -33,32 +33,41 @@ func (s *Server) getFreeSlots(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"service": q.Get("service"), "day": q.Get("day"), "slots": slots})
 }
 
+// bookingRequest is a booking as a clerk's page and /book send it.
+type bookingRequest struct {
+	Service string `json:"service"`
+	Day     string `json:"day"`
+	Slot    string `json:"slot"`
+	Name    string `json:"name"`
+	Phone   string `json:"phone"`
+}
+
 func (s *Server) postAppointment(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Service string `json:"service"`
-		Day     string `json:"day"`
-		Slot    string `json:"slot"`
-		Name    string `json:"name"`
-		Phone   string `json:"phone"`
-	}
+	var req bookingRequest
 	if !decode(w, r, &req) {
 		return
 	}
 	a, err := s.engine.Book(r.Context(), who(r), req.Service, req.Day, req.Slot, req.Name, req.Phone)
-	var be *queue.BookingError
-	switch {
-	case errors.As(err, &be):
-		// A refusal offers the next free slot.
-		body := map[string]any{"error": be.Err.Message, "code": be.Err.Code}
-		if be.NextDay != "" {
-			body["next"] = map[string]string{"day": be.NextDay, "slot": be.NextSlot}
-		}
-		writeJSON(w, http.StatusConflict, body)
-	case err != nil:
-		s.fail(w, r, err)
-	default:
-		writeJSON(w, http.StatusCreated, a)
+	if err != nil {
+		s.failBooking(w, r, err)
+		return
 	}
+	writeJSON(w, http.StatusCreated, a)
+}
+
+// failBooking answers a refused booking; a refusal of the slot offers the
+// next free one.
+func (s *Server) failBooking(w http.ResponseWriter, r *http.Request, err error) {
+	var be *queue.BookingError
+	if !errors.As(err, &be) {
+		s.fail(w, r, err)
+		return
+	}
+	body := map[string]any{"error": be.Err.Message, "code": be.Err.Code}
+	if be.NextDay != "" {
+		body["next"] = map[string]string{"day": be.NextDay, "slot": be.NextSlot}
+	}
+	writeJSON(w, http.StatusConflict, body)
 }
 
 func (s *Server) deleteAppointment(w http.ResponseWriter, r *http.Request) {

@@ -142,6 +142,7 @@ func (s *Server) pageRoutes(m *http.ServeMux) {
 	}
 	m.HandleFunc("GET /{$}", page("index", "首页"))
 	m.HandleFunc("GET /kiosk", page("kiosk", "自助取号"))
+	m.HandleFunc("GET /book", page("book", "手机预约"))
 	m.HandleFunc("GET /clerk", page("clerk", "窗口叫号"))
 	m.HandleFunc("GET /display", page("display", "综合屏"))
 	m.HandleFunc("GET /admin", page("admin", "大厅管理"))

@@ -34,7 +34,9 @@ type Server struct {
 	// phoneLookups and requeues limit a kiosk's lookups of bookings by
 	// the phone's last four digits and its 过号重排 (api_kiosk_appointments.go).
 	phoneLookups, requeues *rateLimiter
-	csrf                   *http.CrossOriginProtection
+	// bookReads and bookPosts limit /book's requests per address.
+	bookReads, bookPosts *rateLimiter
+	csrf                 *http.CrossOriginProtection
 	// publicURL is the base of the status page address printed in the QR
 	// code; empty means the address the kiosk itself used.
 	publicURL string
@@ -113,6 +115,8 @@ func New(c Config) *Server {
 	s.pairRate = newRateLimiter(6, time.Minute, s.now)
 	s.phoneLookups = newRateLimiter(10, time.Minute, s.now)
 	s.requeues = newRateLimiter(10, time.Minute, s.now)
+	s.bookReads = newRateLimiter(60, time.Minute, s.now)
+	s.bookPosts = newRateLimiter(10, time.Hour, s.now)
 	s.kiosks = c.Kiosks
 	if s.kiosks == nil {
 		s.kiosks, _ = NewKiosks(nil, s.now)
@@ -150,6 +154,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/tickets", s.postTicket)
 	s.appointmentRoutes(m)
 	s.kioskAppointmentRoutes(m)
+	s.bookRoutes(m)
 	m.HandleFunc("GET /api/tickets/{token}", s.getTicket)
 
 	m.HandleFunc("POST /api/login", s.postLogin)

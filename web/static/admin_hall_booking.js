@@ -36,6 +36,8 @@
     $('appt-before').value = a.checkin_before_minutes || '';
     $('appt-after').value = a.checkin_after_minutes || '';
     $('appt-in-row').value = a.max_in_row || '';
+    $('appt-self').checked = !!a.self_booking;
+    $('appt-per-phone').value = a.per_phone || '';
   }
 
   function policy() {
@@ -43,9 +45,12 @@
     if ((v = Number($('appt-before').value))) { a.checkin_before_minutes = v; }
     if ((v = Number($('appt-after').value))) { a.checkin_after_minutes = v; }
     if ((v = Number($('appt-in-row').value))) { a.max_in_row = v; }
+    if ($('appt-self').checked) { a.self_booking = true; }
+    if ((v = Number($('appt-per-phone').value))) { a.per_phone = v; }
     H.doc.appointments = a;
     H.dirtied();
   }
-  ['appt-before', 'appt-after', 'appt-in-row'].forEach(function (id) { $(id).addEventListener('input', policy); });
+  ['appt-before', 'appt-after', 'appt-in-row', 'appt-per-phone'].forEach(function (id) { $(id).addEventListener('input', policy); });
+  $('appt-self').addEventListener('change', policy);
   H.onLoad.push(renderBooking);
 })();
