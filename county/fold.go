@@ -133,7 +133,7 @@ func (f *fold) known(id string) (*hall, bool) {
 }
 
 // hello notes a hall's presence.
-func (f *fold) hello(id string, hi hello) bool {
+func (f *fold) hello(id string, hi federation.Hello) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	h, added := f.known(id)
@@ -141,15 +141,6 @@ func (f *fold) hello(id string, hi hello) bool {
 	h.rec.Name, h.rec.Version, h.rec.HelloSeq = hi.Name, hi.Version, hi.Seq
 	f.meta = true
 	return added
-}
-
-// hello is a hall's presence message (docs/county/protocol.md).
-type hello struct {
-	ID      string    `json:"id"`
-	Name    string    `json:"name"`
-	Version string    `json:"version"`
-	Seq     uint64    `json:"seq"`
-	At      time.Time `json:"at"`
 }
 
 // hallOfSubject reads the hall id out of yimen.<hall>.events (or .hello).

@@ -4,162 +4,67 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/yimen-hall/yimen/federation"
+	"github.com/yimen-hall/yimen/federation/federationtest"
 	"github.com/yimen-hall/yimen/queue"
 	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
-// startHub runs the county's hub in process: JetStream in domain county
-// and a leafnode listener the halls dial.
-func startHub(t *testing.T) *server.Server {
-	t.Helper()
-	s, err := server.NewServer(&server.Options{
-		ServerName: "hub", Host: "127.0.0.1", Port: -1, NoSigs: true,
-		JetStream: true, JetStreamDomain: federation.CountyDomain, StoreDir: t.TempDir(),
-		LeafNode: server.LeafNodeOpts{Host: "127.0.0.1", Port: -1},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("hub not ready")
-	}
-	t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
-	return s
-}
-
-// testHall is a township hall: its engine and log, and its own NATS server
-// (JetStream domain = hall id) linked to the hub as a leaf, holding
-// YIMEN_EVENTS as docs/county/protocol.md says.
+// testHall is a township hall as the daemon runs it: its engine and log,
+// and its link (federation.Start): the embedded NATS server in the hall's
+// domain, linked to the hub as a leaf, publishing every committed event
+// to YIMEN_EVENTS and saying hello.
 type testHall struct {
 	t     *testing.T
 	id    string
 	e     *queue.Engine
 	log   *queuetest.MemLog
-	srv   *server.Server
-	nc    *nats.Conn
-	js    jetstream.JetStream
-	sent  uint64
+	link  *federation.Link
 	clock *queuetest.Clock
 }
 
-func startHall(t *testing.T, hub *server.Server, id string, clock *queuetest.Clock) *testHall {
+func startHall(t *testing.T, hub *federationtest.Hub, id string, clock *queuetest.Clock) *testHall {
 	t.Helper()
-	u, _ := url.Parse(fmt.Sprintf("nats-leaf://127.0.0.1:%d", leafPort(hub)))
-	s, err := server.NewServer(&server.Options{
-		ServerName: id, DontListen: true, NoSigs: true,
-		JetStream: true, JetStreamDomain: id, StoreDir: t.TempDir(),
-		LeafNode: server.LeafNodeOpts{Remotes: []*server.RemoteLeafOpts{{URLs: []*url.URL{u}}}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("hall server not ready")
-	}
-	t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
-	nc, err := nats.Connect("", nats.InProcessServer(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	_, err = js.CreateStream(ctx, jetstream.StreamConfig{
-		Name: federation.EventsStream, Subjects: []string{federation.EventsSubject(id)},
-		Storage: jetstream.FileStorage, MaxAge: 400 * 24 * time.Hour, Duplicates: 2 * time.Minute,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &testHall{t: t, id: id, log: new(queuetest.MemLog), srv: s, nc: nc, js: js, clock: clock}
+	h := &testHall{t: t, id: id, log: new(queuetest.MemLog), clock: clock}
 	hall := queue.DemoHall()
-	hall.Name = id + "镇便民服务中心"
+	hall.ID, hall.Name = id, id+"镇便民服务中心"
 	for i := range hall.Staff {
 		hall.Staff[i].PIN = "" // the demo hall's hashes stay; a log holds no plain PIN
 	}
+	var err error
 	if h.e, err = queue.NewEngine(hall, h.log, queue.Options{Now: clock.Now}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.e.Close() })
-	if _, err := h.e.ImportHall(ctx, hall, "test"); err != nil {
+	if _, err := h.e.ImportHall(bg, hall, "test"); err != nil {
 		t.Fatal(err)
 	}
+	h.link = federation.Start(federation.Config{
+		Server: federation.ServerConfig{Hall: id, Dir: t.TempDir(), County: []string{hub.LeafURL()}},
+		Hall:   h.e, Log: h.log, Now: clock.Now, Version: "test",
+		HelloEvery: 200 * time.Millisecond,
+	})
+	t.Cleanup(func() { h.link.Close() })
 	return h
 }
 
-func leafPort(s *server.Server) int {
-	v, err := s.Varz(nil)
-	if err != nil {
-		panic(err)
-	}
-	return v.LeafNode.Port
-}
-
-// publish sends the hall's committed events not sent yet, redacted and
-// with the headers of the protocol.
-func (h *testHall) publish() {
-	h.t.Helper()
-	ctx := context.Background()
-	for _, ev := range h.log.Events() {
-		if ev.Seq <= h.sent {
-			continue
-		}
-		ev.Token = ""
-		if ev.Type == queue.EvHall {
-			hall, err := queue.ParseHall(bytes.NewReader(ev.Hall))
-			if err != nil {
-				h.t.Fatal(err)
-			}
-			if ev.Hall, err = json.Marshal(hall.Public()); err != nil {
-				h.t.Fatal(err)
-			}
-		}
-		data, err := json.Marshal(ev)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		m := nats.NewMsg(federation.EventsSubject(h.id))
-		m.Data = data
-		m.Header.Set(federation.HeaderMsgID, federation.MsgID(h.id, ev.Seq))
-		m.Header.Set(federation.HeaderSeq, strconv.FormatUint(ev.Seq, 10))
-		if ev.Seq > 1 {
-			m.Header.Set(federation.HeaderExpectedMsg, federation.MsgID(h.id, ev.Seq-1))
-		}
-		if _, err := h.js.PublishMsg(ctx, m); err != nil {
-			h.t.Fatalf("%s: publish %d: %v", h.id, ev.Seq, err)
-		}
-		h.sent = ev.Seq
-	}
-}
-
-// hello says the hall is there, as a linked hall does every 30 s.
-func (h *testHall) hello() {
-	h.t.Helper()
+func (h *testHall) seq() uint64 {
 	var seq uint64
 	h.e.Read(func(s *queue.State) { seq = s.Seq })
-	data, _ := json.Marshal(map[string]any{"id": h.id, "name": h.e.Hall().Name, "version": "test", "seq": seq, "at": h.clock.Now()})
-	if err := h.nc.Publish(federation.HelloSubject(h.id), data); err != nil {
-		h.t.Fatal(err)
-	}
-	h.nc.Flush()
+	return seq
+}
+
+// published waits until the hall's stream holds every committed event.
+func (h *testHall) published() uint64 {
+	h.t.Helper()
+	seq := h.seq()
+	eventually(h.t, h.id+" published", func() bool { return h.link.Published() == seq })
+	return seq
 }
 
 var bg = context.Background()

@@ -170,7 +170,7 @@ func (s *Service) onHello(m *nats.Msg) {
 	if !ok {
 		return
 	}
-	var hi hello
+	var hi federation.Hello
 	if err := jsonUnmarshal(m.Data, &hi); err != nil {
 		s.cfg.Logger.Warn("county: hello not understood", "hall", id, "err", err)
 		return

@@ -156,7 +156,7 @@ func alarms(v HallView, target time.Duration) []Alarm {
 	}
 	for _, c := range v.Categories {
 		if c.Waiting > 0 && c.OpenWindows == 0 {
-			out = append(out, Alarm{"unstaffed", c.Name + "有人等候，无窗口办理"})
+			out = append(out, Alarm{"unstaffed", c.Name + "无人办理"})
 		}
 		if target > 0 && c.LongestWaitMinutes > target.Minutes() {
 			out = append(out, Alarm{"long_wait", c.Name + "等候超时"})

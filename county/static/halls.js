@@ -10,7 +10,10 @@
     c.href = '/county/halls/' + encodeURIComponent(h.id);
     c.dataset.hall = h.id;
     var top = el('div', 'hall-top');
-    top.appendChild(el('span', 'hall-name', h.name));
+    // The common suffix says nothing on a wall of halls.
+    var name = el('span', 'hall-name', h.name.replace(/便民服务中心$/, '') || h.name);
+    name.title = h.name;
+    top.appendChild(name);
     top.appendChild(el('span', 'pill ' + (h.online ? 'on' : 'off'), h.online ? '在线' : '离线'));
     c.appendChild(top);
     var big = el('div', 'hall-big');
@@ -25,13 +28,16 @@
     c.appendChild(big);
     var cats = el('div', 'cats');
     h.categories.forEach(function (k) {
-      var chip = el('span', 'chip' + (k.waiting > 0 && k.open_windows === 0 ? ' warn' : ''), k.prefix + ' ' + k.name + ' ' + k.waiting);
+      if (k.waiting === 0) return;
+      var chip = el('span', 'chip' + (k.open_windows === 0 ? ' warn' : ''), k.prefix + ' ' + k.waiting);
+      chip.title = k.name + ' ' + k.waiting + ' 人等候';
       cats.appendChild(chip);
     });
+    if (!cats.childNodes.length) cats.appendChild(el('span', 'muted', h.seq ? '无人等候' : '尚无数据'));
     c.appendChild(cats);
     var away = h.staff.filter(function (s) { return s.status !== 'on_duty' && s.status !== 'off'; });
     var staff = el('div', 'staff-line');
-    staff.textContent = away.length ? away.map(function (s) { return s.name + '·' + s.status_name; }).join('　') : '人员均在岗或未到岗';
+    staff.textContent = away.length ? away.map(function (s) { return s.name + '·' + s.status_name; }).join('　') : '';
     c.appendChild(staff);
     var t = h.today;
     var today = el('div', 'today');
@@ -40,11 +46,9 @@
     today.appendChild(el('span', null, '满意率 ' + (t.rated ? County.pct(t.satisfaction) : '—')));
     c.appendChild(today);
     var foot = el('div', 'hall-foot');
-    if (h.alarms.length) {
-      h.alarms.forEach(function (a) { foot.appendChild(el('span', 'alarm-text', a.message)); });
-    } else {
-      foot.appendChild(el('span', 'muted', h.online ? '正常' : '最后连线 ' + County.ago(h.last_seen)));
-    }
+    var shown = h.alarms.filter(function (a) { return a.code !== 'offline'; });
+    shown.forEach(function (a) { foot.appendChild(el('span', 'alarm-text', a.message)); });
+    if (!h.online) foot.appendChild(el('span', 'muted', h.last_seen ? '最后连线 ' + County.ago(h.last_seen) : '从未连线'));
     c.appendChild(foot);
     return c;
   }

@@ -7,10 +7,12 @@
   from.value = q.get('from') || today.slice(0, 8) + '01';
   to.value = q.get('to') || today;
 
+  function rate(x, of) { return of ? County.pct(x) : '—'; }
+
   function cells(name, f) {
     var tr = el('tr');
-    [name, f.issued, f.finished, County.pct(f.finish_rate), f.no_show, f.avg_wait_minutes,
-      County.pct(1 - f.within_target), f.rated, f.rated ? County.pct(f.satisfaction) : '—'
+    [name, f.issued, f.finished, rate(f.finish_rate, f.accepted), f.no_show,
+      f.accepted ? f.avg_wait_minutes : '—', rate(f.within_target, f.accepted), f.rated, rate(f.satisfaction, f.rated)
     ].forEach(function (c, i) { tr.appendChild(el(i ? 'td' : 'th', null, c)); });
     return tr;
   }
