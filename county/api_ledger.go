@@ -20,6 +20,9 @@ type Ledger struct {
 	Total queue.Report   `json:"total"`
 	Halls []queue.Report `json:"halls"`
 	IDs   []string       `json:"ids"` // the hall id of each of Halls
+	// Townships roll each service bus into its township, by village
+	// (ledger_bus.go); absent when no hall is a bus.
+	Townships []Township `json:"townships,omitempty"`
 }
 
 // ledger builds the county ledger of from … to ("2006-01-02").
@@ -27,6 +30,7 @@ func (s *Service) ledger(fromS, toS string) (Ledger, error) {
 	now := s.cfg.Now()
 	led := Ledger{From: fromS, To: toS, Halls: []queue.Report{}, IDs: []string{}}
 	byDay := map[string]*queue.DaySummary{}
+	perHall := map[string][]queue.DaySummary{}
 	for _, id := range s.fold.ids() {
 		loc := s.fold.location(id)
 		from, err1 := time.ParseInLocation(time.DateOnly, fromS, loc)
@@ -43,6 +47,7 @@ func (s *Service) ledger(fromS, toS string) (Ledger, error) {
 		}
 		led.Halls = append(led.Halls, r)
 		led.IDs = append(led.IDs, id)
+		perHall[id] = days
 		for _, d := range days {
 			sum := byDay[d.Day]
 			if sum == nil {
@@ -60,6 +65,7 @@ func (s *Service) ledger(fromS, toS string) (Ledger, error) {
 	}
 	led.Total = queue.BuildReport(&queue.Hall{Name: "全县合计"}, fromS, toS, days)
 	led.Total.Generated = now
+	led.Townships = s.townships(perHall)
 	return led, nil
 }
 

@@ -16,6 +16,7 @@ func (s *Service) routes() {
 	m.HandleFunc("GET /county/halls/{id}", s.page("hall.html"))
 	m.HandleFunc("GET /county/ledger", s.page("ledger.html"))
 	m.HandleFunc("GET /county/agents", s.page("agents.html"))
+	m.HandleFunc("GET /county/requests", s.page("requests.html"))
 	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/county", http.StatusFound)
 	})
@@ -28,6 +29,13 @@ func (s *Service) routes() {
 	// Every hall, one hall: the county office and the 代办员.
 	m.HandleFunc("GET /api/county/halls", s.signedIn(s.apiHalls, RoleAdmin, RoleAgent))
 	m.HandleFunc("GET /api/county/halls/{id}", s.signedIn(s.apiHall, RoleAdmin, RoleAgent))
+
+	// 代办: a 代办员 files for villagers at the township halls and follows
+	// the requests of their station; the county office files and sees all.
+	m.HandleFunc("GET /api/county/requests", s.signedIn(s.apiRequests, RoleAdmin, RoleAgent))
+	m.HandleFunc("POST /api/county/requests", s.signedIn(s.apiFileRequest, RoleAdmin, RoleAgent))
+	m.HandleFunc("GET /api/county/requests/halls", s.signedIn(s.apiRequestHalls, RoleAdmin, RoleAgent))
+	m.HandleFunc("GET /api/county/halls/{id}/slots", s.signedIn(s.apiRequestSlots, RoleAdmin, RoleAgent))
 
 	// The county office alone: the ledger and the accounts.
 	m.HandleFunc("GET /api/county/ledger", s.signedIn(s.apiLedger, RoleAdmin))

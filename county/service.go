@@ -50,6 +50,7 @@ type Service struct {
 	ln    net.Listener
 	http  *http.Server
 	mux   *http.ServeMux
+	reqs  requests // the village stations' requests (requests.go)
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -109,6 +110,7 @@ func Start(c Config) (*Service, error) {
 	if s.js, err = jetstream.NewWithDomain(s.nc, federation.CountyDomain); err != nil {
 		return fail(fmt.Errorf("county: jetstream: %w", err))
 	}
+	s.startRequests()
 	if _, err := s.nc.Subscribe(federation.HelloSubject("*"), s.onHello); err != nil {
 		return fail(fmt.Errorf("county: hello: %w", err))
 	}

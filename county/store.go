@@ -44,7 +44,7 @@ func openStore(dir string) (*store, error) {
 		return nil, fmt.Errorf("county: open %s: %w", dir, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketHalls, bucketStates, bucketDays, bucketDocs, bucketAgents} {
+		for _, b := range [][]byte{bucketMeta, bucketHalls, bucketStates, bucketDays, bucketDocs, bucketAgents, bucketRequests} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

@@ -61,18 +61,7 @@ func (h *requestsHub) waiting(t *testing.T) uint64 {
 
 // taken is the hall's request events by request id, from its log.
 func (h *testHall) taken(t *testing.T) map[string][]queue.RequestFields {
-	t.Helper()
-	out := map[string][]queue.RequestFields{}
-	err := h.store.Replay(0, func(ev queue.Event) error {
-		if ev.Type == queue.EvRequest {
-			out[ev.Request.ID] = append(out[ev.Request.ID], *ev.Request)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return federationtest.Taken(t, h.store)
 }
 
 // booking is a request from 李家村 to book 养老保险 on the day after the

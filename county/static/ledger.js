@@ -32,6 +32,18 @@
       rows.replaceChildren.apply(rows, led.halls.map(function (r) { return cells(r.hall, r); }));
       var total = document.getElementById('ledger-total');
       total.replaceChildren(cells('全县合计', led.total));
+      // Each township with its service buses' days, by village.
+      var bus = document.getElementById('bus-rows'), trs = [];
+      (led.townships || []).forEach(function (t) {
+        t.villages.forEach(function (v) {
+          trs.push(cells(t.name + ' · ' + (v.village || '未排班') + '（' + v.bus_name + '，' + v.days.length + ' 天）', v));
+        });
+        var sum = cells(t.name + ' 合计（含服务车）', t.total);
+        sum.className = 'sum';
+        trs.push(sum);
+      });
+      bus.replaceChildren.apply(bus, trs);
+      document.getElementById('buses').hidden = !trs.length;
     }).catch(function (e) { err.textContent = e.message; });
   }
 
