@@ -33,6 +33,8 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	parts := fs.String("parts", "push,issue,drops,startup", "floor: the parts to run, comma-separated: push (call → screens), issue (issuing and memory), drops (screens dropped while kiosks issue), startup")
 	attackers := fs.Int("attackers", 32, "login: addresses sending wrong sign-ins at once")
 	finish := fs.Bool("finish", true, "fanout: finish each ticket before the next call (false: next finishes it, as a call pad's single key does)")
+	halls := fs.Int("halls", 34, "county: halls linked to the hub")
+	hallTickets := fs.Int("hall-tickets", 1500, "county: tickets a day at each hall")
 	if err := fs.Parse(args); err != nil {
 		return usageError{fmt.Errorf("bench: %w", err)}
 	}
@@ -57,10 +59,12 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 			})
 		case "bare-server": // the baseline server that bench floor starts
 			return benchBare(ctx, fs.Args()[1:], os.Stderr)
+		case "county":
+			err = benchCounty(ctx, stdout, *halls, *hallTickets)
 		case "login":
 			err = benchLogin(ctx, stdout, *attackers, *duration/2)
 		default:
-			return usageError{fmt.Errorf("bench: unknown benchmark %q (floor, issue, fanout, startup, login)", w)}
+			return usageError{fmt.Errorf("bench: unknown benchmark %q (floor, issue, fanout, startup, login, county)", w)}
 		}
 		if err != nil {
 			return fmt.Errorf("bench %s: %w", w, err)

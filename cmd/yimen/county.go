@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/yimen-hall/yimen/county"
+	"github.com/yimen-hall/yimen/federation"
 )
 
 // countyCmd is `yimen county`: the county's web service over its NATS hub
@@ -36,6 +37,11 @@ func countyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{fmt.Errorf("county: give the hub with --nats nats://HUB:4222")}
 	}
 	c.NATS = hubs
+	for _, id := range c.Halls {
+		if err := federation.CheckHallID(id); err != nil {
+			return usageError{fmt.Errorf("county: --hall: %w", err)}
+		}
+	}
 	if *pwFile != "" {
 		pw, err := readPasswordFile(*pwFile)
 		if err != nil {

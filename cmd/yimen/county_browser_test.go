@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,5 +140,19 @@ func TestBrowserCounty(t *testing.T) {
 			waitJS(t, ctx, name+"'s 取号 in the ledger", fmt.Sprintf(`[...document.querySelectorAll('#ledger-rows tr')].some(r => r.cells[0].textContent === %s && r.cells[1].textContent === '%d')`, quote(name), own.Issued), patience)
 		}
 		screenshot(t, ctx, fmt.Sprintf("county-ledger-%dx%d", size[0], size[1]))
+	}
+}
+
+// TestCountyCommandLine: yimen county without a hub is a usage error
+// (exit 2) that says what to give, and a bad hall id is refused before
+// anything starts.
+func TestCountyCommandLine(t *testing.T) {
+	var out, errOut syncBuffer
+	if code := run([]string{"county", "--data", t.TempDir()}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "--nats") {
+		t.Errorf("no hub: exit %d, %q", code, errOut.String())
+	}
+	errOut = syncBuffer{}
+	if code := run([]string{"county", "--nats", "nats://127.0.0.1:1", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--hall", "Bad_ID"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "Bad_ID") {
+		t.Errorf("bad hall id: exit %d, %q", code, errOut.String())
 	}
 }

@@ -124,7 +124,7 @@ other commands:
   yimen restore FILE --data DIR [--replace]   put a checked backup in place
   yimen simulate-devices TARGET      play a call pad, rating pad and LED board
                                      (pty | serial:/dev/ttyUSB1?baud=9600 | ws://HOST:PORT/ws/device)
-  yimen bench [floor|issue|fanout|startup|memory|login]  measure the daemon on this machine
+  yimen bench [floor|issue|fanout|startup|memory|login|county]  measure the daemon (county: yimen county) on this machine
 `
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
