@@ -331,10 +331,8 @@ func LoggedHall(log Log) (*Hall, error) {
 	}
 	var doc json.RawMessage
 	if data != nil {
-		var snap struct {
-			HallDoc json.RawMessage `json:"hall_doc"`
-		}
-		if err := json.Unmarshal(data, &snap); err != nil {
+		snap, err := decodeSnapshot(data)
+		if err != nil {
 			return nil, fmt.Errorf("queue: snapshot at %d: %w", seq, err)
 		}
 		doc = snap.HallDoc
