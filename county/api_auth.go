@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 )
 
 type accountKey struct{}
@@ -78,7 +80,14 @@ func (s *Service) apiLogin(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", "请输入用户名和密码")
 		return
 	}
+	src := sourceOf(r)
+	if wait := s.auth.guard.pause(src); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		writeError(w, http.StatusTooManyRequests, "too_many_tries", fmt.Sprintf("密码错误次数太多，请 %d 秒后再试", int(wait.Seconds())+1))
+		return
+	}
 	token, acct := s.auth.login(in.User, in.Password)
+	s.auth.guard.done(src, acct != nil)
 	if acct == nil {
 		writeError(w, http.StatusUnauthorized, "wrong_password", "用户名或密码不对")
 		return

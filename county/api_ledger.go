@@ -71,7 +71,12 @@ func (s *Service) ledger(fromS, toS string) (Ledger, error) {
 
 func (s *Service) apiLedger(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	today := s.cfg.Now().Format(time.DateOnly)
+	// Halls keep their own local days; the first hall's zone names today.
+	loc := time.Local
+	if ids := s.fold.ids(); len(ids) > 0 {
+		loc = s.fold.location(ids[0])
+	}
+	today := s.cfg.Now().In(loc).Format(time.DateOnly)
 	fromS, toS := q.Get("from"), q.Get("to")
 	if fromS == "" {
 		fromS = today

@@ -59,12 +59,13 @@ type auth struct {
 	store    *store
 	now      func() time.Time
 	cost     int
+	guard    *loginGuard
 }
 
 // newAuth sets the admin's password from c, or on first start makes one
 // and prints it once: no default password survives the first start.
 func newAuth(st *store, c Config) (*auth, error) {
-	a := &auth{sessions: map[string]*session{}, store: st, now: c.Now}
+	a := &auth{sessions: map[string]*session{}, store: st, now: c.Now, guard: newLoginGuard(c.Now)}
 	hash, err := st.meta(keyAdmin)
 	if err != nil {
 		return nil, fmt.Errorf("county: admin password: %w", err)
@@ -112,10 +113,10 @@ func (a *auth) login(user, password string) (string, *Account) {
 	if !ok {
 		// As slow as a real check, so that timing does not tell which
 		// users exist.
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		a.guard.check(func() bool { return bcrypt.CompareHashAndPassword(dummyHash, []byte(password)) == nil })
 		return "", nil
 	}
-	if bcrypt.CompareHashAndPassword(acct.Hash, []byte(password)) != nil {
+	if !a.guard.check(func() bool { return bcrypt.CompareHashAndPassword(acct.Hash, []byte(password)) == nil }) {
 		return "", nil
 	}
 	b := make([]byte, 24)

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yimen-hall/yimen/county"
+	"github.com/yimen-hall/yimen/queue/queuetest"
 )
 
 // TestAccounts: the first start prints the county admin's password once
@@ -94,5 +97,40 @@ func TestAccounts(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnsupportedMediaType {
 		t.Errorf("a form posted to make an account: %s", resp.Status)
+	}
+}
+
+// TestGuessingIsSlowed: after five wrong passwords from one address, even
+// the right one waits for the pause, which the answer states; once it has
+// passed, the right password signs in.
+func TestGuessingIsSlowed(t *testing.T) {
+	clock := queuetest.NewClock(nineAM)
+	svc, err := county.Start(county.Config{NATS: []string{"nats://127.0.0.1:1"}, Addr: "127.0.0.1:0",
+		Data: t.TempDir(), AdminPassword: adminPassword, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	try := func(pw string) *http.Response {
+		body, _ := json.Marshal(map[string]string{"user": county.AdminUser, "password": pw})
+		resp, err := http.Post("http://"+svc.Addr()+"/api/county/login", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	for i := range 5 {
+		if st := try("guess-" + strconv.Itoa(i)).StatusCode; st != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i, st)
+		}
+	}
+	resp := try(adminPassword)
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("the right password after five guesses: %s, Retry-After %q", resp.Status, resp.Header.Get("Retry-After"))
+	}
+	clock.Add(2 * time.Second)
+	if st := try(adminPassword).StatusCode; st != http.StatusOK {
+		t.Fatalf("after the pause: %d", st)
 	}
 }
