@@ -11,6 +11,10 @@ import (
 // (docs/county/protocol.md: hellos come every 30 s).
 const offlineAfter = 90 * time.Second
 
+// behindAfter is how long after a hello its events may still be on their
+// way before the hall shows as behind.
+const behindAfter = 10 * time.Second
+
 // HallView is one hall as the county pages show it (docs/county/api.md).
 type HallView struct {
 	ID       string    `json:"id"`
@@ -140,18 +144,20 @@ func (f *fold) view(h *hall, now time.Time) HallView {
 		sv.StatusName = queue.StaffStatusNames[sv.Status]
 		v.Staff = append(v.Staff, sv)
 	}
-	v.Alarms = alarms(v, cfg.TargetWait())
+	v.Alarms = alarms(v, cfg.TargetWait(), now)
 	return v
 }
 
 // alarms derives what needs the county office's eye: a hall gone quiet,
 // villagers waiting where no window serves them, waits past the target.
-func alarms(v HallView, target time.Duration) []Alarm {
+func alarms(v HallView, target time.Duration, now time.Time) []Alarm {
 	out := []Alarm{}
 	if !v.Online {
 		out = append(out, Alarm{"offline", "离线"})
 	}
-	if v.HallSeq > v.Seq {
+	// A hello runs a moment ahead of the events it counts: only a gap that
+	// outlives it says the county is behind.
+	if v.HallSeq > v.Seq && now.Sub(v.LastSeen) > behindAfter {
 		out = append(out, Alarm{"behind", "数据未同步完"})
 	}
 	for _, c := range v.Categories {
