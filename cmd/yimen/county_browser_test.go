@@ -97,6 +97,7 @@ func TestBrowserCounty(t *testing.T) {
 	for _, size := range [][2]int64{{1920, 1080}, {1366, 768}} {
 		ctx := tab(t, browser, true, size[0], size[1], base+"/county", false)
 		waitJS(t, ctx, "the sign-in page", `location.pathname === '/county/login'`, patience)
+		screenshot(t, ctx, fmt.Sprintf("county-login-%dx%d", size[0], size[1]))
 		typeInto(t, ctx, "#user", county.AdminUser)
 		typeInto(t, ctx, "#password", countyBrowserPassword)
 		click(t, ctx, "#login-go")
@@ -140,6 +141,17 @@ func TestBrowserCounty(t *testing.T) {
 			waitJS(t, ctx, name+"'s 取号 in the ledger", fmt.Sprintf(`[...document.querySelectorAll('#ledger-rows tr')].some(r => r.cells[0].textContent === %s && r.cells[1].textContent === '%d')`, quote(name), own.Issued), patience)
 		}
 		screenshot(t, ctx, fmt.Sprintf("county-ledger-%dx%d", size[0], size[1]))
+
+		// The county admin makes a 代办员's account; the password is shown once.
+		click(t, ctx, `a[data-nav="agents"]`)
+		user := fmt.Sprintf("agent%d", size[0])
+		typeInto(t, ctx, "#a-user", user)
+		typeInto(t, ctx, "#a-name", "李佳")
+		typeInto(t, ctx, "#a-station", "李家村代办点")
+		click(t, ctx, "#a-add")
+		waitJS(t, ctx, "the new account's password", `/初始密码 \S+/.test(document.getElementById('agent-made').textContent)`, patience)
+		waitJS(t, ctx, "the account listed", fmt.Sprintf(`[...document.querySelectorAll('#agents tr')].some(r => r.textContent.includes(%s))`, quote(user)), patience)
+		screenshot(t, ctx, fmt.Sprintf("county-agents-%dx%d", size[0], size[1]))
 	}
 }
 
