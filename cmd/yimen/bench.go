@@ -30,7 +30,8 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	waiting := fs.Int("waiting", 100_000, "floor: tickets issued into the waiting lines (issuing from 0 to this many waiting)")
 	dayTickets := fs.Int("day-tickets", 200_000, "floor: tickets in one day for the start-up measurement")
 	withStartup := fs.Bool("startup", true, "floor: measure start-up too (writes a year of history first)")
-	parts := fs.String("parts", "push,issue,drops,startup", "floor: the parts to run, comma-separated: push (call → screens), issue (issuing and memory), drops (screens dropped while kiosks issue), startup")
+	hallFile := fs.String("hall", "", "floor: the hall file of the daemons measured (default: the demo hall)")
+	parts := fs.String("parts", "push,issue,heap,drops,startup", "floor: the parts to run, comma-separated: push (call → screens), issue (issuing and memory), heap (the engine's live heap per open ticket), drops (screens dropped while kiosks issue), startup")
 	attackers := fs.Int("attackers", 32, "login: addresses sending wrong sign-ins at once")
 	finish := fs.Bool("finish", true, "fanout: finish each ticket before the next call (false: next finishes it, as a call pad's single key does)")
 	halls := fs.Int("halls", 34, "county: halls linked to the hub")
@@ -55,7 +56,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 			err = benchFloor(ctx, stdout, floorOpts{
 				screens: *screens, calls: *calls, kiosks: *kiosks, waiting: *waiting,
 				duration: *duration, history: *tickets, dayTickets: *dayTickets, startup: *withStartup,
-				parts: floorParts(*parts),
+				parts: floorParts(*parts), daemonArgs: floorDaemonArgs(*hallFile),
 			})
 		case "bare-server": // the baseline server that bench floor starts
 			return benchBare(ctx, fs.Args()[1:], os.Stderr)

@@ -18,6 +18,7 @@ type floorOpts struct {
 	history, dayTickets             int
 	startup                         bool
 	parts                           map[string]bool // which parts run (floorParts)
+	daemonArgs                      []string        // the daemons' flags (--printer none, -hall)
 }
 
 // floorParts reads -parts: "push,issue" runs those two. Each part starts
@@ -85,6 +86,11 @@ func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
 			return err
 		}
 	}
+	if o.parts["heap"] {
+		if err := floorHeap(ctx, out, o.kiosks, o.waiting, sub("heap")); err != nil {
+			return err
+		}
+	}
 	if o.parts["drops"] {
 		if err := floorDrops(ctx, out, o, sub("drops")); err != nil {
 			return err
@@ -132,7 +138,7 @@ func floorPush(ctx context.Context, out io.Writer, o floorOpts, exe string, sub 
 	bare.stop()
 
 	// The daemon: push.
-	d, err := startChild(sub("push"), "--printer", "none")
+	d, err := startChild(sub("push"), o.daemonArgs...)
 	if err != nil {
 		return err
 	}
@@ -182,7 +188,7 @@ func floorIssue(ctx context.Context, out io.Writer, o floorOpts, exe string, sub
 	if err != nil {
 		return fmt.Errorf("raw bbolt: %w", err)
 	}
-	d, err := startChild(sub("issue"), "--printer", "none")
+	d, err := startChild(sub("issue"), o.daemonArgs...)
 	if err != nil {
 		return err
 	}
@@ -217,7 +223,7 @@ func floorIssue(ctx context.Context, out io.Writer, o floorOpts, exe string, sub
 // floorDrops counts the screens the daemon drops while kiosks issue at
 // full speed.
 func floorDrops(ctx context.Context, out io.Writer, o floorOpts, dir string) error {
-	d, err := startChild(dir, "--printer", "none")
+	d, err := startChild(dir, o.daemonArgs...)
 	if err != nil {
 		return err
 	}
@@ -302,4 +308,13 @@ func procStatusKB(pid int, field string) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no %s", field)
+}
+
+// floorDaemonArgs are the flags of the daemons bench floor starts.
+func floorDaemonArgs(hallFile string) []string {
+	args := []string{"--printer", "none"}
+	if hallFile != "" {
+		args = append(args, "--hall", hallFile)
+	}
+	return args
 }
