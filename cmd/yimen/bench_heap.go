@@ -66,4 +66,3 @@ func floorHeap(ctx context.Context, out io.Writer, kiosks, n int, dir string) er
 	runtime.KeepAlive(e)
 	return e.Close()
 }
-
