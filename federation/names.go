@@ -19,9 +19,8 @@ const (
 	CountyStream   = "YIMEN_COUNTY"   // on the hub: sources every hall's events
 	RequestsStream = "YIMEN_REQUESTS" // on the hub: work queue of requests to halls
 
-	HeaderMsgID       = "Nats-Msg-Id"
-	HeaderExpectedMsg = "Nats-Expected-Last-Msg-Id"
-	HeaderSeq         = "Yimen-Seq"
+	HeaderMsgID = "Nats-Msg-Id"
+	HeaderSeq   = "Yimen-Seq"
 )
 
 // CheckHallID says whether id can name a hall: it is a JetStream domain and

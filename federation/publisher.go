@@ -51,6 +51,7 @@ func eventsStream(hall string) jetstream.StreamConfig {
 // after an error, from the stream's last message again.
 func (p *publisher) run(ctx context.Context) {
 	wait := time.Second
+	failures := 0
 	for {
 		err := p.catchUp(ctx)
 		if ctx.Err() != nil {
@@ -58,7 +59,9 @@ func (p *publisher) run(ctx context.Context) {
 		}
 		if err != nil {
 			p.logger.Warn("county link: publishing the hall's events", "err", err)
-			if !errors.Is(err, errReordered) {
+			// A second failure in a row is the store, not a passing
+			// hiccup: the manager must know.
+			if failures++; failures >= 2 {
 				p.alarm("本厅联网数据存储出错，办事记录暂未送往县级（取号叫号不受影响）：" + err.Error())
 			}
 			select {
@@ -70,7 +73,7 @@ func (p *publisher) run(ctx context.Context) {
 			continue
 		}
 		p.alarm("")
-		wait = time.Second
+		wait, failures = time.Second, 0
 		select {
 		case <-ctx.Done():
 			return
@@ -78,15 +81,6 @@ func (p *publisher) run(ctx context.Context) {
 		}
 	}
 }
-
-// errReordered marks a publish the stream refused because its last
-// message is not the one before it (another publisher, or a lost ack):
-// the next pass starts from the stream's last message again.
-var errReordered = errors.New("the stream's last event is not the one expected")
-
-// wrongLastMsgID is JetStream's error code for a Nats-Expected-Last-Msg-Id
-// that does not match (nats.go names only the sequence variant).
-const wrongLastMsgID jetstream.ErrorCode = 10070
 
 // catchUp publishes the log's events after the stream's last one.
 func (p *publisher) catchUp(ctx context.Context) error {
@@ -107,7 +101,6 @@ func (p *publisher) catchUp(ctx context.Context) error {
 		if len(evs) == 0 {
 			return nil
 		}
-		futures := make([]jetstream.PubAckFuture, 0, len(evs))
 		for _, ev := range evs {
 			if ev.Seq != last+1 {
 				return fmt.Errorf("log: event %d follows %d", ev.Seq, last)
@@ -116,29 +109,14 @@ func (p *publisher) catchUp(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			f, err := p.js.PublishMsgAsync(msg)
-			if err != nil {
+			// One at a time: an event goes out only once the stream holds
+			// the one before it, so that a failed publish can never leave
+			// a gap behind a later one that succeeded.
+			if _, err := p.js.PublishMsg(ctx, msg); err != nil {
 				return fmt.Errorf("publish event %d: %w", ev.Seq, err)
 			}
-			futures = append(futures, f)
 			last = ev.Seq
-		}
-		for _, f := range futures {
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case ack := <-f.Ok():
-				seq, _ := strconv.ParseUint(f.Msg().Header.Get(HeaderSeq), 10, 64)
-				if !ack.Duplicate || seq > p.published.Load() {
-					p.published.Store(seq)
-				}
-			case err := <-f.Err():
-				var apiErr *jetstream.APIError
-				if errors.As(err, &apiErr) && apiErr.ErrorCode == wrongLastMsgID {
-					return fmt.Errorf("event %s: %w", f.Msg().Header.Get(HeaderSeq), errReordered)
-				}
-				return fmt.Errorf("publish event %s: %w", f.Msg().Header.Get(HeaderSeq), err)
-			}
+			p.published.Store(last)
 		}
 	}
 }
@@ -171,9 +149,6 @@ func (p *publisher) message(ev queue.Event) (*nats.Msg, error) {
 	m.Data = data
 	m.Header.Set(HeaderMsgID, MsgID(p.hall, ev.Seq))
 	m.Header.Set(HeaderSeq, strconv.FormatUint(ev.Seq, 10))
-	if ev.Seq > 1 {
-		m.Header.Set(HeaderExpectedMsg, MsgID(p.hall, ev.Seq-1))
-	}
 	return m, nil
 }
 

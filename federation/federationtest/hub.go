@@ -29,7 +29,9 @@ func StartHub(t testing.TB) *Hub {
 	return StartHubOptions(t, &server.Options{
 		ServerName: "county-hub", Host: "127.0.0.1", Port: -1,
 		JetStream: true, JetStreamDomain: federation.CountyDomain, StoreDir: t.TempDir(),
-		LeafNode: server.LeafNodeOpts{Host: "127.0.0.1", Port: -1},
+		// As docs/county/hub.conf: halls dial what --county says (a
+		// test's proxy), never the hub's own address.
+		LeafNode: server.LeafNodeOpts{Host: "127.0.0.1", Port: -1, NoAdvertise: true},
 	})
 }
 
