@@ -240,3 +240,21 @@ func ledgerWorkbook(t *testing.T, c *client, halls []*testHall) {
 		t.Errorf("全县合计 = %v, want %d issued", r, total)
 	}
 }
+
+// TestCountyAcrossHubRestart: the hub restarts under a running county
+// service; the county reconnects, and what the hall did meanwhile shows
+// once, as the hall has it.
+func TestCountyAcrossHubRestart(t *testing.T) {
+	clock := queuetest.NewClock(nineAM)
+	hub := federationtest.StartHub(t)
+	h := startHall(t, hub, "dongzhen", clock)
+	h.work(20)
+	h.published()
+	_, c := startCounty(t, hub.ClientURL(), t.TempDir(), clock, "dongzhen")
+	caughtUp(t, c, h)
+
+	hub.Restart()
+	h.work(20)
+	h.published()
+	sameAsHall(t, c, h, "2026-11-23", "2026-11-23")
+}

@@ -145,7 +145,7 @@ func (c *client) get(path string, v any) int {
 // eventually polls cond until it holds, failing after a generous deadline.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute) // a source the hub retries waits out its back-off
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("never: %s", what)
