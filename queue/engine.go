@@ -129,7 +129,7 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 	if e.onClockRight == nil {
 		e.onClockRight = func() {}
 	}
-	st, err := e.restore()
+	st, legacy, err := e.restore()
 	if err != nil {
 		return nil, err
 	}
@@ -139,21 +139,31 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 		return nil, err
 	}
 	e.lastSnap = st.Seq
+	if legacy {
+		// A snapshot of an earlier version (JSON, slow to read): saved
+		// again at once, so that the next start is quick.
+		snap, _ := e.committed.Clone()
+		e.snapping = true
+		e.bg.Go(func() { e.saveSnapshotOf(snap) })
+	}
 	go e.commitLoop()
 	go e.dayLoop(e.untilNextRoll())
 	return e, nil
 }
 
-func (e *Engine) restore() (*State, error) {
+// restore rebuilds the state; legacy says its snapshot was in an earlier
+// version's format.
+func (e *Engine) restore() (_ *State, legacy bool, _ error) {
 	seq, data, err := e.log.LoadSnapshot()
 	if err != nil {
-		return nil, fmt.Errorf("queue: load snapshot: %w", err)
+		return nil, false, fmt.Errorf("queue: load snapshot: %w", err)
 	}
 	st := NewState(e.boot)
 	if data != nil {
 		if st, err = UnmarshalState(e.boot, data); err != nil {
-			return nil, fmt.Errorf("%w: the state snapshot at event %d: %w", ErrDamaged, seq, err)
+			return nil, false, fmt.Errorf("%w: the state snapshot at event %d: %w", ErrDamaged, seq, err)
 		}
+		legacy = !isSnapshot(data)
 	}
 	n := 0
 	err = e.log.Replay(st.Seq, func(ev Event) error {
@@ -168,10 +178,10 @@ func (e *Engine) restore() (*State, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("queue: replay: %w", err)
+		return nil, false, fmt.Errorf("queue: replay: %w", err)
 	}
 	e.logger.Info("state restored", "snapshot", seq, "replayed", n, "seq", st.Seq, "day", st.Day)
-	return st, nil
+	return st, legacy, nil
 }
 
 // Hall returns the hall configuration in force (as committed). It changes

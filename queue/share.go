@@ -56,7 +56,9 @@ func (s *State) adopt(from *State, id string) {
 	if a == nil || c == nil || a == c || a.seq > from.Seq || c.seq != a.seq {
 		return
 	}
-	c.owner = nil
+	if c.owner == from.tag {
+		c.owner = nil
+	}
 	s.replace(a, c)
 }
 

@@ -61,6 +61,11 @@ func UnmarshalState(h *Hall, data []byte) (*State, error) {
 	return unmarshalState(h, data, true)
 }
 
+// isSnapshot says data is a snapshot in this version's format.
+func isSnapshot(data []byte) bool {
+	return bytes.HasPrefix(data, append([]byte(snapshotMagic), snapshotVersion))
+}
+
 // VerifySnapshot reads a snapshot through without a hall, as an offline
 // check does: nil when the state it holds can be loaded.
 func VerifySnapshot(data []byte) error {

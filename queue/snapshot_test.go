@@ -8,6 +8,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -258,11 +259,55 @@ func TestEngineRefusesDamagedSnapshot(t *testing.T) {
 
 // memSnapLog is a log holding only a snapshot.
 type memSnapLog struct {
+	mu   sync.Mutex
 	seq  uint64
 	snap []byte
 }
 
 func (l *memSnapLog) Append([]Event) error                   { return errors.New("read-only") }
 func (l *memSnapLog) Replay(uint64, func(Event) error) error { return nil }
-func (l *memSnapLog) SaveSnapshot(uint64, []byte) error      { return nil }
-func (l *memSnapLog) LoadSnapshot() (uint64, []byte, error)  { return l.seq, l.snap, nil }
+
+func (l *memSnapLog) SaveSnapshot(seq uint64, data []byte) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.seq, l.snap = seq, data
+	return nil
+}
+
+func (l *memSnapLog) LoadSnapshot() (uint64, []byte, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.seq, l.snap, nil
+}
+
+// A hall that upgrades starts from its JSON snapshot once: the engine
+// saves it again in the binary format at once, as the same state.
+func TestOldJSONSnapshotIsSavedAgain(t *testing.T) {
+	data, err := os.ReadFile("testdata/snapshot-json.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &memSnapLog{seq: 56, snap: data}
+	e, err := NewEngine(DemoHall(), log, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if _, snap, _ := log.LoadSnapshot(); isSnapshot(snap) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the JSON snapshot was not saved again in the binary format")
+		}
+	}
+	seq, snap, _ := log.LoadSnapshot()
+	old, _ := UnmarshalState(DemoHall(), data)
+	now, err := UnmarshalState(DemoHall(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq != 56 || !bytes.Equal(jsonOf(t, now), jsonOf(t, old)) {
+		t.Errorf("saved again at event %d as another state", seq)
+	}
+}
