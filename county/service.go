@@ -32,7 +32,10 @@ type Config struct {
 	// stored one, or on first start makes one and prints it once.
 	AdminPassword string
 	// SaveEvery bounds how long folded events wait before they are saved
-	// (2 s when zero); a restart goes on from the last save.
+	// (30 s when zero); a restart goes on from the last save, reading
+	// again from the hub what came after it. A save rewrites every hall
+	// that changed (its state and its running day), so saving more often
+	// writes much more for little gain.
 	SaveEvery time.Duration
 	Now       func() time.Time
 	Logger    *slog.Logger
@@ -79,7 +82,7 @@ func Start(c Config) (*Service, error) {
 		c.Stdout = io.Discard
 	}
 	if c.SaveEvery == 0 {
-		c.SaveEvery = 2 * time.Second
+		c.SaveEvery = 30 * time.Second
 	}
 	st, err := openStore(c.Data)
 	if err != nil {
