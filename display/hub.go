@@ -262,7 +262,7 @@ func (h *Hub) snapshotFrame() *Frame {
 // snapshot encodes the whole board. h.mu and the state's lock are held.
 func (h *Hub) snapshot(st *queue.State) []byte {
 	m := Message{Type: "snapshot", Seq: h.seq, Boot: h.boot}
-	m.Hall = &HallView{Name: st.Hall().Name, Notices: st.Hall().Notices}
+	m.Hall = hallView(st.Hall())
 	board(st, &m)
 	m.Alarms = h.alarmList()
 	data, err := json.Marshal(m)

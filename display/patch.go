@@ -46,7 +46,7 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 		// The configuration changed: one message with the new board
 		// (categories, windows and staff as configured now), no reload.
 		m.Type = "hall"
-		m.Hall = &HallView{Name: h.Name, Notices: h.Notices}
+		m.Hall = hallView(h)
 		board(s, &m)
 		return m, true
 	case queue.EvPrinted, queue.EvRated:

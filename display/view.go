@@ -37,6 +37,13 @@ type Message struct {
 type HallView struct {
 	Name    string   `json:"name"`
 	Notices []string `json:"notices,omitempty"`
+	// SelfBooking: villagers may book on /book (appointments.self_booking),
+	// so the lobby shows the way there.
+	SelfBooking bool `json:"self_booking,omitempty"`
+}
+
+func hallView(h *queue.Hall) *HallView {
+	return &HallView{Name: h.Name, Notices: h.Notices, SelfBooking: h.Appointments.SelfBooking}
 }
 
 // QueueView is one category's line.

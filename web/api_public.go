@@ -99,6 +99,12 @@ func ticketViewOf(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration,
 // public address, else the address the connection came in on. Never the
 // Host header, which the client writes.
 func (s *Server) statusURL(r *http.Request) func(token string) string {
+	base := s.publicBase(r)
+	return func(token string) string { return base + "/t/" + token }
+}
+
+// publicBase is the address phones reach this daemon at, for the QR codes.
+func (s *Server) publicBase(r *http.Request) string {
 	base := s.publicURL
 	if base == "" {
 		scheme := "http"
@@ -111,7 +117,7 @@ func (s *Server) statusURL(r *http.Request) func(token string) string {
 		}
 		base = scheme + "://" + host
 	}
-	return func(token string) string { return base + "/t/" + token }
+	return base
 }
 
 // getHealthz says ok while the daemon can do its work: not when the event

@@ -165,6 +165,7 @@ func (s *Server) pageRoutes(m *http.ServeMux) {
 		s.renderPage(w, r, ps, "ticket", pageData{Title: "我的排队", Page: "ticket", Token: token})
 	})
 	m.HandleFunc("GET /t/{token}/qr.png", s.ticketQR)
+	m.HandleFunc("GET /book/qr.png", s.bookQR)
 	m.HandleFunc("GET /static/{name...}", func(w http.ResponseWriter, r *http.Request) {
 		a, ok := ps.assets[r.PathValue("name")]
 		if !ok {

@@ -147,6 +147,7 @@
         nextNotice();
       }
     }
+    if (window.yimenLobbySide) { window.yimenLobbySide(b, msg); }
     if (full || msg.type === 'returned') { showLatest(b); }
     if (msg.type === 'called') {
       showCall(msg.number, msg.window_name || (msg.window + '号窗口'), msg.recall, true, !!(msg.call && msg.call.appointment));
