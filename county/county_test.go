@@ -2,6 +2,8 @@ package county_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -257,4 +259,40 @@ func TestCountyAcrossHubRestart(t *testing.T) {
 	h.work(20)
 	h.published()
 	sameAsHall(t, c, h, "2026-11-23", "2026-11-23")
+}
+
+// TestCountyOnTheDocumentedHub runs the hub from docs/county/hub.conf:
+// each hall links with its own user, the county service signs in with
+// its own from a --nats-creds file, and still shows each hall as itself.
+func TestCountyOnTheDocumentedHub(t *testing.T) {
+	clock := queuetest.NewClock(nineAM)
+	hub := federationtest.StartHubConfig(t, filepath.Join("..", "docs", "county", "hub.conf"))
+	var halls []*testHall
+	for _, id := range []string{"dongzhen", "xizhen"} {
+		h := startHallAs(t, hub, id, id, "CHANGE-ME-"+id, clock)
+		h.work(15)
+		h.published()
+		halls = append(halls, h)
+	}
+	creds := filepath.Join(t.TempDir(), "county.creds")
+	if err := os.WriteFile(creds, []byte("county:CHANGE-ME-county\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	open := filepath.Join(t.TempDir(), "open.creds")
+	os.WriteFile(open, []byte("county:CHANGE-ME-county\n"), 0o644)
+	if _, err := county.Start(county.Config{NATS: []string{hub.ClientURL()}, Creds: open, Addr: "127.0.0.1:0", Data: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("a credentials file others can read: %v", err)
+	}
+	svc, err := county.Start(county.Config{
+		NATS: []string{hub.ClientURL()}, Creds: creds, Addr: "127.0.0.1:0", Data: t.TempDir(),
+		Halls: []string{"dongzhen"}, AdminPassword: adminPassword, Now: clock.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	c := signIn(t, "http://"+svc.Addr(), county.AdminUser, adminPassword)
+	for _, h := range halls { // xizhen by its hello
+		sameAsHall(t, c, h, "2026-11-23", "2026-11-23")
+	}
 }

@@ -30,6 +30,12 @@ type testHall struct {
 
 func startHall(t *testing.T, hub *federationtest.Hub, id string, clock *queuetest.Clock) *testHall {
 	t.Helper()
+	return startHallAs(t, hub, id, "", "", clock)
+}
+
+// startHallAs links the hall with its own user on the hub.
+func startHallAs(t *testing.T, hub *federationtest.Hub, id, user, password string, clock *queuetest.Clock) *testHall {
+	t.Helper()
 	h := &testHall{t: t, id: id, log: new(queuetest.MemLog), clock: clock}
 	hall := queue.DemoHall()
 	hall.ID, hall.Name = id, id+"镇便民服务中心"
@@ -45,7 +51,7 @@ func startHall(t *testing.T, hub *federationtest.Hub, id string, clock *queuetes
 		t.Fatal(err)
 	}
 	h.link = federation.Start(federation.Config{
-		Server: federation.ServerConfig{Hall: id, Dir: t.TempDir(), County: []string{hub.LeafURL()}},
+		Server: federation.ServerConfig{Hall: id, Dir: t.TempDir(), County: []string{hub.LeafURL()}, User: user, Password: password},
 		Hall:   h.e, Log: h.log, Now: clock.Now, Version: "test",
 		HelloEvery: 200 * time.Millisecond,
 	})
