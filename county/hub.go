@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -25,28 +24,6 @@ const streamMaxAge = 400 * 24 * time.Hour
 // fetchBatch is how many messages one pull asks for.
 const fetchBatch = 500
 
-// readCreds reads a USER:PASSWORD file, which must not be readable by
-// others (docs/county/protocol.md).
-func readCreds(path string) (user, pass string, err error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return "", "", fmt.Errorf("county: credentials: %w", err)
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		return "", "", fmt.Errorf("county: credentials %s can be read by others (chmod 600 it)", path)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", "", fmt.Errorf("county: credentials: %w", err)
-	}
-	line, _, _ := strings.Cut(string(data), "\n")
-	user, pass, ok := strings.Cut(strings.TrimSpace(line), ":")
-	if !ok || user == "" || pass == "" {
-		return "", "", fmt.Errorf("county: credentials %s: want one line USER:PASSWORD", path)
-	}
-	return user, pass, nil
-}
-
 // connect dials the hub; it keeps reconnecting by itself, and the service
 // starts even while the hub is away.
 func connect(c Config) (*nats.Conn, error) {
@@ -57,9 +34,9 @@ func connect(c Config) (*nats.Conn, error) {
 		nats.ReconnectWait(time.Second),
 	}
 	if c.Creds != "" {
-		user, pass, err := readCreds(c.Creds)
+		user, pass, err := federation.ReadCreds(c.Creds)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("county: --nats-creds: %w", err)
 		}
 		opts = append(opts, nats.UserInfo(user, pass))
 	}

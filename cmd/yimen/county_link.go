@@ -32,7 +32,7 @@ func (m *Main) checkCountyFlags() error {
 		}
 		user, pw, err := federation.ReadCreds(m.CountyCreds)
 		if err != nil {
-			return usageError{err}
+			return usageError{fmt.Errorf("--county-creds: %w", err)}
 		}
 		m.countyUser, m.countyPassword = user, pw
 	}
