@@ -296,3 +296,18 @@ func TestCountyOnTheDocumentedHub(t *testing.T) {
 		sameAsHall(t, c, h, "2026-11-23", "2026-11-23")
 	}
 }
+
+// TestCountyStartsEmpty: a county's very first start knows no hall; the
+// first hall to say hello is sourced and shown.
+func TestCountyStartsEmpty(t *testing.T) {
+	clock := queuetest.NewClock(nineAM)
+	hub := federationtest.StartHub(t)
+	_, c := startCounty(t, hub.ClientURL(), t.TempDir(), clock)
+	if n := len(hallsByID(c)); n != 0 {
+		t.Fatalf("%d halls before any hello", n)
+	}
+	h := startHall(t, hub, "beishan", clock)
+	h.work(10)
+	h.published()
+	sameAsHall(t, c, h, "2026-11-23", "2026-11-23")
+}
