@@ -100,11 +100,12 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 	case queue.EvCaseOpened, queue.EvCaseForwarded, queue.EvCaseSuspended, queue.EvCaseResumed,
 		queue.EvCaseReady, queue.EvCasePickedUp, queue.EvCaseClosed:
 		// A case page follows its case at once; screens learn only that
-		// a number's case moved.
+		// a number's case moved, and the lobby its 请取件 list.
 		m.Type = "case"
 		if c := s.Cases[ev.Ticket]; c != nil {
 			m.Number = c.Number
 		}
+		m.Pickup = pickupView(s)
 		return m, true
 	default:
 		return m, false

@@ -31,6 +31,26 @@ type Message struct {
 	Recent   []CallView    `json:"recent,omitempty"` // snapshot and day: the last calls, newest first
 	Call     *CallView     `json:"call,omitempty"`   // called: the call to put first in recent
 	Alarms   []Alarm       `json:"alarms,omitempty"`
+	// Pickup is the lobby's 请取件 list: with snapshot, day, hall and
+	// case messages, always whole.
+	Pickup *PickupView `json:"pickup,omitempty"`
+}
+
+// PickupView lists the numbers of cases ready for pick-up (待取件), the
+// most recently done first: numbers only, never whose they are. Total
+// counts them all when there are more than the list holds.
+type PickupView struct {
+	Numbers []string `json:"numbers"`
+	Total   int      `json:"total"`
+}
+
+// pickupMax bounds the list a screen is sent: more than a lobby can show.
+const pickupMax = 30
+
+func pickupView(s *queue.State) *PickupView {
+	v := &PickupView{}
+	v.Numbers, v.Total = s.ReadyNumbers(pickupMax)
+	return v
 }
 
 // HallView is the fixed part of the board, sent with snapshots.
@@ -216,6 +236,7 @@ func board(s *queue.State, m *Message) {
 		m.Services = append(m.Services, serviceView(s, &h.Services[i]))
 	}
 	m.Recent = recentView(s)
+	m.Pickup = pickupView(s)
 }
 
 // QueueOf, WindowOf and StaffOf give the views the push messages carry, for
