@@ -115,6 +115,9 @@ func TestBrowserCounty(t *testing.T) {
 				fmt.Sprintf(`%s && %s.querySelector('.pill').textContent === '在线' && %s.querySelector('.waiting').textContent === '%d'`, card, card, card, waiting), patience)
 		}
 		waitJS(t, ctx, "xiba's 下村 clerk", `document.querySelector('.hall[data-hall="xiba"] .staff-line').textContent.includes('郑农·下村')`, patience)
+		if clipped := evalJS[int](t, ctx, `[...document.querySelectorAll('.hall .today, .hall-name, .hall-big')].filter(e => e.scrollWidth > e.clientWidth + 1).length`); clipped > 0 {
+			t.Errorf("%d lines of the halls' cards are cut off at %d×%d", clipped, size[0], size[1])
+		}
 		if fits := evalJS[bool](t, ctx, `document.documentElement.scrollHeight <= innerHeight && document.documentElement.scrollWidth <= innerWidth`); !fits {
 			t.Errorf("34 halls do not fit one %d×%d screen: page %v×%v", size[0], size[1], evalJS[float64](t, ctx, `document.documentElement.scrollWidth`), evalJS[float64](t, ctx, `document.documentElement.scrollHeight`))
 		}
