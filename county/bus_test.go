@@ -41,6 +41,7 @@ func TestBusRollsIntoTownship(t *testing.T) {
 	proxy := federationtest.StartProxy(t, strings.TrimPrefix(hub.LeafURL(), "nats://"))
 	proxy.Cut() // the bus leaves the township out of range
 	township := federationtest.StartHall(t, "dongzhen", clock.Now, []string{hub.LeafURL()}, nil)
+	township.WaitLinked(t)
 	bus := federationtest.StartHall(t, "dongzhen-bus", clock.Now, []string{proxy.URL()}, func(h *queue.Hall) {
 		h.Name, h.Parent = "东镇便民服务车", "dongzhen"
 		h.Tour = []queue.TourStop{{Weekdays: []int{1, 3}, Village: "李家村"}, {Day: "2026-11-24", Village: "王家村"}}

@@ -45,6 +45,7 @@ func TestAgentFilesWhileHallCutOff(t *testing.T) {
 	hub := federationtest.StartHub(t)
 	proxy := federationtest.StartProxy(t, strings.TrimPrefix(hub.LeafURL(), "nats://"))
 	hall := federationtest.StartHall(t, "dongzhen", clock.Now, []string{proxy.URL()}, nil)
+	hall.WaitLinked(t)
 	_, admin := startCounty(t, hub.ClientURL(), t.TempDir(), clock, "dongzhen")
 	agent := newAgent(t, admin, "lijia", "李家村代办点")
 	other := newAgent(t, admin, "wangjia", "王家村代办点")
@@ -157,7 +158,7 @@ func TestAgentFilesWhileHallCutOff(t *testing.T) {
 func TestFilingRefusesWhatNoHallTakes(t *testing.T) {
 	clock := queuetest.NewClock(nineAM)
 	hub := federationtest.StartHub(t)
-	federationtest.StartHall(t, "dongzhen", clock.Now, []string{hub.LeafURL()}, nil)
+	federationtest.StartHall(t, "dongzhen", clock.Now, []string{hub.LeafURL()}, nil).WaitLinked(t)
 	_, admin := startCounty(t, hub.ClientURL(), t.TempDir(), clock, "dongzhen")
 	agent := newAgent(t, admin, "lijia", "李家村代办点")
 	eventually(t, "the county knows dongzhen's services", func() bool {

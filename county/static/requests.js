@@ -51,13 +51,15 @@
     loadSlots();
   }
 
+  var asked = 0; // the latest slots asked for: an older answer is dropped
   function loadSlots() {
-    var box = $('slots'), s = service(), h = hall(), day = $('r-day').value;
+    var box = $('slots'), s = service(), h = hall(), day = $('r-day').value, mine = ++asked;
     slot = '';
     $('slots-asof').textContent = '';
     if (kind() !== 'appointment' || !s || !day) { box.replaceChildren(); return; }
     County.api('GET', '/api/county/halls/' + encodeURIComponent(h.id) + '/slots?service=' + encodeURIComponent(s.id) + '&day=' + day)
       .then(function (r) {
+        if (mine !== asked) return;
         if (r.as_of) $('slots-asof').textContent = '（按乡镇 ' + r.as_of + ' 的情况）';
         if (!r.slots.length) { box.replaceChildren(el('span', 'muted', '这一天没有可约时段，请换一天')); return; }
         box.replaceChildren.apply(box, r.slots.map(function (sl) {
@@ -72,7 +74,7 @@
           });
           return b;
         }));
-      }).catch(function (e) { box.replaceChildren(el('span', 'error', e.message)); });
+      }).catch(function (e) { if (mine === asked) box.replaceChildren(el('span', 'error', e.message)); });
   }
 
   function fillDocs() {
@@ -144,7 +146,11 @@
       $('r-name').value = ''; $('r-phone').value = ''; $('r-other-doc').value = ''; $('r-note').value = '';
       fillDocs();
       loadSlots();
-      return list();
+      return list().then(function () {
+        // On a phone the list is below the form: show the new request.
+        var li = document.querySelector('#requests .req[data-id="' + q.id + '"]');
+        if (li && li.getBoundingClientRect().bottom > innerHeight - 80) li.scrollIntoView({ block: 'center' });
+      });
     }).catch(function (e) { err.textContent = e.message; })
       .then(function () { $('r-submit').disabled = false; });
   });

@@ -61,6 +61,18 @@ func StartHall(t testing.TB, id string, now func() time.Time, county []string, e
 	return h
 }
 
+// WaitLinked waits until the hall's leaf link is up: a county started
+// before it would wait for the hub's back-off to source the hall.
+func (h *Hall) WaitLinked(t testing.TB) {
+	t.Helper()
+	WaitFor(t, 2*time.Minute, func() string {
+		if !h.Link.Linked() {
+			return h.ID + " has not linked"
+		}
+		return ""
+	})
+}
+
 func (h *Hall) close() {
 	if h.Link != nil {
 		h.Link.Close()
