@@ -227,3 +227,46 @@ func TestRequestPullerDropsWhatItCannotKey(t *testing.T) {
 		t.Errorf("%d request events, want only the good one", n)
 	}
 }
+
+// With docs/county/hub.conf a hall's leaf user takes its own requests,
+// and cannot make or pull another hall's consumer.
+func TestHubConfLetsAHallTakeOnlyItsOwnRequests(t *testing.T) {
+	hub := federationtest.StartHubConfig(t, hubConf)
+	js, err := jetstream.New(hub.Connect("county", "CHANGE-ME-county"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := js.CreateOrUpdateStream(ctx, federation.RequestsStreamConfig()); err != nil {
+		t.Fatal(err)
+	}
+	rh := &requestsHub{Hub: hub, js: js}
+	own, others := booking("own"), booking("xizhen")
+	rh.file(t, "dongzhen", own)
+	rh.file(t, "xizhen", others)
+
+	h := newTestHall(t, "dongzhen")
+	h.county, h.user, h.pass = []string{hub.LeafURL()}, "dongzhen", "CHANGE-ME-dongzhen"
+	h.linkUp(t)
+	federationtest.WaitFor(t, 2*time.Minute, func() string {
+		if n, w := len(h.taken(t)[own.ID]), rh.waiting(t); n != 1 || w != 1 {
+			return fmt.Sprintf("own request taken %d times, %d waiting on the hub", n, w)
+		}
+		return ""
+	})
+	hjs, err := jetstream.NewWithDomain(h.link.Conn(), federation.CountyDomain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := hjs.CreateOrUpdateConsumer(tctx, federation.RequestsStream, federation.RequestConsumerConfig("xizhen")); err == nil {
+		t.Fatal("dongzhen made xizhen's consumer")
+	}
+	if _, err := js.Consumer(ctx, federation.RequestsStream, federation.HallConsumer("xizhen")); err == nil {
+		t.Error("xizhen's consumer exists on the hub")
+	}
+	if w := rh.waiting(t); w != 1 || len(h.taken(t)[others.ID]) != 0 {
+		t.Errorf("xizhen's request: %d waiting, taken by dongzhen %d times", w, len(h.taken(t)[others.ID]))
+	}
+}
