@@ -119,6 +119,8 @@
         ['办结率', pct(l.finish_rate || 0)], ['平均等候', mins(l.avg_wait_minutes || 0)],
         ['最长等候', mins(l.max_wait_minutes || 0)], ['平均办理', mins(l.avg_service_minutes || 0)],
         ['评价数', l.rated], ['满意率', l.rated ? pct(l.satisfaction || 0) : '—']];
+      // Village stations' requests (代办), for a hall that takes them.
+      if (l.requests || l.refused) items.push(['代办受理', l.requests], ['代办未受理', l.refused]);
       for (var i = 0; i < items.length; i++) {
         var d = Y.el('div');
         d.appendChild(Y.el('span', null, items[i][0]));
