@@ -194,6 +194,16 @@ func TestBrowserCountyRequests(t *testing.T) {
 		}
 	})
 	if c == nil || c.Name != "赵奶奶" || c.Proxy.Station != "李家村代办点" || strings.Join(c.Documents, "、") != "身份证、村委会证明" {
-		t.Errorf("the hall's 代办 case: %+v", c)
+		t.Fatalf("the hall's 代办 case: %+v", c)
 	}
+
+	// The hall's manager finds the 代办 case among the cases, with the
+	// station that filed it.
+	manager := tab(t, browser, true, 1366, 768, m.URL+"/admin", false)
+	waitJS(t, manager, "the admin sign-in", `!document.getElementById('login').hidden`, patience)
+	typeInto(t, manager, "#password", testAdminPassword)
+	click(t, manager, "#admin-login-btn")
+	waitJS(t, manager, "the 代办 case in the manager's list", fmt.Sprintf(`[...document.querySelectorAll('#cases-rows tr')].some(r => r.dataset.case === %s && r.textContent.includes('代办001') && r.textContent.includes('赵奶奶（李家村代办点 李梅 代办）'))`, quote(c.ID)), patience)
+	evalJS[bool](t, manager, `document.getElementById('cases-rows').scrollIntoView(); true`)
+	screenshot(t, manager, "admin-cases-proxy-1366x768")
 }

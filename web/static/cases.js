@@ -32,7 +32,8 @@
     tr.setAttribute('data-case', c.id);
     tr.appendChild(el('td', null, c.number));
     tr.appendChild(el('td', null, c.service_name));
-    tr.appendChild(el('td', null, (c.name || '') + (c.phone ? ' ' + c.phone : '')));
+    tr.appendChild(el('td', null, (c.name || '') + (c.phone ? ' ' + c.phone : '') +
+      (c.proxy ? '（' + c.proxy.station + ' ' + c.proxy.agent + ' 代办）' : '')));
     tr.appendChild(el('td', 'case-state', stateText(c)));
     tr.appendChild(el('td', c.alarm ? 'late' : c.near_due ? 'near' : '', dueText(c)));
     tr.appendChild(el('td', null, c.responsible_name));
