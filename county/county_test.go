@@ -2,6 +2,7 @@ package county_test
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,7 +39,7 @@ func startCounty(t *testing.T, hubURL, dir string, clock *queuetest.Clock, halls
 	return svc, signIn(t, "http://"+svc.Addr(), county.AdminUser, adminPassword)
 }
 
-// hallsBySeq reads /api/county/halls, by id.
+// hallsByID reads /api/county/halls, by id.
 func hallsByID(c *client) map[string]county.HallView {
 	var out struct {
 		Halls []county.HallView `json:"halls"`
@@ -240,6 +241,18 @@ func ledgerWorkbook(t *testing.T, c *client, halls []*testHall) {
 	}
 	if r := byName["全县合计"]; len(r) < 2 || r[1] != strconv.Itoa(total) {
 		t.Errorf("全县合计 = %v, want %d issued", r, total)
+	}
+
+	// The CSV is the summary sheet, with the BOM Excel needs for UTF-8.
+	resp, err = c.http.Get(c.base + "/api/county/ledger?from=2026-11-22&to=2026-11-23&format=csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	text := string(data)
+	if !strings.HasPrefix(text, "\ufeff乡镇大厅,取号,") || !strings.Contains(text, "\r\n全县合计,"+strconv.Itoa(total)+",") {
+		t.Errorf("csv:\n%s", text)
 	}
 }
 

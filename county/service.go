@@ -6,6 +6,7 @@ package county
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -176,7 +177,7 @@ func (s *Service) onHello(m *nats.Msg) {
 		return
 	}
 	var hi federation.Hello
-	if err := jsonUnmarshal(m.Data, &hi); err != nil {
+	if err := json.Unmarshal(m.Data, &hi); err != nil {
 		s.cfg.Logger.Warn("county: hello not understood", "hall", id, "err", err)
 		return
 	}
