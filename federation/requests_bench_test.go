@@ -23,15 +23,8 @@ func BenchmarkRequestsCatchUp(b *testing.B) {
 	const n = 500
 	for range b.N {
 		b.StopTimer()
-		hub := federationtest.StartHub(b)
-		js, err := jetstream.New(hub.Connect("", ""))
-		if err != nil {
-			b.Fatal(err)
-		}
-		ctx := context.Background()
-		if _, err := js.CreateOrUpdateStream(ctx, federation.RequestsStreamConfig()); err != nil {
-			b.Fatal(err)
-		}
+		hub := startRequestsHub(b)
+		js, ctx := hub.js, context.Background()
 		proxy := federationtest.StartProxy(b, strings.TrimPrefix(hub.LeafURL(), "nats://"))
 		clock := queuetest.NewClock(testStart)
 		h := federationtest.StartHall(b, "lechang", clock.Now, []string{proxy.URL()}, nil)

@@ -20,7 +20,7 @@ type requestsHub struct {
 	js jetstream.JetStream
 }
 
-func startRequestsHub(t *testing.T) *requestsHub {
+func startRequestsHub(t testing.TB) *requestsHub {
 	t.Helper()
 	hub := federationtest.StartHub(t)
 	js, err := jetstream.New(hub.Connect("", ""))
