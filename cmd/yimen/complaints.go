@@ -17,8 +17,7 @@ const complaintsAlarm = "ratings"
 // Deadlines pass with the clock, not with an event, so it looks every
 // interval until ctx ends; done is closed when it returns.
 func (m *Main) watchComplaints(ctx context.Context, every time.Duration, done chan<- struct{}) {
-	defer close(done)
-	check := func() {
+	watchAlarm(ctx, every, nil, done, func() {
 		now := m.Now()
 		n := 0
 		m.engine.Read(func(s *queue.State) { n = s.OverdueComplaints(now) })
@@ -28,15 +27,5 @@ func (m *Main) watchComplaints(ctx context.Context, every time.Duration, done ch
 		}
 		m.hub.SetAlarm(display.Alarm{Source: complaintsAlarm, Level: "warn",
 			Text: fmt.Sprintf("有 %d 条差评超过处理期限仍未回访或整改，请在“差评处理”中处理", n)})
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		check()
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }

@@ -53,8 +53,8 @@ type Main struct {
 	HashCost int
 	// Now is the clock (tests move it across midnight).
 	Now func() time.Time
-	// ComplaintCheck is how often overdue low ratings are looked for
-	// (a minute when zero).
+	// ComplaintCheck is how often overdue low ratings and 承诺件 are
+	// looked for (a minute when zero).
 	ComplaintCheck time.Duration
 	// HallID overrides the hall's id (--hall-id); County lists the hub's
 	// leafnode URLs and CountyCreds the file of the hall's credentials
@@ -70,6 +70,8 @@ type Main struct {
 	logger *slog.Logger
 	// complaintsDone is closed when the overdue-rating watch has stopped.
 	complaintsDone chan struct{}
+	// casesDone is closed when the overdue-case watch has stopped.
+	casesDone chan struct{}
 
 	hall    *queue.Hall
 	hallSum string // SHA-256 of the --hall file
@@ -291,6 +293,8 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.complaintsDone = make(chan struct{})
 	go m.watchComplaints(ctx, m.ComplaintCheck, m.complaintsDone)
+	m.casesDone = make(chan struct{})
+	go m.watchCases(ctx, m.ComplaintCheck, m.casesDone)
 	m.startBackups(ctx)
 	m.startLogCheck(ctx)
 	m.URL = "http://" + m.ln.Addr().String()
@@ -378,6 +382,9 @@ func (m *Main) Close() error {
 	}
 	if m.complaintsDone != nil {
 		<-m.complaintsDone
+	}
+	if m.casesDone != nil {
+		<-m.casesDone
 	}
 	if m.backupDone != nil {
 		<-m.backupDone // it reads the store

@@ -182,6 +182,8 @@
     if (!board) {
       board = new Y.Board({ onMessage: function (msg, b) {
         render(b);
+        // A case moved: the cases list and its warnings follow at once.
+        if (msg.type === 'case' && window.yimenAdminCases) { window.yimenAdminCases.reload(); }
         if (msg.number || msg.type === 'snapshot' || msg.type === 'day') {
           clearTimeout(floorTimer);
           floorTimer = setTimeout(loadFloor, 1000);
