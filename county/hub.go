@@ -47,18 +47,6 @@ func connect(c Config) (*nats.Conn, error) {
 	return nc, nil
 }
 
-// source is the county stream's source of one hall (docs/county/protocol.md).
-func source(hall string) *jetstream.StreamSource {
-	return &jetstream.StreamSource{
-		Name:          federation.EventsStream,
-		FilterSubject: federation.EventsSubject(hall),
-		External: &jetstream.ExternalStream{
-			APIPrefix:     federation.APIPrefix(hall),
-			DeliverPrefix: federation.DeliverSubject(hall),
-		},
-	}
-}
-
 // sourcedHall names the hall a source of the county stream is of.
 func sourcedHall(s *jetstream.StreamSource) string {
 	if s.External == nil {
@@ -94,7 +82,7 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, ids []string) (ma
 	changed := st == nil
 	for _, id := range ids {
 		if !have[id] {
-			cfg.Sources = append(cfg.Sources, source(id))
+			cfg.Sources = append(cfg.Sources, federation.CountySource(id))
 			have[id] = true
 			changed = true
 		}

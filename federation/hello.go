@@ -32,6 +32,13 @@ func (l *Link) hellos(ctx context.Context) {
 		case <-tick.C:
 		}
 		linked := l.srv.NumLeafNodes() > 0
+		if linked != up {
+			if linked {
+				l.cfg.Logger.Info("county link up")
+			} else {
+				l.cfg.Logger.Warn("county link down: the hall works on and keeps its events for the county")
+			}
+		}
 		if linked && (!up || time.Since(last) >= l.cfg.HelloEvery) {
 			l.hello()
 			last = time.Now()

@@ -92,9 +92,11 @@ func (l *Link) run(ctx context.Context) {
 	defer l.wg.Done()
 	wait := time.Second
 	for {
-		srv, nc, err := startServer(l.cfg.Server)
+		start := time.Now()
+		srv, nc, err := startServer(l.cfg.Server, l.cfg.Logger)
 		if err == nil {
 			l.srv, l.nc = srv, nc
+			l.cfg.Logger.Info("county link: the hall's NATS server is ready", "took", time.Since(start).Round(time.Millisecond), "linking", len(l.cfg.Server.County) > 0)
 			break
 		}
 		l.cfg.Logger.Error("county link: the hall's NATS server", "err", err)

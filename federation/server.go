@@ -1,9 +1,10 @@
 package federation
 
 import (
-	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -24,7 +25,7 @@ type ServerConfig struct {
 // startServer runs the hall's NATS server in this process: JetStream in
 // the hall's domain, no client port (the daemon connects in process), and
 // with a county a leaf remote that redials forever.
-func startServer(c ServerConfig) (*server.Server, *nats.Conn, error) {
+func startServer(c ServerConfig, logger *slog.Logger) (*server.Server, *nats.Conn, error) {
 	opts := &server.Options{
 		ServerName:      "yimen-" + c.Hall,
 		DontListen:      true,
@@ -49,11 +50,19 @@ func startServer(c ServerConfig) (*server.Server, *nats.Conn, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("federation: nats server: %w", err)
 	}
+	log := &natsLog{l: logger}
+	s.SetLoggerV2(log, false, false, false)
 	s.Start()
-	if !s.ReadyForConnections(30 * time.Second) {
+	// Start gives up on a store that cannot be opened before it returns,
+	// saying so as a fatal line: that is known now, and must not wait out
+	// the start-up patience before the manager hears of it.
+	if fatal := log.fatal.Load(); fatal != nil || !s.ReadyForConnections(30*time.Second) {
 		s.Shutdown()
 		s.WaitForShutdown()
-		return nil, nil, errors.New("federation: nats server did not start within 30 s")
+		if fatal != nil {
+			return nil, nil, fmt.Errorf("federation: the hall's nats server (store %s): %s", c.Dir, *fatal)
+		}
+		return nil, nil, fmt.Errorf("federation: the hall's nats server did not start within 30 s (store %s)", c.Dir)
 	}
 	nc, err := nats.Connect("", nats.InProcessServer(s), nats.Name("yimen"),
 		// Replies to this hall come back under its own inbox, which its
@@ -104,4 +113,24 @@ func ParseCountyURL(s string) (*url.URL, error) {
 		return nil, fmt.Errorf("--county %q: unexpected path %q", s, u.Path)
 	}
 	return u, nil
+}
+
+// natsLog passes the embedded server's warnings and errors to the
+// daemon's log (a refused leaf link says why there); its notices are
+// debug lines. It keeps the fatal line that stops a start.
+type natsLog struct {
+	l     *slog.Logger
+	fatal atomic.Pointer[string]
+}
+
+func (n *natsLog) Noticef(format string, v ...any) { n.l.Debug("nats: " + fmt.Sprintf(format, v...)) }
+func (n *natsLog) Warnf(format string, v ...any)   { n.l.Warn("nats: " + fmt.Sprintf(format, v...)) }
+func (n *natsLog) Errorf(format string, v ...any)  { n.l.Error("nats: " + fmt.Sprintf(format, v...)) }
+func (n *natsLog) Debugf(format string, v ...any)  {}
+func (n *natsLog) Tracef(format string, v ...any)  {}
+
+func (n *natsLog) Fatalf(format string, v ...any) {
+	msg := fmt.Sprintf(format, v...)
+	n.fatal.Store(&msg)
+	n.l.Error("nats: " + msg)
 }

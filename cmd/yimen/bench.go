@@ -35,7 +35,8 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	attackers := fs.Int("attackers", 32, "login: addresses sending wrong sign-ins at once")
 	finish := fs.Bool("finish", true, "fanout: finish each ticket before the next call (false: next finishes it, as a call pad's single key does)")
 	halls := fs.Int("halls", 34, "county: halls linked to the hub")
-	hallTickets := fs.Int("hall-tickets", 1500, "county: tickets a day at each hall")
+	hallTickets := fs.Int("hall-tickets", 1500, "county, county-link: tickets a day at each hall")
+	weekDays := fs.Int("days", 7, "county-link: days a hall is cut off from its county")
 	if err := fs.Parse(args); err != nil {
 		return usageError{fmt.Errorf("bench: %w", err)}
 	}
@@ -62,10 +63,12 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 			return benchBare(ctx, fs.Args()[1:], os.Stderr)
 		case "county":
 			err = benchCounty(ctx, stdout, *halls, *hallTickets)
+		case "county-link":
+			err = benchCountyLink(ctx, stdout, *kiosks, *duration/2, *weekDays, *hallTickets)
 		case "login":
 			err = benchLogin(ctx, stdout, *attackers, *duration/2)
 		default:
-			return usageError{fmt.Errorf("bench: unknown benchmark %q (floor, issue, fanout, startup, login, county)", w)}
+			return usageError{fmt.Errorf("bench: unknown benchmark %q (floor, issue, fanout, startup, login, county, county-link)", w)}
 		}
 		if err != nil {
 			return fmt.Errorf("bench %s: %w", w, err)

@@ -176,3 +176,46 @@ func TestDaemonCountyNeedsHallID(t *testing.T) {
 		t.Fatalf("Run = %v, want an error asking for the hall's id", err)
 	}
 }
+
+// When the hall's own event store cannot be opened (here DATA/nats is a
+// file, as a full or broken disk would leave it), the manager gets the
+// county alarm and the hall issues as ever; once the store is back, the
+// alarm clears and every event is kept.
+func TestDaemonCountyStoreAlarm(t *testing.T) {
+	var dir string
+	m := startMain(t, func(m *Main) {
+		dir = m.DataDir
+		if err := os.WriteFile(filepath.Join(dir, "nats"), []byte("not a directory"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	})
+	countyAlarm := func() string {
+		for _, a := range m.hub.Alarms() {
+			if a.Source == "county" {
+				return a.Text
+			}
+		}
+		return ""
+	}
+	federationtest.WaitFor(t, patience, func() string {
+		if countyAlarm() == "" {
+			return fmt.Sprintf("no county alarm: %+v", m.hub.Alarms())
+		}
+		return ""
+	})
+	if text := countyAlarm(); !strings.Contains(text, "取号叫号不受影响") {
+		t.Errorf("the alarm says %q", text)
+	}
+	k := kioskClient(t, m)
+	if code, body := k.do("POST", "/api/tickets", map[string]any{"service": "medicare"}); code != 201 {
+		t.Fatalf("issue with the county store down: %d %v", code, body)
+	}
+	if err := os.Remove(filepath.Join(dir, "nats")); err != nil {
+		t.Fatal(err)
+	}
+	waitPublished(t, m)
+	if text := countyAlarm(); text != "" {
+		t.Fatalf("the county alarm stayed: %s", text)
+	}
+	federationtest.CheckStream(t, m.link.Conn(), federation.EventsStream, "demo", committed(m))
+}

@@ -111,7 +111,7 @@ usage:
 
 const usageMore = `
   environment: YIMEN_ADDR, YIMEN_DATA, YIMEN_HALL, YIMEN_PRINTER, YIMEN_PUBLIC_URL,
-  YIMEN_ADMIN_PASSWORD, YIMEN_VOICE_DIR, YIMEN_BACKUP_DIR give the defaults of the flags above.
+  YIMEN_ADMIN_PASSWORD, YIMEN_VOICE_DIR, YIMEN_BACKUP_DIR, YIMEN_HALL_ID, YIMEN_COUNTY_CREDS give the defaults of the flags above.
 
 other commands:
   yimen county --nats nats://HUB:4222 [--nats-creds F] [--addr :8090] [--data DIR] [--hall ID]...
@@ -124,7 +124,7 @@ other commands:
   yimen restore FILE --data DIR [--replace]   put a checked backup in place
   yimen simulate-devices TARGET      play a call pad, rating pad and LED board
                                      (pty | serial:/dev/ttyUSB1?baud=9600 | ws://HOST:PORT/ws/device)
-  yimen bench [floor|issue|fanout|startup|memory|login|county]  measure the daemon (county: yimen county) on this machine
+  yimen bench [floor|issue|fanout|startup|memory|login|county|county-link]  measure the daemon (county: yimen county; county-link: the hall's link) on this machine
 `
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {

@@ -23,16 +23,9 @@ func CountyStream(t testing.TB, nc *nats.Conn, halls ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := jetstream.StreamConfig{Name: federation.CountyStream, Storage: jetstream.FileStorage}
-	for _, h := range halls {
-		cfg.Sources = append(cfg.Sources, &jetstream.StreamSource{
-			Name: federation.EventsStream, FilterSubject: federation.EventsSubject(h),
-			External: &jetstream.ExternalStream{APIPrefix: federation.APIPrefix(h), DeliverPrefix: federation.DeliverSubject(h)},
-		})
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
+	if _, err := js.CreateOrUpdateStream(ctx, federation.CountyStreamConfig(halls...)); err != nil {
 		t.Fatalf("create %s: %v", federation.CountyStream, err)
 	}
 }
