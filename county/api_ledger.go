@@ -112,7 +112,7 @@ func (s *Service) apiLedger(w http.ResponseWriter, r *http.Request) {
 		})
 	case "xlsx":
 		s.sendLedger(w, led, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", func() ([]byte, error) {
-			return web.CountyLedgerXLSX("全县", led.Total, led.Halls)
+			return web.CountyLedgerXLSX("全县", led.Total, led.Halls, busRows(led.Townships)...)
 		})
 	default:
 		writeError(w, http.StatusBadRequest, "bad_format", "格式应为 json、csv 或 xlsx")

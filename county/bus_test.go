@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/yimen-hall/yimen/county"
 	"github.com/yimen-hall/yimen/federation/federationtest"
 	"github.com/yimen-hall/yimen/queue"
@@ -109,5 +111,30 @@ func TestBusRollsIntoTownship(t *testing.T) {
 	}
 	if tw.Total.Issued != 4+9 {
 		t.Errorf("the township's total counts %d numbers, want its own 4 and the bus's 9", tw.Total.Issued)
+	}
+
+	// The workbook has the same rows on its 便民服务车 sheet.
+	resp, err := admin.http.Get(admin.base + "/api/county/ledger?from=2026-11-23&to=2026-11-24&format=xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	f, err := excelize.OpenReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("便民服务车")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		if len(r) > 1 && strings.HasPrefix(r[0], "乐昌镇") {
+			got = append(got, r[0]+" "+r[1])
+		}
+	}
+	want := []string{"乐昌镇便民服务中心 · 李家村（东镇便民服务车，1 天） 6", "乐昌镇便民服务中心 · 王家村（东镇便民服务车，1 天） 3", "乐昌镇便民服务中心 合计（含服务车） 13"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the workbook's 便民服务车 sheet:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -2,9 +2,11 @@ package county
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/yimen-hall/yimen/queue"
+	"github.com/yimen-hall/yimen/web"
 )
 
 // The service bus (便民服务车) is a hall of its own (its numbers, its
@@ -29,6 +31,20 @@ type Township struct {
 	Name     string        `json:"name"`
 	Total    queue.Figures `json:"total"`
 	Villages []BusVillage  `json:"villages"`
+}
+
+// busRows are the townships' buses as ledger rows: each village, then the
+// township's total with its buses (the 便民服务车 sheet of the workbook, as
+// the ledger page shows them).
+func busRows(ts []Township) []web.LedgerRow {
+	var out []web.LedgerRow
+	for _, t := range ts {
+		for _, v := range t.Villages {
+			out = append(out, web.LedgerRow{Label: fmt.Sprintf("%s · %s（%s，%d 天）", t.Name, cmp.Or(v.Village, "未排班"), v.BusName, len(v.Days)), Figures: v.Figures})
+		}
+		out = append(out, web.LedgerRow{Label: t.Name + " 合计（含服务车）", Figures: t.Total})
+	}
+	return out
 }
 
 // busHall is a bus among the county's halls.

@@ -122,7 +122,10 @@ func ledgerXLSX(rep queue.Report) ([]byte, error) {
 // CountyLedgerXLSX writes the county's workbook: a summary sheet (汇总:
 // a row per hall, then 全县合计) and each hall's 台账 sheet, named by the
 // hall, exactly as the hall's own workbook has it.
-func CountyLedgerXLSX(title string, total queue.Report, halls []queue.Report) ([]byte, error) {
+//
+// buses, when given, are the service buses' rows by township and village
+// (便民服务车), on a sheet of their own after the halls'.
+func CountyLedgerXLSX(title string, total queue.Report, halls []queue.Report, buses ...LedgerRow) ([]byte, error) {
 	sum := make([]LedgerRow, 0, len(halls)+1)
 	sheets := []xlsxSheet{{}}
 	used := map[string]bool{"汇总": true}
@@ -133,6 +136,9 @@ func CountyLedgerXLSX(title string, total queue.Report, halls []queue.Report) ([
 		sheets = append(sheets, sh)
 	}
 	sheets[0] = ledgerSheet("汇总", "乡镇大厅", append(sum, LedgerRow{"全县合计", total.Figures}))
+	if len(buses) > 0 {
+		sheets = append(sheets, ledgerSheet(sheetName("便民服务车", used), "乡镇 · 村（服务车）", buses))
+	}
 	return writeXLSX(title, total.From, total.To, sheets)
 }
 
