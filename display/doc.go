@@ -14,8 +14,10 @@
 // screen that reconnects with the seq and boot id of its last message gets
 // exactly what it missed, or a fresh snapshot when the ring no longer
 // reaches back that far, the daemon has restarted, or it missed more than
-// 64 messages. Subscribers (one writer per screen) are woken, never sent
-// to: a slow one is not dropped and holds up nobody; when it runs it takes
-// everything since its seq the same way, so a screen that fell behind is
-// caught up with one snapshot instead of a backlog.
+// 64 messages. Subscribers (the web layer's pushers, one a core) are
+// woken, never sent to: a slow one is not dropped and holds up nobody;
+// when it runs it takes everything since each screen's seq the same way
+// (Catchup, AppendCatchup), so a screen that fell behind is caught up with
+// one snapshot instead of a backlog. Each message is encoded once, and
+// framed once (Frame.Wire) for every screen.
 package display

@@ -26,8 +26,9 @@ type Hub struct {
 	stMu sync.Mutex   // guards st, the hub's own copy
 	st   *queue.State // nil when following the engine
 
-	// mu guards the ring and the alarms. A thousand screen writers read
-	// the ring at once after every message: they share it.
+	// mu guards the ring and the alarms. The pushers (and the writers of
+	// screens that fell behind) read the ring at once after every
+	// message: they share it.
 	mu        sync.RWMutex
 	seq       uint64
 	ring      []*Frame // the last messages, oldest first, at most ringSize and ringBytes
@@ -272,7 +273,7 @@ func (h *Hub) snapshot(st *queue.State) []byte {
 	return data
 }
 
-// Subscribe registers a subscriber (a screen's writer) to be woken for
+// Subscribe registers a subscriber (a pusher of screens) to be woken for
 // every message from now on; Catchup gives the messages.
 func (h *Hub) Subscribe() *Sub {
 	h.subMu.Lock()
@@ -305,16 +306,22 @@ func (h *Hub) Unsubscribe(s *Sub) {
 // gives since without boot (the contract's reconnect) is replayed when the
 // ring reaches back; since 0 is a first connect.
 func (h *Hub) Catchup(since uint64, boot string) ([]*Frame, uint64) {
+	return h.AppendCatchup(nil, since, boot)
+}
+
+// AppendCatchup is Catchup appending the frames to dst: a writer that
+// serves a thousand screens after every message reuses one slice.
+func (h *Hub) AppendCatchup(dst []*Frame, since uint64, boot string) ([]*Frame, uint64) {
 	h.mu.RLock()
 	sameRun := boot == h.boot || (boot == "" && since > 0)
 	if sameRun && since <= h.seq && h.seq-since <= coalesceAfter && h.replayable(since) {
 		defer h.mu.RUnlock()
 		i := len(h.ring) - int(h.seq-since) // the ring holds consecutive seqs
-		return slices.Clone(h.ring[i:]), h.seq
+		return append(dst, h.ring[i:]...), h.seq
 	}
 	h.mu.RUnlock()
 	f := h.snapshotFrame() // made once, for every screen that needs it
-	return []*Frame{f}, f.Seq
+	return append(dst, f), f.Seq
 }
 
 // Boot names this run of the hub; a screen's seq from another run means

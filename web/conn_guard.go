@@ -2,9 +2,11 @@ package web
 
 import (
 	"container/list"
+	"errors"
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 )
 
 // A stranger can open thousands of connections and trickle a request
@@ -32,6 +34,15 @@ type guardedConn struct {
 	addr     string
 	elem     *list.Element // nil once hijacked or released
 	released bool
+}
+
+// SyscallConn gives the socket's descriptor, as the connection under the
+// guard does: the screens' pusher writes to it without waiting.
+func (c *guardedConn) SyscallConn() (syscall.RawConn, error) {
+	if sc, ok := c.Conn.(syscall.Conn); ok {
+		return sc.SyscallConn()
+	}
+	return nil, errors.ErrUnsupported
 }
 
 // NewConnGuard allows max connections open at once.

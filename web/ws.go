@@ -22,16 +22,18 @@ const (
 var upgrader = websocket.Upgrader{
 	ReadBufferSize:  512,
 	WriteBufferSize: 2048,
-	// Writes borrow from a pool instead of holding a buffer per screen.
+	// Writes (the control messages: messages go out as frames made once,
+	// ws_frame.go) borrow from a pool instead of holding a buffer per screen.
 	WriteBufferPool: &sync.Pool{},
 	// Displays are read-only and open on the LAN: any page may watch.
 	CheckOrigin: func(*http.Request) bool { return true },
 }
 
 // serveDisplayWS pushes the board to a lobby TV, window screen or phone.
-// The handler returns right after the upgrade: a writer shard then owns
-// the connection and one small goroutine reads it, so that the HTTP
-// server's request state and buffers (8 KB a connection) are freed.
+// The handler returns right after the upgrade: the pushers and the
+// screen's writer then own the connection and one small goroutine reads
+// it, so that the HTTP server's request state and buffers (8 KB a
+// connection) are freed.
 func (s *Server) serveDisplayWS(w http.ResponseWriter, r *http.Request) {
 	since, _ := strconv.ParseUint(r.URL.Query().Get("since"), 10, 64)
 	boot := r.URL.Query().Get("boot")
@@ -55,13 +57,4 @@ func readDisplay(conn *websocket.Conn, gone chan<- struct{}) {
 			return
 		}
 	}
-}
-
-// prepare frames a message once for every screen.
-func prepare(data []byte) any {
-	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, data)
-	if err != nil {
-		panic("web: prepare text message: " + err.Error()) // only fails on bad message types
-	}
-	return pm
 }

@@ -121,3 +121,82 @@ func TestSlowScreenIsNotDropped(t *testing.T) {
 		}
 	}
 }
+
+// Messages of every size reach every screen whole and in order, however
+// the pushers bunch them into one write: short ones, ones whose frame
+// length takes two bytes and ones that take eight, published faster than
+// the screens read.
+func TestPushedFramesOfEverySize(t *testing.T) {
+	s, _ := newTestServer(t)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	const screens = 3
+	var conns [screens]*websocket.Conn
+	for i := range conns {
+		conns[i] = dialScreen(t, ts.URL)
+	}
+	waitUntil(t, "the screens to connect", func() bool { return s.screens.live.Load() == screens })
+	sizes := []int{10, 200, 40_000, 100_000} // bytes of alarm text (3 per character)
+	for round := range 5 {
+		for _, n := range sizes {
+			s.hub.SetAlarm(display.Alarm{Source: "printer", Level: "error", Text: fmt.Sprint(round, n, strings.Repeat("缺", n/3))})
+		}
+	}
+	final := s.hub.Seq()
+	for i, c := range conns {
+		var at uint64
+		for at < final {
+			c.SetReadDeadline(time.Now().Add(patienceWS))
+			_, data, err := c.ReadMessage()
+			if err != nil {
+				t.Fatalf("screen %d at seq %d of %d: %v", i, at, final, err)
+			}
+			var m struct {
+				screenMsg
+				Alarms []display.Alarm `json:"alarms"`
+			}
+			if err := json.Unmarshal(data, &m); err != nil {
+				t.Fatalf("screen %d after seq %d: %d bytes that are not one message: %v", i, at, len(data), err)
+			}
+			if m.Type != "snapshot" && m.Seq != at+1 {
+				t.Fatalf("screen %d: seq %d after %d", i, m.Seq, at)
+			}
+			at = m.Seq
+		}
+	}
+}
+
+// A screen that is sent nothing for a while is pinged, and stays
+// connected past the time its reader waits for a pong.
+func TestIdleScreenIsPinged(t *testing.T) {
+	s, _ := newTestServer(t)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	conn := dialScreen(t, ts.URL)
+	var pings atomic.Int64
+	conn.SetPingHandler(func(data string) error {
+		pings.Add(1)
+		return conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+	})
+	done := make(chan error, 1)
+	go func() {
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	waitUntil(t, "pings past the pong wait", func() bool { return pings.Load() > int64(wsPongWait/wsPingPeriod) })
+	select {
+	case err := <-done:
+		t.Fatalf("the idle screen's connection ended: %v", err)
+	default:
+	}
+	if n := s.screens.live.Load(); n != 1 {
+		t.Errorf("%d screens connected, want the idle one", n)
+	}
+}
+
+// patienceWS bounds a read that should complete at once.
+const patienceWS = 60 * time.Second
