@@ -23,6 +23,7 @@ import (
 //   - GET /ws: a plain gorilla/websocket screen;
 //   - POST /next: one fsync'd append to a file, then one prepared
 //     "called" message written to every screen in turn, then the answer;
+//     POST /finish the same with a "finished" message;
 //   - POST /api/tickets: one record into bbolt with group commit
 //     (bbolt's Batch), then the answer: bbolt behind plain net/http.
 func benchBare(ctx context.Context, args []string, stderr io.Writer) error {
@@ -66,27 +67,35 @@ func benchBare(ctx context.Context, args []string, stderr io.Writer) error {
 			}
 		}()
 	})
-	mux.HandleFunc("POST /next", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		defer mu.Unlock()
-		seq++
-		number := fmt.Sprintf("A%03d", seq)
-		if _, err := fmt.Fprintf(logf, "called %s\n", number); err != nil {
-			http.Error(w, err.Error(), 500)
-			return
+	// what: "called" for the next number, "finished" for the last
+	// called, as the daemon's clerk does before the next call.
+	push := func(what string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			if what == "called" {
+				seq++
+			}
+			number := fmt.Sprintf("A%03d", seq)
+			if _, err := fmt.Fprintf(logf, "%s %s\n", what, number); err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			if err := logf.Sync(); err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			pm, _ := websocket.NewPreparedMessage(websocket.TextMessage,
+				fmt.Appendf(nil, `{"type":%q,"seq":%d,"number":%q,"window":"1","window_name":"1号窗口"}`, what, seq, number))
+			for _, c := range screens {
+				c.SetWriteDeadline(time.Now().Add(10 * time.Second))
+				c.WritePreparedMessage(pm)
+			}
+			fmt.Fprintf(w, `{"ticket":{"number":%q}}`, number)
 		}
-		if err := logf.Sync(); err != nil {
-			http.Error(w, err.Error(), 500)
-			return
-		}
-		pm, _ := websocket.NewPreparedMessage(websocket.TextMessage,
-			fmt.Appendf(nil, `{"type":"called","seq":%d,"number":%q,"window":"1","window_name":"1号窗口"}`, seq, number))
-		for _, c := range screens {
-			c.SetWriteDeadline(time.Now().Add(10 * time.Second))
-			c.WritePreparedMessage(pm)
-		}
-		fmt.Fprintf(w, `{"ticket":{"number":%q}}`, number)
-	})
+	}
+	mux.HandleFunc("POST /next", push("called"))
+	mux.HandleFunc("POST /finish", push("finished"))
 	var n uint64
 	var nmu sync.Mutex
 	mux.HandleFunc("POST /api/tickets", func(w http.ResponseWriter, r *http.Request) {

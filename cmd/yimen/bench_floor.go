@@ -121,57 +121,111 @@ func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 
-// floorPush times call → every screen on the bare server and on the daemon.
+// floorPush measures call → every one of o.screens screens on the daemon
+// and on the bare server, both running at once with their screens
+// connected, one call on each in turn: the load of whatever else runs on
+// the machine then falls on both alike, and the ratio is the daemon's own.
 func floorPush(ctx context.Context, out io.Writer, o floorOpts, exe string, sub func(string) string,
 	post func(url, token, body string) (*http.Response, error), discard func(*http.Response, error), pause func() error) error {
 	bare, err := startExe(exe, "bench", "bare-server", sub("bare"))
 	if err != nil {
 		return fmt.Errorf("bare server: %w", err)
 	}
-	bareAll, bareWorst, err := fanoutOn(ctx, bare.url+"/ws", o.screens, func(got <-chan recv) ([]time.Duration, []time.Duration, error) {
-		return measureCalls(ctx, got, o.screens, o.calls, pause, func() (*http.Response, error) { return post(bare.url+"/next", "", "") })
-	})
-	if err != nil {
-		bare.stop()
-		return fmt.Errorf("bare fan-out: %w", err)
-	}
-	bare.stop()
-
-	// The daemon: push.
+	defer bare.stop()
 	d, err := startChild(sub("push"), o.daemonArgs...)
 	if err != nil {
 		return err
 	}
+	defer d.stop()
 	kt := floorKioskToken(d)
 	for range o.calls {
 		discard(post(d.url+"/api/tickets", kt, `{"service":"guide"}`))
 	}
 	clerk, err := staffToken(d, "S01", "240101")
 	if err != nil {
-		d.stop()
 		return err
 	}
-	first := true
-	var pushLost int
-	daemonAll, daemonWorst, err := fanoutOn(ctx, "ws"+strings.TrimPrefix(d.url, "http")+"/ws/display", o.screens, func(got <-chan recv) (all, worst []time.Duration, err error) {
-		all, worst, pushLost, err = measureCallsLost(ctx, got, o.screens, o.calls, func() error {
+	// Each call follows the finish (办结) of the last one, on both: two
+	// messages to every screen, each after an fsync.
+	finish := func(url, token, body string) func() error {
+		first := true
+		return func() error {
 			if !first {
-				discard(post(d.url+"/api/windows/1/finish", clerk, `{"outcome":"immediate"}`))
+				discard(post(url, token, body))
 			}
 			first = false
 			return pause()
-		}, func() (*http.Response, error) { return post(d.url+"/api/windows/1/next", clerk, "") })
-		return all, worst, err
-	})
-	d.stop()
-	if err != nil {
-		return fmt.Errorf("daemon fan-out: %w", err)
+		}
 	}
-	bareP99, daemonP99 := percentile(bareWorst, 0.99), percentile(daemonWorst, 0.99)
-	fmt.Fprintf(out, "  call → all %d screens, p99: daemon %s, bare server %s: %.2f× (goal ≤ 1.3×); p50 %s vs %s; any screen p99 %s vs %s; screens cut off during the calls: %d\n",
+	targets := []*pushTarget{
+		{pid: bare.cmd.Process.Pid, url: bare.url + "/ws", prepare: finish(bare.url+"/finish", "", ""),
+			next: func() (*http.Response, error) { return post(bare.url+"/next", "", "") }},
+		{pid: d.cmd.Process.Pid, url: "ws" + strings.TrimPrefix(d.url, "http") + "/ws/display", prepare: finish(d.url+"/api/windows/1/finish", clerk, `{"outcome":"immediate"}`),
+			next: func() (*http.Response, error) { return post(d.url+"/api/windows/1/next", clerk, "") }},
+	}
+	for _, t := range targets {
+		if err := t.connect(o.screens); err != nil {
+			return err
+		}
+		defer t.close()
+	}
+	time.Sleep(time.Second) // let every snapshot arrive
+	for _, t := range targets {
+		t.cpu = -procCPU(t.pid)
+	}
+	for i := 0; i < o.calls && ctx.Err() == nil; i++ {
+		for k := range targets {
+			t := targets[(i+k)%len(targets)] // each goes first every other call
+			all, worst, lost, err := measureCallsLost(ctx, t.got, o.screens-t.lost, 1, t.prepare, t.next)
+			if err != nil {
+				return err
+			}
+			t.all, t.worst, t.lost = append(t.all, all...), append(t.worst, worst...), t.lost+lost
+		}
+	}
+	for _, t := range targets {
+		t.cpu += procCPU(t.pid)
+	}
+	b, dm := targets[0], targets[1]
+	if b.lost > 0 {
+		return fmt.Errorf("bare fan-out: %d of %d screens stopped getting calls", b.lost, o.screens)
+	}
+	bareP99, daemonP99 := percentile(b.worst, 0.99), percentile(dm.worst, 0.99)
+	fmt.Fprintf(out, "  call → all %d screens, p99: daemon %s, bare server %s: %.2f× (goal ≤ 1.3×); p50 %s vs %s; any screen p99 %s vs %s; screens cut off during the calls: %d; CPU per call %s vs %s\n",
 		o.screens, ms(daemonP99), ms(bareP99), ratio(daemonP99.Seconds(), bareP99.Seconds()),
-		ms(percentile(daemonWorst, 0.5)), ms(percentile(bareWorst, 0.5)), ms(percentile(daemonAll, 0.99)), ms(percentile(bareAll, 0.99)), pushLost)
+		ms(percentile(dm.worst, 0.5)), ms(percentile(b.worst, 0.5)), ms(percentile(dm.all, 0.99)), ms(percentile(b.all, 0.99)), dm.lost,
+		ms(dm.cpu/time.Duration(max(len(dm.worst), 1))), ms(b.cpu/time.Duration(max(len(b.worst), 1))))
 	return nil
+}
+
+// pushTarget is one server under the push measurement, its screens and
+// what was measured on it.
+type pushTarget struct {
+	url        string // its screens' websocket
+	prepare    func() error
+	next       func() (*http.Response, error)
+	set        screenSet
+	got        chan recv
+	stop       chan struct{}
+	all, worst []time.Duration
+	lost       int           // screens that stopped getting calls
+	pid        int           // its process
+	cpu        time.Duration // the CPU time it took during the calls
+}
+
+func (t *pushTarget) connect(screens int) error {
+	set, err := dialScreens(t.url, screens)
+	if err != nil {
+		return err
+	}
+	t.set, t.got, t.stop = set, make(chan recv, screens*4), make(chan struct{})
+	go set.run(t.got, t.stop)
+	return nil
+}
+
+func (t *pushTarget) close() {
+	close(t.stop)
+	t.set.close()
 }
 
 // floorIssue issues into empty lines up to o.waiting waiting tickets on
@@ -249,20 +303,6 @@ func floorDrops(ctx context.Context, out io.Writer, o floorOpts, dir string) err
 	return nil
 }
 
-// fanoutOn connects screens to a push websocket and runs measure on them.
-func fanoutOn(ctx context.Context, wsURL string, screens int, measure func(got <-chan recv) ([]time.Duration, []time.Duration, error)) ([]time.Duration, []time.Duration, error) {
-	set, err := dialScreens(wsURL, screens)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer set.close()
-	got, stop := make(chan recv, screens*4), make(chan struct{})
-	defer close(stop)
-	go set.run(got, stop)
-	time.Sleep(time.Second) // let every snapshot arrive
-	return measure(got)
-}
-
 // floorKioskToken pairs a kiosk for the load; "" on a daemon that has no
 // kiosk pairing (an older build measured for comparison).
 func floorKioskToken(c *child) string {
@@ -317,4 +357,23 @@ func floorDaemonArgs(hallFile string) []string {
 		args = append(args, "--hall", hallFile)
 	}
 	return args
+}
+
+// procCPU is the CPU time (user and system) a process has taken; 0 where
+// /proc does not say.
+func procCPU(pid int) time.Duration {
+	data, err := os.ReadFile(filepath.Join("/proc", fmt.Sprint(pid), "stat"))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's name, which may hold spaces.
+	_, rest, _ := strings.Cut(string(data), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	var utime, stime int64
+	fmt.Sscan(f[11], &utime)
+	fmt.Sscan(f[12], &stime)
+	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ
 }
