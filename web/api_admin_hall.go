@@ -106,6 +106,15 @@ func (s *Server) putAdminHall(w http.ResponseWriter, r *http.Request) {
 		}
 		st.PIN, st.PINHash = "", hash
 	}
+	// The id names the hall to its county, which knows it by nothing
+	// else: it comes from the hall file or --hall-id, never from here.
+	switch req.Hall.ID {
+	case "":
+		req.Hall.ID = cur.ID
+	case cur.ID:
+	default:
+		problems = append(problems, &queue.FieldError{Path: "id", Problem: "the hall's id is set in the hall file (or --hall-id), not here"})
+	}
 	if len(problems) > 0 {
 		writeJSON(w, http.StatusBadRequest, hallProblems{apiError{Error: "配置有误，请按提示修改", Code: "invalid_hall"}, problems})
 		return

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -218,4 +219,58 @@ func TestDaemonCountyStoreAlarm(t *testing.T) {
 		t.Fatalf("the county alarm stayed: %s", text)
 	}
 	federationtest.CheckStream(t, m.link.Conn(), federation.EventsStream, "demo", committed(m))
+}
+
+// The manager's 大厅配置 keeps the hall's id: a document without one
+// keeps it, one with another is refused (the county knows the hall by it).
+func TestAdminHallKeepsTheHallID(t *testing.T) {
+	m := startMain(t, nil)
+	admin := adminClient(t, m.URL, testAdminPassword)
+	v, doc := hallDoc(t, admin)
+	if doc["id"] != "demo" {
+		t.Fatalf("the demo hall's id is %v", doc["id"])
+	}
+	doc["id"] = "xizhen"
+	if code, ans := admin.do("PUT", "/api/admin/hall", map[string]any{"version": v, "hall": doc}); code != 400 || !strings.Contains(fmt.Sprint(ans["problems"]), "id") {
+		t.Fatalf("PUT with another id = %d %v, want 400 naming id", code, ans)
+	}
+	delete(doc, "id")
+	doc["notices"] = []string{"今天下午停电"}
+	if code, ans := admin.do("PUT", "/api/admin/hall", map[string]any{"version": v, "hall": doc}); code != 200 {
+		t.Fatalf("PUT without id = %d %v", code, ans)
+	}
+	if id := m.engine.Hall().ID; id != "demo" {
+		t.Fatalf("after an edit without id the hall's id is %q", id)
+	}
+}
+
+// A daemon linked to its county ends all of the link at Close: the
+// embedded server, its leaf connection, the publisher and the hellos.
+func TestDaemonCountyLinkCloseLeavesNothingRunning(t *testing.T) {
+	hub := federationtest.StartHub(t)
+	http.DefaultClient.CloseIdleConnections()
+	before := runtime.NumGoroutine()
+	m := startMain(t, func(m *Main) { m.County = []string{hub.LeafURL()} })
+	federationtest.WaitFor(t, patience, func() string {
+		if m.link == nil || !m.link.Linked() {
+			return "the daemon's link is not up"
+		}
+		return ""
+	})
+	kioskClient(t, m).do("POST", "/api/tickets", map[string]any{"service": "medicare"})
+	waitPublished(t, m)
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	http.DefaultClient.CloseIdleConnections()
+	federationtest.WaitFor(t, patience, func() string {
+		if n := runtime.NumGoroutine(); n > before {
+			buf := make([]byte, 1<<20)
+			return fmt.Sprintf("%d goroutines after Close, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+		}
+		return ""
+	})
+	if n := hub.Server.NumLeafNodes(); n != 0 {
+		t.Errorf("the hub still has %d leaf links after the hall closed", n)
+	}
 }
