@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -116,7 +118,7 @@ func TestBrowserCountyRequests(t *testing.T) {
 	})
 	signIn := func(w, h int64, mobile bool) context.Context {
 		ctx := tab(t, browser, true, w, h, base+"/county/requests", mobile)
-		waitJS(t, ctx, "the sign-in page", `location.pathname === '/county/login'`, patience)
+		waitJS(t, ctx, "the sign-in page", `location.pathname === '/county/login' && document.readyState === 'complete'`, patience)
 		typeInto(t, ctx, "#user", "lijia")
 		typeInto(t, ctx, "#password", made.Password)
 		click(t, ctx, "#login-go")
@@ -206,4 +208,64 @@ func TestBrowserCountyRequests(t *testing.T) {
 	waitJS(t, manager, "the 代办 case in the manager's list", fmt.Sprintf(`[...document.querySelectorAll('#cases-rows tr')].some(r => r.dataset.case === %s && r.textContent.includes('代办001') && r.textContent.includes('赵奶奶（李家村代办点 李梅 代办）'))`, quote(c.ID)), patience)
 	evalJS[bool](t, manager, `document.getElementById('cases-rows').scrollIntoView(); true`)
 	screenshot(t, manager, "admin-cases-proxy-1366x768")
+}
+
+// TestBrowserCountyBusLedger: a service bus daemon (a hall file with
+// parent and tour) issues numbers in a village and links; the county
+// office's ledger page shows them under that village of its township.
+func TestBrowserCountyBusLedger(t *testing.T) {
+	browser := newBrowser(t)
+	hub := federationtest.StartHub(t)
+	hall := queue.DemoHall()
+	hall.ID, hall.Name, hall.Parent = "demo-bus", "东镇便民服务车", "demo"
+	hall.Tour = []queue.TourStop{{Weekdays: []int{1, 2, 3, 4, 5, 6, 7}, Village: "李家村"}}
+	doc, err := json.Marshal(hall)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "bus.json")
+	if err := os.WriteFile(file, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	township := startMain(t, func(m *Main) { m.County = []string{hub.LeafURL()} })
+	bus := startMain(t, func(m *Main) { m.HallID, m.HallFile, m.County = "demo-bus", file, []string{hub.LeafURL()} })
+	for i := range 5 {
+		if _, err := bus.engine.Issue(context.Background(), "guide", i == 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range []*Main{township, bus} {
+		waitPublished(t, m)
+		federationtest.WaitFor(t, patience, func() string {
+			if !m.link.Linked() {
+				return "not linked"
+			}
+			return ""
+		})
+	}
+	svc, err := county.Start(county.Config{
+		NATS: []string{hub.ClientURL()}, Addr: "127.0.0.1:0", Data: t.TempDir(),
+		Halls: []string{"demo", "demo-bus"}, AdminPassword: countyBrowserPassword, SaveEvery: 100 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	ctx := tab(t, browser, true, 1366, 768, "http://"+svc.Addr()+"/county/ledger", false)
+	waitJS(t, ctx, "the sign-in page", `location.pathname === '/county/login' && document.readyState === 'complete'`, patience)
+	typeInto(t, ctx, "#user", county.AdminUser)
+	typeInto(t, ctx, "#password", countyBrowserPassword)
+	click(t, ctx, "#login-go")
+	waitJS(t, ctx, "the ledger page", `location.pathname === '/county/ledger'`, patience)
+	want := "乐昌镇便民服务中心 · 李家村（东镇便民服务车，1 天）"
+	federationtest.WaitFor(t, 3*time.Minute, func() string {
+		click(t, ctx, "#show")
+		ok := evalJS[bool](t, ctx, fmt.Sprintf(`!document.getElementById('buses').hidden && [...document.querySelectorAll('#bus-rows tr')].some(r => r.cells[0].textContent === %s && r.cells[1].textContent === '5')`, quote(want)))
+		if !ok {
+			return "the ledger page has no 李家村 row with the bus's 5 numbers"
+		}
+		return ""
+	})
+	evalJS[bool](t, ctx, `document.getElementById('buses').scrollIntoView(); true`)
+	screenshot(t, ctx, "county-ledger-bus-1366x768")
 }

@@ -43,6 +43,10 @@
         trs.push(sum);
       });
       bus.replaceChildren.apply(bus, trs);
+      // The same columns as the halls' table above.
+      var head = document.querySelector('table.ledger thead tr').cloneNode(true);
+      head.cells[0].textContent = '乡镇 · 村（服务车）';
+      document.getElementById('bus-head').replaceChildren(head);
       document.getElementById('buses').hidden = !trs.length;
     }).catch(function (e) { err.textContent = e.message; });
   }
