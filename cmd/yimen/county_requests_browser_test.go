@@ -56,6 +56,33 @@ func (c *countyClient) call(method, path string, body, out any) int {
 	return resp.StatusCode
 }
 
+// waitLinked waits until a hall daemon's leaf link is up: a county that
+// sources it before then waits for the hub's back-off (up to two minutes).
+func waitLinked(t *testing.T, m *Main) {
+	t.Helper()
+	federationtest.WaitFor(t, patience, func() string {
+		if !m.link.Linked() {
+			return "the hall has not linked"
+		}
+		return ""
+	})
+}
+
+// startCountyOf starts the county service on hub for halls, with the
+// tests' admin password, and returns its base URL.
+func startCountyOf(t *testing.T, hub *federationtest.Hub, halls ...string) string {
+	t.Helper()
+	svc, err := county.Start(county.Config{
+		NATS: []string{hub.ClientURL()}, Addr: "127.0.0.1:0", Data: t.TempDir(),
+		Halls: halls, AdminPassword: countyBrowserPassword, SaveEvery: 100 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	return "http://" + svc.Addr()
+}
+
 // TestBrowserCountyRequests: a 代办员 at a village PC (1366×768) books a
 // slot at a township hall whose link is down: the page shows the request
 // 待乡镇受理; the link comes back and the page shows the code the hall
@@ -67,23 +94,8 @@ func TestBrowserCountyRequests(t *testing.T) {
 	proxy := federationtest.StartProxy(t, strings.TrimPrefix(hub.LeafURL(), "nats://"))
 	m := startMain(t, func(m *Main) { m.HallID, m.County = "dongzhen", []string{proxy.URL()} })
 	waitPublished(t, m)
-	// Linked before the county sources it: the hub retries a source of a
-	// hall not there yet with a back-off of up to two minutes.
-	federationtest.WaitFor(t, patience, func() string {
-		if !m.link.Linked() {
-			return "the hall has not linked"
-		}
-		return ""
-	})
-	svc, err := county.Start(county.Config{
-		NATS: []string{hub.ClientURL()}, Addr: "127.0.0.1:0", Data: t.TempDir(),
-		Halls: []string{"dongzhen"}, AdminPassword: countyBrowserPassword, SaveEvery: 100 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	base := "http://" + svc.Addr()
+	waitLinked(t, m)
+	base := startCountyOf(t, hub, "dongzhen")
 	admin := countySignIn(t, base, county.AdminUser, countyBrowserPassword)
 	var made struct {
 		Password string `json:"password"`
@@ -236,22 +248,9 @@ func TestBrowserCountyBusLedger(t *testing.T) {
 	}
 	for _, m := range []*Main{township, bus} {
 		waitPublished(t, m)
-		federationtest.WaitFor(t, patience, func() string {
-			if !m.link.Linked() {
-				return "not linked"
-			}
-			return ""
-		})
+		waitLinked(t, m)
 	}
-	svc, err := county.Start(county.Config{
-		NATS: []string{hub.ClientURL()}, Addr: "127.0.0.1:0", Data: t.TempDir(),
-		Halls: []string{"demo", "demo-bus"}, AdminPassword: countyBrowserPassword, SaveEvery: 100 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	ctx := tab(t, browser, true, 1366, 768, "http://"+svc.Addr()+"/county/ledger", false)
+	ctx := tab(t, browser, true, 1366, 768, startCountyOf(t, hub, "demo", "demo-bus")+"/county/ledger", false)
 	waitJS(t, ctx, "the sign-in page", `location.pathname === '/county/login' && document.readyState === 'complete'`, patience)
 	typeInto(t, ctx, "#user", county.AdminUser)
 	typeInto(t, ctx, "#password", countyBrowserPassword)
