@@ -165,7 +165,7 @@ func (h *Hub) SetAlarm(a Alarm) {
 		a.At = h.now()
 	}
 	h.alarms[a.Source] = a
-	h.publish(Message{Type: "alarm", Alarms: h.alarmList()})
+	h.publish(Message{Type: "alarm", Alarms: publicAlarms(h.alarmList())})
 }
 
 // ClearAlarm drops the alarm of a source, if any.
@@ -177,10 +177,11 @@ func (h *Hub) ClearAlarm(source string) {
 		return
 	}
 	delete(h.alarms, source)
-	h.publish(Message{Type: "alarm", Alarms: h.alarmList()})
+	h.publish(Message{Type: "alarm", Alarms: publicAlarms(h.alarmList())})
 }
 
-// Alarms returns the current alarms.
+// Alarms returns the current alarms with their detail, for the manager;
+// screens get them stripped (alarm_public.go).
 func (h *Hub) Alarms() []Alarm {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
@@ -265,7 +266,7 @@ func (h *Hub) snapshot(st *queue.State) []byte {
 	m := Message{Type: "snapshot", Seq: h.seq, Boot: h.boot}
 	m.Hall = hallView(st.Hall())
 	board(st, &m)
-	m.Alarms = h.alarmList()
+	m.Alarms = publicAlarms(h.alarmList())
 	data, err := json.Marshal(m)
 	if err != nil {
 		panic("display: snapshot does not encode: " + err.Error()) // plain structs always encode

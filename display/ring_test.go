@@ -9,14 +9,18 @@ import (
 )
 
 // The replay ring is bounded by bytes as well as by count: a flood of big
-// messages (alarms with long texts) must not grow the daemon's memory
+// messages (a hall's long notices) must not grow the daemon's memory
 // without end. A screen whose messages fell out of it gets a snapshot.
 func TestRingBoundedByBytes(t *testing.T) {
 	h := NewHub(queue.NewState(queue.DemoHall()), Options{})
 	boot := h.Boot()
-	big := strings.Repeat("打印机缺纸", 7000) // ~100 KB a message
+	big := strings.Repeat("服务承诺通知", 6000) // ~100 KB a message
 	for i := range 200 {
-		h.SetAlarm(Alarm{Source: "printer", Level: "error", Text: fmt.Sprint(i, big)})
+		// Long notices: alarms no longer are (their text stays off the
+		// public push).
+		h.mu.Lock()
+		h.publish(Message{Type: "hall", Hall: &HallView{Name: "测试", Notices: []string{fmt.Sprint(i, big)}}})
+		h.mu.Unlock()
 	}
 	h.mu.RLock()
 	n, bytes := len(h.ring), h.ringBytes

@@ -24,9 +24,16 @@ func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) {
 	})
 	writeJSON(w, http.StatusOK, map[string]any{
 		"board":     rawJSON(s.hub.Snapshot()),
+		"alarms":    s.hub.Alarms(), // the board's are stripped for the public push
 		"open":      open,
 		"unprinted": unprinted,
 	})
+}
+
+// getAlarms gives the manager the hall's alarms with their detail (which
+// device, which window), which the public push leaves out.
+func (s *Server) getAlarms(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"alarms": s.hub.Alarms()})
 }
 
 type rawJSON []byte

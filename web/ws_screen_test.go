@@ -76,19 +76,20 @@ func TestSlowScreenIsNotDropped(t *testing.T) {
 				return
 			}
 			at.Store(m.Seq)
-			time.Sleep(time.Millisecond) // a slow TV box: about a thousand messages a second
+			time.Sleep(10 * time.Millisecond) // a slow TV box: about a hundred messages a second
 		}
 	}()
 
-	// Big messages (10 KB alarms) fill the loopback socket buffers fast;
-	// keep publishing until the stuck screen is closed.
+	// Big messages (a list of 100 alarms, about 10 KB on the public
+	// push) fill the loopback socket buffers fast; keep publishing until
+	// the stuck screen is closed.
 	text := strings.Repeat("打印机缺纸", 700)
 	deadline := time.Now().Add(90 * time.Second)
 	for i := 0; s.screens.live.Load() == 2; i++ {
 		if time.Now().After(deadline) {
 			t.Fatal("the screen that reads nothing was never closed")
 		}
-		s.hub.SetAlarm(display.Alarm{Source: "printer", Level: "error", Text: fmt.Sprint(i, text)})
+		s.hub.SetAlarm(display.Alarm{Source: fmt.Sprint("device:", i%100), Level: "error", Text: fmt.Sprint(i, text)})
 		if i%100 == 99 {
 			time.Sleep(10 * time.Millisecond)
 		}

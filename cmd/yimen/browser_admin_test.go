@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/yimen-hall/yimen/firmware-bridge/proto"
-	"github.com/yimen-hall/yimen/firmware-bridge/sim"
 )
 
 // shiftClock is the daemon's clock: real time moved to a chosen moment,
@@ -153,13 +152,7 @@ func TestBrowserAdminRunsTheHall(t *testing.T) {
 	// manager approves them and puts the LED board over window 3.
 	click(t, admin, `#tabs [data-tab="devices"]`)
 	click(t, admin, "#learn")
-	sctx, stop := context.WithCancel(context.Background())
-	simDone := make(chan struct{})
-	go func() {
-		sim.Run(sctx, "ws"+strings.TrimPrefix(m.URL, "http")+"/ws/device", new(syncBuffer))
-		close(simDone)
-	}()
-	defer func() { stop(); <-simDone }()
+	defer runSimDevices(m)()
 	waitJS(t, admin, "three proposals", `document.querySelectorAll('#t-devices .h-approve').length === 3`, 10*time.Second)
 	for i := 0; i < 3; i++ {
 		click(t, admin, "#t-devices .h-approve")

@@ -19,6 +19,9 @@ func TestBrowserCaseAlarmPushed(t *testing.T) {
 	clerk := kiosk.login("S04", "240104")
 	ids, numbers := promiseCases(t, kiosk, clerk, "2", 1) // 养老保险: five working days, due Monday 12-07
 
+	// Just before midnight the case is due today; at midnight it is late.
+	clk.Set(time.Date(2026, 12, 7, 23, 59, 0, 0, shanghai))
+	clerk = kiosk.login("S04", "240104")
 	admin := tab(t, browser, true, 1366, 768, m.URL+"/admin", false)
 	waitJS(t, admin, "the admin sign-in", `!document.getElementById('login').hidden`, 5*time.Second)
 	typeInto(t, admin, "#password", browserAdminPassword)
@@ -30,9 +33,6 @@ func TestBrowserCaseAlarmPushed(t *testing.T) {
 	}
 	evalJS[bool](t, admin, `window.__same = true`)
 
-	// Just before midnight the case is due today; at midnight it is late.
-	clk.Set(time.Date(2026, 12, 7, 23, 59, 0, 0, shanghai))
-	clerk = kiosk.login("S04", "240104")
 	clk.Set(time.Date(2026, 12, 8, 0, 0, 1, 0, shanghai))
 	// The engine rolls the day within its minute tick, or at once on the
 	// next command, as here: the clock is moved by hand, not waited for.

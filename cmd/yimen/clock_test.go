@@ -53,8 +53,7 @@ func floorAlarm(t *testing.T, admin *client, source string) string {
 	if code != 200 {
 		t.Fatalf("floor: %d %v", code, floor)
 	}
-	board, _ := floor["board"].(map[string]any)
-	alarms, _ := board["alarms"].([]any)
+	alarms, _ := floor["alarms"].([]any)
 	for _, a := range alarms {
 		if a, _ := a.(map[string]any); a["source"] == source {
 			text, _ := a["text"].(string)

@@ -30,13 +30,8 @@ func TestDevicesPairing(t *testing.T) {
 		t.Fatalf("learn mode: %d %v", code, ans)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		sim.Run(ctx, "ws"+strings.TrimPrefix(m.URL, "http")+"/ws/device", new(syncBuffer))
-		close(done)
-	}()
-	defer func() { cancel(); <-done }()
+	stop := runSimDevices(m)
+	defer stop()
 
 	waitFor(t, "one alarm for the three proposals", func() bool {
 		as := m.hub.Alarms()
@@ -73,8 +68,7 @@ func TestDevicesPairing(t *testing.T) {
 	}
 
 	// the devices drop off: an alarm per device, naming its number
-	cancel()
-	<-done
+	stop()
 	waitFor(t, "offline alarms", func() bool { return len(m.hub.Alarms()) == 3 })
 	var texts []string
 	for _, a := range m.hub.Alarms() {
@@ -138,4 +132,18 @@ func listDevices(t *testing.T, admin *client) []deviceRow {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// runSimDevices connects the simulator's three devices (a call pad, a
+// rating tablet, an LED board) to the daemon's device websocket; stop
+// disconnects them and waits until they are gone (calling it again does
+// nothing).
+func runSimDevices(m *Main) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		sim.Run(ctx, "ws"+strings.TrimPrefix(m.URL, "http")+"/ws/device", new(syncBuffer))
+		close(done)
+	}()
+	return func() { cancel(); <-done }
 }

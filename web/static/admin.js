@@ -60,17 +60,37 @@
       cell(trs[i], 3, s.until || '');
       cell(trs[i], 4, s.note || '');
     });
+  }
+
+  // The push carries alarms stripped of their detail (any screen may
+  // read it): on each change the manager's own list is fetched.
+  function renderAlarms(list) {
     var box = $('alarms');
     box.textContent = '';
-    for (var i = 0; i < b.alarms.length && i < 20; i++) {
-      var a = b.alarms[i];
+    for (var i = 0; i < list.length && i < 20; i++) {
+      var a = list[i];
       box.appendChild(Y.el('div', 'alarm alarm-' + a.level, '⚠ ' + a.text + '（' + a.source + '，' + (a.at || '').slice(11, 19) + '）'));
     }
   }
 
+  // Only the answer to the latest request is shown: an older one (the
+  // floor's) may arrive after a newer alarm list.
+  var alarmAsk = 0;
+  function alarmsAnswer() {
+    var n = ++alarmAsk;
+    return function (list) { if (n === alarmAsk) { renderAlarms(list || []); } };
+  }
+
+  function loadAlarms() {
+    var show = alarmsAnswer();
+    Y.api('GET', '/api/admin/alarms').then(function (r) { show(r.data.alarms); }, error);
+  }
+
   function loadFloor() {
+    var alarms = alarmsAnswer();
     Y.api('GET', '/api/admin/floor').then(function (r) {
       Y.adminOpen(r.data.open || []);
+      alarms(r.data.alarms);
       // A check-in or a 爽约 changes the appointments' state too.
       if (window.yimenAppointments) { window.yimenAppointments.load(); }
       var list = r.data.unprinted || [], tb = $('a-unprinted');
@@ -182,6 +202,7 @@
     if (!board) {
       board = new Y.Board({ onMessage: function (msg, b) {
         render(b);
+        if (msg.type === 'alarm') { loadAlarms(); }
         // A case moved: the cases list and its warnings follow at once.
         if (msg.type === 'case' && window.yimenAdminCases) { window.yimenAdminCases.reload(); }
         if (msg.number || msg.type === 'snapshot' || msg.type === 'day') {
