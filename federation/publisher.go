@@ -29,6 +29,11 @@ type publisher struct {
 	alarm func(string)
 	// published is the seq of the last event the stream acknowledged.
 	published *atomic.Uint64
+	// synced says published was read from the stream itself: after the
+	// start and after any error it is read again, never in between (a
+	// question to the stream per commit would cost the hall more than
+	// the events themselves).
+	synced bool
 }
 
 // chunk bounds the events read from the log in one read transaction:
@@ -58,6 +63,7 @@ func (p *publisher) run(ctx context.Context) {
 			return
 		}
 		if err != nil {
+			p.synced = false
 			p.logger.Warn("county link: publishing the hall's events", "err", err)
 			// A second failure in a row is the store, not a passing
 			// hiccup: the manager must know.
@@ -84,15 +90,19 @@ func (p *publisher) run(ctx context.Context) {
 
 // catchUp publishes the log's events after the stream's last one.
 func (p *publisher) catchUp(ctx context.Context) error {
-	stream, err := p.js.CreateOrUpdateStream(ctx, eventsStream(p.hall))
-	if err != nil {
-		return fmt.Errorf("stream %s: %w", EventsStream, err)
+	if !p.synced {
+		stream, err := p.js.CreateOrUpdateStream(ctx, eventsStream(p.hall))
+		if err != nil {
+			return fmt.Errorf("stream %s: %w", EventsStream, err)
+		}
+		last, err := lastSeq(ctx, stream, p.hall)
+		if err != nil {
+			return err
+		}
+		p.published.Store(last)
+		p.synced = true
 	}
-	last, err := lastSeq(ctx, stream, p.hall)
-	if err != nil {
-		return err
-	}
-	p.published.Store(last)
+	last := p.published.Load()
 	for {
 		evs, err := p.read(last)
 		if err != nil {
