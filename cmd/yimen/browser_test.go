@@ -63,6 +63,9 @@ func newBrowser(t testing.TB) context.Context {
 		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.Flag("disable-backgrounding-occluded-windows", true),
 		chromedp.Flag("enable-precise-memory-info", true),
+		// Pages glide to their next step; a click aimed while the page
+		// still moves (slowly, on a loaded machine) lands on the wrong row.
+		chromedp.Flag("force-prefers-reduced-motion", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1920, 1080),
 	)

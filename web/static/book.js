@@ -28,7 +28,9 @@
   function mark(box, b) {
     Array.prototype.forEach.call(box.children, function (c) { c.classList.toggle('b-picked', c === b); });
   }
-  function scrollTo(id) { var e = $(id); if (e.scrollIntoView) { e.scrollIntoView({ behavior: 'smooth', block: 'start' }); } }
+  // A glide to the next step, unless the phone asks for less motion.
+  var still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  function scrollTo(id) { var e = $(id); if (e.scrollIntoView) { e.scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'start' }); } }
 
   function loadDays() {
     show('b-step-slot', false);
