@@ -98,18 +98,28 @@ func TestCommittedTicketsAreShared(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.commitMu.Lock()
-	defer e.commitMu.Unlock()
-	shared := 0
-	for id, tk := range e.committed.Tickets {
-		if e.st.Tickets[id] == tk {
-			shared++
+	// A batch is acknowledged before the command state takes its values
+	// (share runs after the ack, on the committer): wait for the last one.
+	shared, committed := 0, 0
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+		e.mu.Lock()
+		e.commitMu.Lock()
+		shared, committed = 0, len(e.committed.Tickets)
+		for id, tk := range e.committed.Tickets {
+			if e.st.Tickets[id] == tk {
+				shared++
+			}
 		}
+		if (shared == committed && shared == 50) || time.Now().After(deadline) {
+			break // with both locks held, for the checks below
+		}
+		e.commitMu.Unlock()
+		e.mu.Unlock()
 	}
-	if shared != len(e.committed.Tickets) || shared != 50 {
-		t.Errorf("%d of %d committed tickets shared with the command state, want all 50", shared, len(e.committed.Tickets))
+	defer e.mu.Unlock()
+	defer e.commitMu.Unlock()
+	if shared != committed || shared != 50 {
+		t.Errorf("%d of %d committed tickets shared with the command state, want all 50", shared, committed)
 	}
 	for _, tk := range e.st.Waiting("civil") {
 		if e.st.byToken[tk.Token] != tk || e.st.Tickets[tk.ID] != tk {
