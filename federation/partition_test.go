@@ -102,6 +102,9 @@ func partition(t *testing.T, hb hub, county *nats.Conn, ids [3]string, pass func
 	halls[1].restart(t)
 	halls[1].serve(t, 10)
 	countyHolds(t, county, halls[:]...)
+	for _, h := range halls {
+		seesAsHall(t, federationtest.CheckStream(t, county, federation.CountyStream, h.id, h.seq()), h)
+	}
 }
 
 func TestPartitionInProcessHub(t *testing.T) {

@@ -28,35 +28,47 @@ func TestHallCutOffForAWeekCatchesUp(t *testing.T) {
 		h.clock.Set(testStart.AddDate(0, 0, day))
 		h.serve(t, 60)
 	}
+	if n, _ := federationtest.Count(county, federation.CountyStream, h.id); n >= h.seq() {
+		t.Fatalf("the county holds %d events of %s while it was cut off with %d", n, h.id, h.seq())
+	}
 	p.Restore()
 	waitLinked(t, h, true)
 	start := time.Now()
 	countyHolds(t, county, h)
 	t.Logf("a week cut off (%d events): the county caught up in %v", h.seq(), time.Since(start).Round(time.Millisecond))
 
-	evs := federationtest.CheckStream(t, county, federation.CountyStream, h.id, h.seq())
+	st := seesAsHall(t, federationtest.CheckStream(t, county, federation.CountyStream, h.id, h.seq()), h)
+	if st.Day != testStart.AddDate(0, 0, 7).Format(time.DateOnly) {
+		t.Fatalf("the county's replay ends on %s", st.Day)
+	}
+}
+
+// seesAsHall replays the county's copy of a hall's events with the
+// hall's own reducer and checks that it comes to the hall's state: the
+// same last event, day, days and today's tickets with their numbers,
+// states and windows.
+func seesAsHall(t *testing.T, evs []queue.Event, h *testHall) *queue.State {
+	t.Helper()
 	st := queue.NewState(queue.DemoHall())
 	for _, ev := range evs {
 		st.Apply(ev)
 	}
 	h.engine.Read(func(own *queue.State) {
 		if st.Seq != own.Seq || st.Day != own.Day || len(st.Days) != len(own.Days) {
-			t.Fatalf("the county's replay is at event %d of day %s (%d days); the hall at %d of %s (%d days)",
-				st.Seq, st.Day, len(st.Days), own.Seq, own.Day, len(own.Days))
+			t.Fatalf("the county's replay of %s is at event %d of day %s (%d days); the hall at %d of %s (%d days)",
+				h.id, st.Seq, st.Day, len(st.Days), own.Seq, own.Day, len(own.Days))
 		}
 		if len(st.Tickets) != len(own.Tickets) {
-			t.Fatalf("the county's replay has %d tickets today, the hall %d", len(st.Tickets), len(own.Tickets))
+			t.Fatalf("the county's replay of %s has %d tickets today, the hall %d", h.id, len(st.Tickets), len(own.Tickets))
 		}
 		for id, tk := range own.Tickets {
 			c := st.Tickets[id]
 			if c == nil || c.Number != tk.Number || c.Status != tk.Status || c.Window != tk.Window {
-				t.Fatalf("ticket %s: the county sees %+v, the hall %+v", id, c, tk)
+				t.Fatalf("%s's ticket %s: the county sees %+v, the hall %+v", h.id, id, c, tk)
 			}
 		}
 	})
-	if st.Day != testStart.AddDate(0, 0, 7).Format(time.DateOnly) {
-		t.Fatalf("the county's replay ends on %s", st.Day)
-	}
+	return st
 }
 
 // A linked hall greets its county on yimen.<hall>.hello when the link
