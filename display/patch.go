@@ -97,6 +97,15 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 		}
 	case queue.EvStaff:
 		addStaff(ev.Staff)
+	case queue.EvOverride:
+		// A window given to a clerk for today (加开窗口), or taken back:
+		// their list of windows changed.
+		if ev.Reason != "extra_window" && ev.Reason != "extra_window_undo" {
+			return m, false
+		}
+		m.Window = ev.Window
+		addWindow(ev.Window)
+		addStaff(ev.To)
 	case queue.EvCaseOpened, queue.EvCaseForwarded, queue.EvCaseSuspended, queue.EvCaseResumed,
 		queue.EvCaseReady, queue.EvCasePickedUp, queue.EvCaseClosed:
 		// A case page follows its case at once; screens learn only that

@@ -191,7 +191,7 @@ func windowView(s *queue.State, w *queue.Window) WindowView {
 
 func staffView(s *queue.State, m *queue.Staff) StaffView {
 	st := s.Staff[m.ID]
-	v := StaffView{ID: m.ID, Name: m.Name, Windows: m.Windows, Status: queue.StaffOff}
+	v := StaffView{ID: m.ID, Name: m.Name, Windows: s.WindowsOf(m.ID), Status: queue.StaffOff}
 	if st != nil {
 		v.Status, v.Note, v.Until, v.Window = st.Status, st.Note, st.Until, st.Window
 	}

@@ -100,7 +100,7 @@ func (e *Engine) Open(ctx context.Context, window, staff string) (WindowState, e
 // back to its line (see returnCurrent).
 func (e *Engine) Leave(ctx context.Context, window, staff string) error {
 	_, err := exec(ctx, e, func(s *State, emit func(Event)) (struct{}, error) {
-		if _, err := authorize(s.hall, window, staff); err != nil {
+		if _, err := s.authorize(window, staff); err != nil {
 			return struct{}{}, err
 		}
 		if s.Windows[window].Occupant == staff {
@@ -340,17 +340,19 @@ func (e *Engine) Cancel(ctx context.Context, ticket, reason string) (Ticket, err
 // Authorize checks that a clerk may work a window at all: the window
 // exists (NotFound) and the clerk lists it (Forbidden). Every window
 // command checks this first; read-only views of a window check it too.
-func (e *Engine) Authorize(window, staff string) (*Window, error) {
-	return authorize(e.Hall(), window, staff)
+func (e *Engine) Authorize(window, staff string) (w *Window, err error) {
+	e.Read(func(s *State) { w, err = s.authorize(window, staff) })
+	return w, err
 }
 
-func authorize(h *Hall, window, staff string) (*Window, error) {
-	w, ok := h.Window(window)
+// authorize lets a clerk work the windows the hall gives them, and those
+// the manager gave them for today (加开窗口).
+func (s *State) authorize(window, staff string) (*Window, error) {
+	w, ok := s.hall.Window(window)
 	if !ok {
 		return nil, errorf(NotFound, "unknown_window", "没有这个窗口")
 	}
-	st, ok := h.StaffMember(staff)
-	if !ok || !slices.Contains(st.Windows, window) {
+	if !slices.Contains(s.WindowsOf(staff), window) {
 		return nil, errorf(Forbidden, "not_your_window", "您不在%s工作", w.Name)
 	}
 	return w, nil
@@ -359,7 +361,7 @@ func authorize(h *Hall, window, staff string) (*Window, error) {
 // take makes the clerk the window's occupant if they are not already,
 // applying the A/B post rule.
 func (e *Engine) take(s *State, emit func(Event), window, staff string) (*Window, error) {
-	w, err := authorize(s.hall, window, staff)
+	w, err := s.authorize(window, staff)
 	if err != nil {
 		return nil, err
 	}

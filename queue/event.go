@@ -63,7 +63,7 @@ type Event struct {
 	Until    string `json:"until,omitempty"`
 	Score    int    `json:"score,omitempty"`
 	Printed  bool   `json:"printed,omitempty"`
-	To       string `json:"to,omitempty"`     // the window a transfer goes to (转办到窗口)
+	To       string `json:"to,omitempty"`     // the window a transfer goes to (转办到窗口); the clerk of an extra window
 	Places   int    `json:"places,omitempty"` // how far behind the head a requeued ticket goes
 	// Appt is the appointment of a booking event, or the one a ticket
 	// was issued for (预约取号).

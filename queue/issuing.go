@@ -15,10 +15,13 @@ type Overrides struct {
 	ExtendTo string   `json:"extend_to,omitempty"` // today's closing, "HH:MM"
 	Lifted   []string `json:"lifted,omitempty"`    // caps lifted: "service:ID", "category:ID"
 	Closing  string   `json:"closing,omitempty"`   // the closing choice (closing.go)
+	// Extra are the windows given to clerks for today (extra_window.go).
+	Extra []ExtraWindow `json:"extra,omitempty"`
 }
 
 // EvOverride is the manager's override of today: Reason "extend" with
-// Until, or "lift_cap" with Service or Category.
+// Until, "lift_cap" with Service or Category, or "extra_window" and
+// "extra_window_undo" with Window and To (extra_window.go).
 const EvOverride = "override"
 
 // ClosedError says when the kiosk hands out numbers again.
@@ -38,6 +41,8 @@ func (s *State) applyOverride(e Event) {
 		if !slices.Contains(s.Today.Lifted, key) {
 			s.Today.Lifted = append(s.Today.Lifted, key)
 		}
+	case "extra_window", "extra_window_undo":
+		s.applyExtraWindow(e)
 	}
 }
 

@@ -167,6 +167,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/admin/login", s.postAdminLogin)
 	m.HandleFunc("GET /api/admin/floor", s.admin(s.getFloor))
 	m.HandleFunc("GET /api/admin/alarms", s.admin(s.getAlarms))
+	s.extraWindowRoutes(m)
 	m.HandleFunc("GET /api/admin/ledger", s.admin(s.getLedger))
 	m.HandleFunc("POST /api/admin/tickets/{id}/reprint", s.admin(s.postReprint))
 	m.HandleFunc("POST /api/admin/tickets/{id}/cancel", s.admin(s.postCancel))

@@ -107,11 +107,7 @@ func TestBrowserTruth(t *testing.T) {
 	}
 
 	// The clerk of one window lands on the desk without choosing.
-	clerk := tab(t, browser, true, 1366, 768, m.URL+"/clerk", false)
-	waitJS(t, clerk, "the sign-in form", `!document.getElementById('login').hidden`, 5*time.Second)
-	typeInto(t, clerk, "#staff-id", "S05")
-	typeInto(t, clerk, "#pin", "240105")
-	click(t, clerk, "#login-btn")
+	clerk := clerkTab(t, browser, m, "S05", "240105")
 	waitJS(t, clerk, "the desk of window 3, no window choice", `!document.getElementById('desk').hidden && document.getElementById('win-name').textContent === '3号窗口' && document.getElementById('cur-num').textContent === `+quote(second), 5*time.Second)
 	waitJS(t, clerk, "the waiting numbers", `document.querySelectorAll('#waiting b').length > 0`, 5*time.Second)
 	win3 := tab(t, browser, true, 1280, 720, m.URL+"/display/window/3", false)

@@ -203,6 +203,7 @@
       board = new Y.Board({ onMessage: function (msg, b) {
         render(b);
         if (msg.type === 'alarm') { loadAlarms(); }
+        if (window.yimenExtraWindows) { window.yimenExtraWindows.board(b, msg); }
         // A case moved: the cases list and its warnings follow at once.
         if (msg.type === 'case' && window.yimenAdminCases) { window.yimenAdminCases.reload(); }
         if (msg.number || msg.type === 'snapshot' || msg.type === 'day') {

@@ -182,6 +182,17 @@
 
   function onBoard(msg, b) {
     if (msg.queues) { renderQueues(); }
+    // The manager put me at another window (加开窗口): the desk follows.
+    var self = me && b.staff[me.id];
+    if (self && self.windows) { me.windows = self.windows; }
+    if (win && msg.type === 'opened' && self && self.window && self.window !== win) {
+      win = self.window;
+      try { localStorage.setItem(KEY, win); } catch (e) { /* ignore */ }
+      setText($('win-name'), windowName(win));
+      clearTimeout(refetch);
+      refetch = setTimeout(fetchState, 200);
+      return;
+    }
     if (win && !busy && mine(msg)) {
       // Someone joined or left my lines: the waiting numbers changed.
       clearTimeout(refetch);
