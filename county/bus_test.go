@@ -53,8 +53,20 @@ func TestBusRollsIntoTownship(t *testing.T) {
 	serveAt(t, township, 4)
 	serveAt(t, bus, 6) // Monday: 李家村
 	clock.Set(nineAM.AddDate(0, 0, 1))
-	serveAt(t, bus, 3)                                             // Tuesday: 王家村 (the dated stop)
-	admin = signIn(t, admin.base, county.AdminUser, adminPassword) // a new day's session
+	// A new round from Tuesday on: Mondays go to 赵家村 now, which does
+	// not rename the Monday gone.
+	round := queue.DemoHall()
+	round.ID, round.Name, round.Parent = "dongzhen-bus", "东镇便民服务车", "dongzhen"
+	round.Tour = []queue.TourStop{{Weekdays: []int{1, 3}, Village: "赵家村"}, {Day: "2026-11-24", Village: "王家村"}}
+	for i := range round.Staff {
+		round.Staff[i].PIN = ""
+	}
+	if _, err := bus.Engine.ImportHall(context.Background(), round, "round-2"); err != nil {
+		t.Fatal(err)
+	}
+	serveAt(t, bus, 3) // Tuesday: 王家村 (the dated stop)
+	// A new day's session.
+	admin = signIn(t, admin.base, county.AdminUser, adminPassword)
 	if bus.Link.Linked() {
 		t.Fatal("the bus is linked while out of range")
 	}

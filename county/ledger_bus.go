@@ -51,6 +51,9 @@ func busRows(ts []Township) []web.LedgerRow {
 type busHall struct {
 	id, name, parent string
 	cfg              *queue.Hall
+	// villageOn is the village of a day by the tour in force that day:
+	// a changed round does not rename the days before it.
+	villageOn func(day string) string
 }
 
 // townships rolls the buses among the halls into their townships; days
@@ -59,9 +62,17 @@ func (s *Service) townships(days map[string][]queue.DaySummary) []Township {
 	var buses []busHall
 	parents := map[string]*hall{}
 	s.fold.mu.RLock()
+	defer s.fold.mu.RUnlock()
 	for id, h := range s.fold.halls {
 		if cfg := h.st.Hall(); cfg.Parent != "" {
-			buses = append(buses, busHall{id: id, name: h.name(), parent: cfg.Parent, cfg: cfg})
+			villageOn := func(day string) string {
+				then, err := s.fold.hallUntil(h, day)
+				if err != nil {
+					then = cfg
+				}
+				return then.VillageOn(day)
+			}
+			buses = append(buses, busHall{id: id, name: h.name(), parent: cfg.Parent, cfg: cfg, villageOn: villageOn})
 			parents[cfg.Parent] = s.fold.halls[cfg.Parent]
 		}
 	}
@@ -73,7 +84,6 @@ func (s *Service) townships(days map[string][]queue.DaySummary) []Township {
 			names[id], targets[id] = h.name(), h.st.Hall()
 		}
 	}
-	s.fold.mu.RUnlock()
 	slices.SortFunc(buses, func(a, b busHall) int { return cmp.Compare(a.id, b.id) })
 	var out []Township
 	for _, b := range buses {
@@ -117,7 +127,7 @@ func busVillages(b busHall, days []queue.DaySummary) []BusVillage {
 		if d.Total.Issued == 0 {
 			continue // the bus did not go out
 		}
-		v := b.cfg.VillageOn(d.Day)
+		v := b.villageOn(d.Day)
 		i := slices.IndexFunc(out, func(x BusVillage) bool { return x.Village == v })
 		if i < 0 {
 			out = append(out, BusVillage{Village: v, Bus: b.id, BusName: b.name})
