@@ -34,7 +34,7 @@ var bucketRequests = []byte("requests")
 
 // filed is a request as the county keeps it: what was sent, by whom, and
 // the outcome once the hall's event has said it (kept here too, because
-// the hall's state forgets taken requests after a month).
+// the hall's state forgets taken requests after 400 days).
 type filed struct {
 	Request queue.Request        `json:"request"`
 	Hall    string               `json:"hall"`
@@ -308,7 +308,7 @@ func (s *Service) apiRequests(w http.ResponseWriter, r *http.Request) {
 	}
 	s.fold.mu.RUnlock()
 	if len(learned) > 0 {
-		// Keep the outcome: the hall's state forgets it after a month.
+		// Keep the outcome: the hall's state forgets it after 400 days.
 		err := s.store.db.Update(func(tx *bolt.Tx) error {
 			for _, f := range learned {
 				if err := tx.Bucket(bucketRequests).Put(requestKey(f), mustJSON(f)); err != nil {

@@ -79,9 +79,11 @@ type CaseProxy struct {
 	Agent   string `json:"agent"`
 }
 
-// requestKeepDays is how long a taken request's id is remembered: far
-// beyond the hub's 24-hour duplicate window and any redelivery.
-const requestKeepDays = 30
+// requestKeepDays is how long a taken request is remembered: far beyond
+// the hub's 24-hour duplicate window and any redelivery, and as long as a
+// case, so that the county's copy of the hall answers a 代办员 who looks
+// at an old request (a busy hall takes a few thousand a year).
+const requestKeepDays = 400
 
 const maxStationText = 40 // runes of a station or agent name
 

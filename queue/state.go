@@ -39,7 +39,8 @@ type State struct {
 	// (appointments.go).
 	Appointments map[string]*Appointment `json:"appointments,omitempty"`
 	// Requests are the village stations' requests taken in the last
-	// requestKeepDays, by id, so that a redelivery is known (requests.go).
+	// requestKeepDays, by id, so that a redelivery is known and the county
+	// sees each outcome (requests.go).
 	Requests map[string]*TakenRequest `json:"requests,omitempty"`
 
 	queues map[string]*waitLines // waiting tickets per category
