@@ -35,6 +35,7 @@ func (l *Link) hellos(ctx context.Context) {
 		if linked != up {
 			if linked {
 				l.cfg.Logger.Info("county link up")
+				l.cfg.LinkAlarm("")
 			} else {
 				l.cfg.Logger.Warn("county link down: the hall works on and keeps its events for the county")
 			}

@@ -34,6 +34,10 @@ type Config struct {
 	// Alarm tells the manager, in Chinese, what keeps the hall's events
 	// from its own stream; "" clears it. It must not block.
 	Alarm func(string)
+	// LinkAlarm tells the manager, in Chinese, that the hub refuses the
+	// hall's credentials; "" clears it once the link is up. It must not
+	// block.
+	LinkAlarm func(string)
 	// HelloEvery is how often a linked hall says it is there; 30 s when
 	// zero.
 	HelloEvery time.Duration
@@ -71,6 +75,9 @@ func Start(cfg Config) *Link {
 	if cfg.Alarm == nil {
 		cfg.Alarm = func(string) {}
 	}
+	if cfg.LinkAlarm == nil {
+		cfg.LinkAlarm = func(string) {}
+	}
 	if cfg.HelloEvery <= 0 {
 		cfg.HelloEvery = 30 * time.Second
 	}
@@ -93,7 +100,9 @@ func (l *Link) run(ctx context.Context) {
 	wait := time.Second
 	for {
 		start := time.Now()
-		srv, nc, err := startServer(l.cfg.Server, l.cfg.Logger)
+		srv, nc, err := startServer(l.cfg.Server, l.cfg.Logger, func() {
+			l.cfg.LinkAlarm("县级联网被拒绝：本厅的用户名或口令不对（--county-creds），请联系县信息科核对。取号叫号不受影响，记录都保存在本厅。")
+		})
 		if err == nil {
 			l.srv, l.nc = srv, nc
 			l.cfg.Logger.Info("county link: the hall's NATS server is ready", "took", time.Since(start).Round(time.Millisecond), "linking", len(l.cfg.Server.County) > 0)

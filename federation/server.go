@@ -1,9 +1,13 @@
 package federation
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,7 +29,7 @@ type ServerConfig struct {
 // startServer runs the hall's NATS server in this process: JetStream in
 // the hall's domain, no client port (the daemon connects in process), and
 // with a county a leaf remote that redials forever.
-func startServer(c ServerConfig, logger *slog.Logger) (*server.Server, *nats.Conn, error) {
+func startServer(c ServerConfig, logger *slog.Logger, refused func()) (*server.Server, *nats.Conn, error) {
 	opts := &server.Options{
 		ServerName:      "yimen-" + c.Hall,
 		DontListen:      true,
@@ -50,7 +54,7 @@ func startServer(c ServerConfig, logger *slog.Logger) (*server.Server, *nats.Con
 	if err != nil {
 		return nil, nil, fmt.Errorf("federation: nats server: %w", err)
 	}
-	log := &natsLog{l: logger}
+	log := &natsLog{l: logger, refused: refused, said: map[string]time.Time{}}
 	s.SetLoggerV2(log, false, false, false)
 	s.Start()
 	// Start gives up on a store that cannot be opened before it returns,
@@ -117,20 +121,49 @@ func ParseCountyURL(s string) (*url.URL, error) {
 
 // natsLog passes the embedded server's warnings and errors to the
 // daemon's log (a refused leaf link says why there); its notices are
-// debug lines. It keeps the fatal line that stops a start.
+// debug lines. A line it said within the last ten minutes is not said
+// again: a link refused for a wrong password is refused every few seconds
+// for as long as nobody fixes it. It keeps the fatal line that stops a
+// start, and tells refused when the hub refuses the hall's credentials.
 type natsLog struct {
-	l     *slog.Logger
-	fatal atomic.Pointer[string]
+	l       *slog.Logger
+	fatal   atomic.Pointer[string]
+	refused func()
+
+	mu   sync.Mutex
+	said map[string]time.Time // by the line without its connection number
 }
 
-func (n *natsLog) Noticef(format string, v ...any) { n.l.Debug("nats: " + fmt.Sprintf(format, v...)) }
-func (n *natsLog) Warnf(format string, v ...any)   { n.l.Warn("nats: " + fmt.Sprintf(format, v...)) }
-func (n *natsLog) Errorf(format string, v ...any)  { n.l.Error("nats: " + fmt.Sprintf(format, v...)) }
+var connNumber = regexp.MustCompile(`\b[lcr]id:\d+`)
+
+func (n *natsLog) say(level slog.Level, format string, v ...any) {
+	msg := fmt.Sprintf(format, v...)
+	if strings.Contains(msg, "Authorization Violation") && n.refused != nil {
+		n.refused()
+	}
+	key := connNumber.ReplaceAllString(msg, "")
+	n.mu.Lock()
+	last, ok := n.said[key]
+	if !ok || time.Since(last) > 10*time.Minute {
+		n.said[key] = time.Now()
+	}
+	if len(n.said) > 1000 { // lines that vary: forget rather than grow
+		clear(n.said)
+	}
+	n.mu.Unlock()
+	if !ok || time.Since(last) > 10*time.Minute {
+		n.l.Log(context.Background(), level, "nats: "+msg)
+	}
+}
+
+func (n *natsLog) Noticef(format string, v ...any) { n.say(slog.LevelDebug, format, v...) }
+func (n *natsLog) Warnf(format string, v ...any)   { n.say(slog.LevelWarn, format, v...) }
+func (n *natsLog) Errorf(format string, v ...any)  { n.say(slog.LevelError, format, v...) }
 func (n *natsLog) Debugf(format string, v ...any)  {}
 func (n *natsLog) Tracef(format string, v ...any)  {}
 
 func (n *natsLog) Fatalf(format string, v ...any) {
 	msg := fmt.Sprintf(format, v...)
 	n.fatal.Store(&msg)
-	n.l.Error("nats: " + msg)
+	n.say(slog.LevelError, "%s", msg)
 }

@@ -78,6 +78,13 @@ func (m *Main) startLink() error {
 			}
 			m.hub.SetAlarm(display.Alarm{Source: "county", Level: "warn", Text: text})
 		},
+		LinkAlarm: func(text string) {
+			if text == "" {
+				m.hub.ClearAlarm("county_link")
+				return
+			}
+			m.hub.SetAlarm(display.Alarm{Source: "county_link", Level: "warn", Text: text})
+		},
 	})
 	if len(m.County) > 0 {
 		m.logger.Info("linking to the county", "hall", id, "hub", m.County)

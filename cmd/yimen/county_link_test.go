@@ -274,3 +274,34 @@ func TestDaemonCountyLinkCloseLeavesNothingRunning(t *testing.T) {
 		t.Errorf("the hub still has %d leaf links after the hall closed", n)
 	}
 }
+
+// A hub that refuses the hall's user or password is the manager's
+// county_link alarm (the hall works on); the log says it once, not at
+// every redial.
+func TestDaemonCountyCredentialsRefused(t *testing.T) {
+	hub := federationtest.StartHubConfig(t, "../../docs/county/hub.conf")
+	creds := filepath.Join(t.TempDir(), "county.creds")
+	if err := os.WriteFile(creds, []byte("dongzhen:wrong-password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := startMain(t, func(m *Main) {
+		m.HallID, m.County, m.CountyCreds = "dongzhen", []string{hub.LeafURL()}, creds
+		if err := m.checkCountyFlags(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	federationtest.WaitFor(t, patience, func() string {
+		for _, a := range m.hub.Alarms() {
+			if a.Source == "county_link" && strings.Contains(a.Text, "口令") {
+				return ""
+			}
+		}
+		return fmt.Sprintf("no county_link alarm: %+v", m.hub.Alarms())
+	})
+	if code, body := kioskClient(t, m).do("POST", "/api/tickets", map[string]any{"service": "medicare"}); code != 201 {
+		t.Fatalf("issue while the county refuses the hall: %d %v", code, body)
+	}
+	if m.link.Linked() {
+		t.Fatal("the hall is linked with a wrong password")
+	}
+}
