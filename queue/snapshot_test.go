@@ -311,3 +311,41 @@ func TestOldJSONSnapshotIsSavedAgain(t *testing.T) {
 		t.Errorf("saved again at event %d as another state", seq)
 	}
 }
+
+// A busy day's snapshot (its token index is built beside the others)
+// loads with every ticket found by its token and in its line.
+func TestBusySnapshotIndexesEveryTicket(t *testing.T) {
+	s := NewState(DemoHall())
+	at := time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC)
+	s.Apply(Event{Seq: 1, At: at, Type: EvDay, Day: "2026-11-21"})
+	const n = 12_000
+	for i := 1; i <= n; i++ {
+		num := FormatNumber("B", i)
+		s.Apply(Event{Seq: uint64(i + 1), At: at.Add(time.Duration(i) * time.Second), Type: EvIssued, Ticket: "20261121-" + num,
+			Number: num, Category: "civil", Service: "pension", Token: fmt.Sprint("T", i), Priority: i%9 == 0})
+	}
+	got, err := UnmarshalState(s.hall, mustMarshal(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= n; i++ {
+		if tk, ok := got.TicketByToken(fmt.Sprint("T", i)); !ok || tk != got.Tickets[tk.ID] {
+			t.Fatalf("ticket %d not found by its token after the snapshot", i)
+		}
+	}
+	if all, prio := got.WaitingCounts("civil"); all != n || prio != n/9 {
+		t.Errorf("%d waiting (%d priority) after the snapshot, want %d (%d)", all, prio, n, n/9)
+	}
+	if got.issuedService["pension"] != n {
+		t.Errorf("%d counted for the daily cap, want %d", got.issuedService["pension"], n)
+	}
+}
+
+func mustMarshal(t *testing.T, s *State) []byte {
+	t.Helper()
+	data, err := s.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

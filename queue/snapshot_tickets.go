@@ -264,13 +264,14 @@ func (r *snapReader) tickets() (map[string]*Ticket, error) {
 	for i := range n {
 		t := &Ticket{owner: r.tag}
 		r.ticket(t)
-		if r.err == nil && out[t.ID] != nil {
-			r.fail("ticket %s twice", t.ID)
+		if r.err == nil {
+			if out[t.ID] = t; uint64(len(out)) != i+1 {
+				r.fail("ticket %s twice", t.ID)
+			}
 		}
 		if r.err != nil {
 			return nil, fmt.Errorf("snapshot: ticket %d of %d: %w", i+1, n, r.err)
 		}
-		out[t.ID] = t
 	}
 	if r.off != len(r.b) {
 		return nil, fmt.Errorf("snapshot: %d bytes left after its %d tickets", len(r.b)-r.off, n)

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -147,8 +148,21 @@ func (s *State) attach(h *Hall) {
 	s.direct = map[string]*waitLines{}
 	s.byToken = make(map[string]*Ticket, len(s.Tickets))
 	s.issuedService, s.issuedCategory = map[string]int{}, map[string]int{}
+	var tokens sync.WaitGroup
+	indexTokens := func() {
+		for _, t := range s.Tickets {
+			s.byToken[t.Token] = t
+		}
+	}
+	if len(s.Tickets) < 10_000 {
+		indexTokens()
+	} else {
+		// A busy day's start: the largest index is built on the other
+		// core meanwhile (both only read the tickets).
+		tokens.Go(indexTokens)
+	}
+	defer tokens.Wait()
 	for _, t := range s.Tickets {
-		s.byToken[t.Token] = t
 		s.countIssued(t)
 		if t.Waiting() {
 			l := s.linesOf(t).of(t)
