@@ -209,7 +209,13 @@ func TestOldJSONSnapshotLoads(t *testing.T) {
 // a snapshot of a newer yimen) is refused saying what and where, never
 // loaded as another state and never a crash.
 func TestDamagedBinarySnapshotIsRefused(t *testing.T) {
-	good, err := busyState(t).Marshal()
+	busy := busyState(t)
+	good, err := busy.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b1 := busy.Tickets["20261121-B001"]
+	twice, err := busy.marshalWith([]*Ticket{b1, busy.Tickets["20261121-B002"], b1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,6 +224,7 @@ func TestDamagedBinarySnapshotIsRefused(t *testing.T) {
 		data []byte
 		want string
 	}{
+		{"a ticket twice", twice, "ticket 20261121-B001 twice"},
 		{"newer version", append(append([]byte(snapshotMagic), 9), good[5:]...), "version 9"},
 		{"not a snapshot", []byte("YMXX\x01"), "not a snapshot"},
 		{"cut in the ticket table", good[:len(good)-30], "cut short"},
