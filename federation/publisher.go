@@ -43,12 +43,17 @@ const chunk = 1000
 // eventsStream is the hall's stream (docs/county/protocol.md, Stream 1).
 func eventsStream(hall string) jetstream.StreamConfig {
 	return jetstream.StreamConfig{
-		Name:       EventsStream,
-		Subjects:   []string{EventsSubject(hall)},
-		Storage:    jetstream.FileStorage,
-		Retention:  jetstream.LimitsPolicy,
-		MaxAge:     400 * 24 * time.Hour,
-		Duplicates: 2 * time.Minute,
+		Name:      EventsStream,
+		Subjects:  []string{EventsSubject(hall)},
+		Storage:   jetstream.FileStorage,
+		Retention: jetstream.LimitsPolicy,
+		MaxAge:    400 * 24 * time.Hour,
+		// The publisher sends one event at a time and, after any error,
+		// asks the stream where it stands before sending again, so the
+		// window only has to catch a retry in flight. A long one held
+		// every recent message id in memory (about 0.8 KB per ticket in
+		// a burst of issuing).
+		Duplicates: 10 * time.Second,
 	}
 }
 
