@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+
+	"github.com/yimen-hall/yimen/web"
 )
 
 type accountKey struct{}
@@ -78,7 +80,7 @@ func (s *Service) apiLogin(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", "请输入用户名和密码")
 		return
 	}
-	src := sourceOf(r)
+	src := web.SourceOf(r)
 	if wait := s.auth.guard.pause(src); wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		writeError(w, http.StatusTooManyRequests, "too_many_tries", fmt.Sprintf("密码错误次数太多，请 %d 秒后再试", int(wait.Seconds())+1))

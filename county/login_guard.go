@@ -1,8 +1,6 @@
 package county
 
 import (
-	"net"
-	"net/http"
 	"sync"
 	"time"
 )
@@ -75,14 +73,4 @@ func (g *loginGuard) check(fn func() bool) bool {
 	g.slots <- struct{}{}
 	defer func() { <-g.slots }()
 	return fn()
-}
-
-// sourceOf is the address a request came from (the connection's, not a
-// header anyone can write).
-func sourceOf(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

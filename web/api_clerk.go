@@ -58,7 +58,7 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	sess, err := s.auth.LoginStaff(sourceOf(r), req.Staff, req.PIN)
+	sess, err := s.auth.LoginStaff(SourceOf(r), req.Staff, req.PIN)
 	s.loginAnswer(w, r, sess, err)
 }
 
@@ -69,7 +69,7 @@ func (s *Server) postAdminLogin(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	sess, err := s.auth.LoginAdmin(sourceOf(r), req.Password)
+	sess, err := s.auth.LoginAdmin(SourceOf(r), req.Password)
 	s.loginAnswer(w, r, sess, err)
 }
 

@@ -121,7 +121,7 @@ func NewPassword() string {
 	return string(b[:4]) + "-" + string(b[4:8]) + "-" + string(b[8:])
 }
 
-// LoginStaff checks a clerk's PIN typed at source (sourceOf for HTTP,
+// LoginStaff checks a clerk's PIN typed at source (SourceOf for HTTP,
 // "device:…" for a call pad) and opens a session. A nil session with a nil
 // error is a wrong staff id or PIN; a *ThrottleError or ErrBusy means the
 // PIN was not checked.

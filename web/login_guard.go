@@ -231,9 +231,10 @@ func (g *loginGuard) learn(d time.Duration) {
 	g.typical.Store(int64(sorted[n/2]))
 }
 
-// sourceOf names the source of an HTTP sign-in: the client's address, or
-// its /64 for IPv6 (one machine is given a whole /64).
-func sourceOf(r *http.Request) string {
+// SourceOf names the source of an HTTP sign-in: the client's address, or
+// its /64 for IPv6 (one machine is given a whole /64). The county's
+// sign-in counts wrong tries by it too.
+func SourceOf(r *http.Request) string {
 	host := remoteHost(r)
 	ip := net.ParseIP(host)
 	if ip == nil || ip.To4() != nil {
