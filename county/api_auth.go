@@ -49,15 +49,8 @@ func jsonBody(r *http.Request) bool {
 	return err == nil && mt == "application/json"
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
 func writeError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]string{"error": code, "message": msg})
+	web.WriteJSON(w, status, map[string]string{"error": code, "message": msg})
 }
 
 // readJSON decodes a small JSON body.
@@ -96,13 +89,13 @@ func (s *Service) apiLogin(w http.ResponseWriter, r *http.Request) {
 		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, MaxAge: int(sessionLife.Seconds()),
 	})
-	writeJSON(w, http.StatusOK, me(acct))
+	web.WriteJSON(w, http.StatusOK, me(acct))
 }
 
 func (s *Service) apiLogout(w http.ResponseWriter, r *http.Request) {
 	s.auth.logout(r)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1})
-	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	web.WriteJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
 
 // meView is the signed-in account as the pages see it.
@@ -116,7 +109,7 @@ type meView struct {
 func me(a *Account) meView { return meView{a.User, a.Name, a.Role, a.Station} }
 
 func (s *Service) apiMe(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, me(accountOf(r)))
+	web.WriteJSON(w, http.StatusOK, me(accountOf(r)))
 }
 
 func (s *Service) apiAgents(w http.ResponseWriter, r *http.Request) {
@@ -129,7 +122,7 @@ func (s *Service) apiAgents(w http.ResponseWriter, r *http.Request) {
 	for i := range list {
 		out = append(out, me(&list[i]))
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Service) apiAddAgent(w http.ResponseWriter, r *http.Request) {
@@ -151,7 +144,7 @@ func (s *Service) apiAddAgent(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		writeError(w, http.StatusServiceUnavailable, "store", "保存账号失败")
 	default:
-		writeJSON(w, http.StatusCreated, map[string]any{
+		web.WriteJSON(w, http.StatusCreated, map[string]any{
 			"user": in.User, "name": in.Name, "station": in.Station, "role": RoleAgent, "password": pw,
 		})
 	}

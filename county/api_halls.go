@@ -1,11 +1,15 @@
 package county
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/yimen-hall/yimen/web"
+)
 
 // apiHalls is GET /api/county/halls: every hall at once.
 func (s *Service) apiHalls(w http.ResponseWriter, r *http.Request) {
 	now := s.cfg.Now()
-	writeJSON(w, http.StatusOK, map[string]any{"at": now, "halls": s.fold.views(now)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"at": now, "halls": s.fold.views(now)})
 }
 
 // apiHall is GET /api/county/halls/{id}: one hall in detail.
@@ -15,5 +19,5 @@ func (s *Service) apiHall(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "unknown_hall", "没有这个乡镇大厅")
 		return
 	}
-	writeJSON(w, http.StatusOK, v)
+	web.WriteJSON(w, http.StatusOK, v)
 }

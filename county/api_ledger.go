@@ -105,7 +105,7 @@ func (s *Service) apiLedger(w http.ResponseWriter, r *http.Request) {
 	}
 	switch q.Get("format") {
 	case "", "json":
-		writeJSON(w, http.StatusOK, led)
+		web.WriteJSON(w, http.StatusOK, led)
 	case "csv":
 		s.sendLedger(w, led, "csv", "text/csv; charset=utf-8", func() ([]byte, error) {
 			return web.CountyLedgerCSV(led.Total, led.Halls)

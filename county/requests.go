@@ -21,6 +21,7 @@ import (
 
 	"github.com/yimen-hall/yimen/federation"
 	"github.com/yimen-hall/yimen/queue"
+	"github.com/yimen-hall/yimen/web"
 )
 
 // Village stations (村代办点): a 代办员 signed in here files a request for a
@@ -255,7 +256,7 @@ func (s *Service) apiFileRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.cfg.Logger.Info("county: request filed", "id", f.Request.ID, "hall", in.Hall, "kind", in.Kind, "user", acct.User)
-	writeJSON(w, http.StatusCreated, s.requestViews([]*filed{f})[0])
+	web.WriteJSON(w, http.StatusCreated, s.requestViews([]*filed{f})[0])
 }
 
 func mustJSON(v any) []byte {
@@ -321,7 +322,7 @@ func (s *Service) apiRequests(w http.ResponseWriter, r *http.Request) {
 			s.cfg.Logger.Warn("county: request outcomes not kept", "err", err)
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"requests": s.requestViews(list)})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"requests": s.requestViews(list)})
 }
 
 // requestViews shows filed requests with the names from the county's
@@ -404,7 +405,7 @@ func (s *Service) apiRequestHalls(w http.ResponseWriter, r *http.Request) {
 	}
 	s.fold.mu.RUnlock()
 	slices.SortFunc(out, func(a, b requestHall) int { return strings.Compare(a.ID, b.ID) })
-	writeJSON(w, http.StatusOK, map[string]any{"halls": out})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"halls": out})
 }
 
 // cmpDays is a booking's days ahead, 7 when the hall file gives none.
@@ -441,5 +442,5 @@ func (s *Service) apiRequestSlots(w http.ResponseWriter, r *http.Request) {
 	if !h.st.Last.IsZero() {
 		asOf = h.st.Last.In(h.st.Hall().Location()).Format(time.DateTime)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"hall": id, "service": q.Get("service"), "day": q.Get("day"), "slots": slots, "as_of": asOf})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"hall": id, "service": q.Get("service"), "day": q.Get("day"), "slots": slots, "as_of": asOf})
 }

@@ -22,7 +22,7 @@ func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	})
-	writeJSON(w, http.StatusOK, map[string]any{
+	WriteJSON(w, http.StatusOK, map[string]any{
 		"board":     rawJSON(s.hub.Snapshot()),
 		"alarms":    s.hub.Alarms(), // the board's are stripped for the public push
 		"open":      open,
@@ -33,7 +33,7 @@ func (s *Server) getFloor(w http.ResponseWriter, r *http.Request) {
 // getAlarms gives the manager the hall's alarms with their detail (which
 // device, which window), which the public push leaves out.
 func (s *Server) getAlarms(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"alarms": s.hub.Alarms()})
+	WriteJSON(w, http.StatusOK, map[string]any{"alarms": s.hub.Alarms()})
 }
 
 type rawJSON []byte
@@ -46,7 +46,7 @@ func (s *Server) postReprint(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"printed": res.Printed, "print_error": res.PrintError})
+	WriteJSON(w, http.StatusOK, map[string]any{"printed": res.Printed, "print_error": res.PrintError})
 }
 
 func (s *Server) postCancel(w http.ResponseWriter, r *http.Request) {
@@ -61,15 +61,15 @@ func (s *Server) postCancel(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ticketView(s.engine.Hall(), &t, 0, 0))
+	WriteJSON(w, http.StatusOK, ticketView(s.engine.Hall(), &t, 0, 0))
 }
 
 func (s *Server) getDevices(w http.ResponseWriter, r *http.Request) {
 	if s.devices == nil {
-		writeJSON(w, http.StatusOK, []any{})
+		WriteJSON(w, http.StatusOK, []any{})
 		return
 	}
-	writeJSON(w, http.StatusOK, s.devices.DevicesJSON())
+	WriteJSON(w, http.StatusOK, s.devices.DevicesJSON())
 }
 
 func (s *Server) postAssignDevice(w http.ResponseWriter, r *http.Request) {
@@ -91,5 +91,5 @@ func (s *Server) postAssignDevice(w http.ResponseWriter, r *http.Request) {
 		failWith(w, http.StatusNotFound, "unknown_device", err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, s.devices.DevicesJSON())
+	WriteJSON(w, http.StatusOK, s.devices.DevicesJSON())
 }

@@ -41,7 +41,7 @@ func (s *Server) getAdminHall(w http.ResponseWriter, r *http.Request) {
 	if marks == nil {
 		marks = []queue.HallMark{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	WriteJSON(w, http.StatusOK, map[string]any{
 		"version": v,
 		"hall":    s.engine.Hall().Public(),
 		"history": marks,
@@ -116,7 +116,7 @@ func (s *Server) putAdminHall(w http.ResponseWriter, r *http.Request) {
 		problems = append(problems, &queue.FieldError{Path: "id", Problem: "the hall's id is set in the hall file (or --hall-id), not here"})
 	}
 	if len(problems) > 0 {
-		writeJSON(w, http.StatusBadRequest, hallProblems{apiError{Error: "配置有误，请按提示修改", Code: "invalid_hall"}, problems})
+		WriteJSON(w, http.StatusBadRequest, hallProblems{apiError{Error: "配置有误，请按提示修改", Code: "invalid_hall"}, problems})
 		return
 	}
 	v, err := s.engine.UpdateHall(r.Context(), queue.HallChange{By: who(r), Version: req.Version, Hall: req.Hall, Moves: req.Moves})
@@ -124,7 +124,7 @@ func (s *Server) putAdminHall(w http.ResponseWriter, r *http.Request) {
 		s.failHall(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"version": v, "pins": pins})
+	WriteJSON(w, http.StatusOK, map[string]any{"version": v, "pins": pins})
 }
 
 // hallProblems is an error answer that lists each field to fix.
@@ -141,7 +141,7 @@ func (s *Server) failHall(w http.ResponseWriter, r *http.Request, err error) {
 		if qe.Kind == queue.Conflict {
 			status = http.StatusConflict
 		}
-		writeJSON(w, status, hallProblems{apiError{Error: qe.Message, Code: qe.Code}, probs})
+		WriteJSON(w, status, hallProblems{apiError{Error: qe.Message, Code: qe.Code}, probs})
 		return
 	}
 	s.fail(w, r, err)
@@ -171,7 +171,7 @@ func (s *Server) postHallUndo(w http.ResponseWriter, r *http.Request) {
 		s.failHall(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"version": v, "reverted_to": strconv.FormatUint(req.To, 10)})
+	WriteJSON(w, http.StatusOK, map[string]any{"version": v, "reverted_to": strconv.FormatUint(req.To, 10)})
 }
 
 // postStaffPIN sets a clerk's PIN, or without one makes one and shows it
@@ -206,5 +206,5 @@ func (s *Server) postStaffPIN(w http.ResponseWriter, r *http.Request) {
 	if made {
 		out["pin"] = req.PIN
 	}
-	writeJSON(w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
 }

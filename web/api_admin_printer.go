@@ -23,5 +23,5 @@ func (s *Server) postPrinterTest(w http.ResponseWriter, r *http.Request) {
 	if err := p.Print(r.Context(), tk); err != nil {
 		ans["printed"], ans["print_error"] = false, err.Error()
 	}
-	writeJSON(w, http.StatusOK, ans)
+	WriteJSON(w, http.StatusOK, ans)
 }

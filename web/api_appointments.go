@@ -30,7 +30,7 @@ func (s *Server) getFreeSlots(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"service": q.Get("service"), "day": q.Get("day"), "slots": slots})
+	WriteJSON(w, http.StatusOK, map[string]any{"service": q.Get("service"), "day": q.Get("day"), "slots": slots})
 }
 
 // bookingRequest is a booking as a clerk's page and /book send it.
@@ -52,7 +52,7 @@ func (s *Server) postAppointment(w http.ResponseWriter, r *http.Request) {
 		s.failBooking(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, a)
+	WriteJSON(w, http.StatusCreated, a)
 }
 
 // failBooking answers a refused booking; a refusal of the slot offers the
@@ -67,7 +67,7 @@ func (s *Server) failBooking(w http.ResponseWriter, r *http.Request, err error) 
 	if be.NextDay != "" {
 		body["next"] = map[string]string{"day": be.NextDay, "slot": be.NextSlot}
 	}
-	writeJSON(w, http.StatusConflict, body)
+	WriteJSON(w, http.StatusConflict, body)
 }
 
 func (s *Server) deleteAppointment(w http.ResponseWriter, r *http.Request) {
@@ -92,7 +92,7 @@ func (s *Server) getAppointments(w http.ResponseWriter, r *http.Request) {
 	if list == nil {
 		list = []queue.Appointment{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"day": day, "appointments": list})
+	WriteJSON(w, http.StatusOK, map[string]any{"day": day, "appointments": list})
 }
 
 // checkIn issues the ticket of an appointment at a paired kiosk (by its
@@ -104,7 +104,7 @@ func (s *Server) checkIn(w http.ResponseWriter, r *http.Request, check func(url 
 	var ce *queue.CheckinError
 	switch {
 	case errors.As(err, &ce):
-		writeJSON(w, http.StatusConflict, map[string]any{
+		WriteJSON(w, http.StatusConflict, map[string]any{
 			"error": ce.Err.Message, "code": ce.Err.Code,
 			"come_back_at": ce.At.In(s.engine.Hall().Location()).Format("15:04"),
 		})

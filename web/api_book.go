@@ -61,7 +61,7 @@ func (s *Server) getBook(w http.ResponseWriter, r *http.Request) {
 		v["per_phone"] = p.PhoneLimit()
 		v["checkin_before_minutes"], v["checkin_after_minutes"] = p.Window()
 	}
-	writeJSON(w, http.StatusOK, v)
+	WriteJSON(w, http.StatusOK, v)
 }
 
 func (s *Server) getBookDays(w http.ResponseWriter, r *http.Request) {
@@ -78,7 +78,7 @@ func (s *Server) getBookDays(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"service": service, "days": days})
+	WriteJSON(w, http.StatusOK, map[string]any{"service": service, "days": days})
 }
 
 func (s *Server) getBookSlots(w http.ResponseWriter, r *http.Request) {
@@ -106,7 +106,7 @@ func (s *Server) postBook(w http.ResponseWriter, r *http.Request) {
 		name = sv.Name
 	}
 	// The answer leaves out the phone: it is the villager's own.
-	writeJSON(w, http.StatusCreated, map[string]string{
+	WriteJSON(w, http.StatusCreated, map[string]string{
 		"code": a.Code, "service": a.Service, "service_name": name, "day": a.Day, "slot": a.Slot, "name": a.Name,
 	})
 }

@@ -226,7 +226,7 @@ func (s *Server) listCases(w http.ResponseWriter, f queue.CaseFilter) {
 			}
 		}
 	})
-	writeJSON(w, http.StatusOK, a)
+	WriteJSON(w, http.StatusOK, a)
 }
 
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
@@ -241,7 +241,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
 		failWith(w, http.StatusNotFound, "unknown_case", "没有这个承诺件，或不是您负责的")
 		return
 	}
-	writeJSON(w, http.StatusOK, v)
+	WriteJSON(w, http.StatusOK, v)
 }
 
 func (s *Server) postCaseAction(w http.ResponseWriter, r *http.Request) {
@@ -264,5 +264,5 @@ func (s *Server) postCaseAction(w http.ResponseWriter, r *http.Request) {
 			v = caseView(st, c, s.now(), true)
 		}
 	})
-	writeJSON(w, http.StatusOK, v)
+	WriteJSON(w, http.StatusOK, v)
 }

@@ -36,7 +36,7 @@ func (s *Server) loginAnswer(w http.ResponseWriter, r *http.Request, sess *Sessi
 		failWith(w, http.StatusUnauthorized, "bad_credentials", "编号或密码不正确")
 	default:
 		s.setSession(w, r, sess)
-		writeJSON(w, http.StatusOK, map[string]any{"token": sess.Token, "staff": sess.Staff, "admin": sess.Admin})
+		WriteJSON(w, http.StatusOK, map[string]any{"token": sess.Token, "staff": sess.Staff, "admin": sess.Admin})
 	}
 }
 
@@ -94,7 +94,7 @@ func (s *Server) getMe(w http.ResponseWriter, r *http.Request) {
 	m, _ := h.StaffMember(sess.Staff)
 	var v display.StaffView
 	s.hub.Read(func(st *queue.State) { v = display.StaffOf(st, m) })
-	writeJSON(w, http.StatusOK, map[string]any{"staff": v, "admin": sess.Admin})
+	WriteJSON(w, http.StatusOK, map[string]any{"staff": v, "admin": sess.Admin})
 }
 
 // windowAnswer is a window's state as its clerk sees it.
@@ -159,7 +159,7 @@ func (s *Server) getWindow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.windowState(id))
+	WriteJSON(w, http.StatusOK, s.windowState(id))
 }
 
 func (s *Server) postWindowAction(w http.ResponseWriter, r *http.Request) {
@@ -190,7 +190,7 @@ func (s *Server) postWindowAction(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			v := ticketView(s.engine.Hall(), t, 0, 0)
-			writeJSON(w, http.StatusOK, map[string]any{"ticket": v, "window": s.windowState(id).Window})
+			WriteJSON(w, http.StatusOK, map[string]any{"ticket": v, "window": s.windowState(id).Window})
 			return
 		}
 	case "open":
@@ -240,7 +240,7 @@ func (s *Server) postWindowAction(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.windowState(id))
+	WriteJSON(w, http.StatusOK, s.windowState(id))
 }
 
 func (s *Server) putStaffStatus(w http.ResponseWriter, r *http.Request) {
@@ -262,5 +262,5 @@ func (s *Server) putStaffStatus(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	WriteJSON(w, http.StatusOK, st)
 }

@@ -16,5 +16,5 @@ func (s *Server) postConfirmDay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.hub.ClearAlarm("clock")
-	writeJSON(w, http.StatusOK, map[string]string{"day": req.Day})
+	WriteJSON(w, http.StatusOK, map[string]string{"day": req.Day})
 }

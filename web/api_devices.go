@@ -47,7 +47,7 @@ func (s *Server) getDeviceLearn(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, learnView(p.LearnUntil()))
+	WriteJSON(w, http.StatusOK, learnView(p.LearnUntil()))
 }
 
 func (s *Server) postDeviceLearn(w http.ResponseWriter, r *http.Request) {
@@ -66,7 +66,7 @@ func (s *Server) postDeviceLearn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Learn(time.Duration(req.Minutes) * time.Minute)
-	writeJSON(w, http.StatusOK, learnView(p.LearnUntil()))
+	WriteJSON(w, http.StatusOK, learnView(p.LearnUntil()))
 }
 
 func (s *Server) postApproveDevice(w http.ResponseWriter, r *http.Request) {
@@ -89,7 +89,7 @@ func (s *Server) postApproveDevice(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	writeJSON(w, http.StatusOK, s.devices.DevicesJSON())
+	WriteJSON(w, http.StatusOK, s.devices.DevicesJSON())
 }
 
 func (s *Server) postForgetDevice(w http.ResponseWriter, r *http.Request) {
@@ -104,5 +104,5 @@ func (s *Server) postForgetDevice(w http.ResponseWriter, r *http.Request) {
 		failWith(w, http.StatusNotFound, "unknown_device", "没有这个设备")
 		return
 	}
-	writeJSON(w, http.StatusOK, s.devices.DevicesJSON())
+	WriteJSON(w, http.StatusOK, s.devices.DevicesJSON())
 }

@@ -41,7 +41,7 @@ func (s *Server) extraWindows() []extraWindowJSON {
 }
 
 func (s *Server) getExtraWindows(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"extra": s.extraWindows()})
+	WriteJSON(w, http.StatusOK, map[string]any{"extra": s.extraWindows()})
 }
 
 type extraWindowRequest struct {
@@ -59,7 +59,7 @@ func (s *Server) postExtraWindow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"opened": opened, "extra": s.extraWindows()})
+	WriteJSON(w, http.StatusOK, map[string]any{"opened": opened, "extra": s.extraWindows()})
 }
 
 func (s *Server) postExtraWindowUndo(w http.ResponseWriter, r *http.Request) {
@@ -71,5 +71,5 @@ func (s *Server) postExtraWindowUndo(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"extra": s.extraWindows()})
+	WriteJSON(w, http.StatusOK, map[string]any{"extra": s.extraWindows()})
 }

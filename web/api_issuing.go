@@ -30,7 +30,7 @@ func (s *Server) getIssuing(w http.ResponseWriter, r *http.Request) {
 	if !is.StopsAt.IsZero() {
 		v.StopsAt = is.StopsAt.Format(time.RFC3339)
 	}
-	writeJSON(w, http.StatusOK, v)
+	WriteJSON(w, http.StatusOK, v)
 }
 
 // failIssue answers a refused ticket; a closed hall says when it opens.
@@ -42,7 +42,7 @@ func (s *Server) failIssue(w http.ResponseWriter, r *http.Request, err error) {
 		if !ce.OpensAt.IsZero() {
 			body["opens_at"] = ce.OpensAt.Format(time.RFC3339)
 		}
-		writeJSON(w, http.StatusConflict, body)
+		WriteJSON(w, http.StatusConflict, body)
 		return
 	}
 	s.fail(w, r, err)
@@ -74,7 +74,7 @@ func (s *Server) postLiftCap(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]bool{"lifted": true})
+	WriteJSON(w, http.StatusOK, map[string]bool{"lifted": true})
 }
 
 // postCloseWaiting is the manager's choice for the tickets still waiting
@@ -92,5 +92,5 @@ func (s *Server) postCloseWaiting(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"choice": req.Choice, "count": n})
+	WriteJSON(w, http.StatusOK, map[string]any{"choice": req.Choice, "count": n})
 }

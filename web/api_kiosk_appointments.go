@@ -79,7 +79,7 @@ func (s *Server) postBookingsByPhone(w http.ResponseWriter, r *http.Request) {
 			out = append(out, b)
 		}
 	})
-	writeJSON(w, http.StatusOK, map[string]any{"bookings": out})
+	WriteJSON(w, http.StatusOK, map[string]any{"bookings": out})
 }
 
 func (s *Server) postKioskRequeue(w http.ResponseWriter, r *http.Request) {
@@ -103,5 +103,5 @@ func (s *Server) postKioskRequeue(w http.ResponseWriter, r *http.Request) {
 			v = ticketOf(st, p)
 		}
 	})
-	writeJSON(w, http.StatusOK, v)
+	WriteJSON(w, http.StatusOK, v)
 }

@@ -67,7 +67,7 @@ func (s *Server) postKioskPair(w http.ResponseWriter, r *http.Request) {
 		Name: kioskPairCookie, Value: secret, Path: "/api/kiosk/pair", MaxAge: int(pendingKioskTTL / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
 	})
-	writeJSON(w, http.StatusCreated, map[string]any{"state": "pending", "code": code})
+	WriteJSON(w, http.StatusCreated, map[string]any{"state": "pending", "code": code})
 }
 
 // getKioskPair: the proposing screen polls; once approved it gets its
@@ -84,17 +84,17 @@ func (s *Server) getKioskPair(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if token == "" {
-		writeJSON(w, http.StatusOK, map[string]any{"state": "pending", "code": code})
+		WriteJSON(w, http.StatusOK, map[string]any{"state": "pending", "code": code})
 		return
 	}
 	s.setKioskCookie(w, r, token)
 	http.SetCookie(w, &http.Cookie{Name: kioskPairCookie, Value: "", Path: "/api/kiosk/pair", MaxAge: -1})
-	writeJSON(w, http.StatusOK, map[string]any{"state": "paired", "name": name})
+	WriteJSON(w, http.StatusOK, map[string]any{"state": "paired", "name": name})
 }
 
 func (s *Server) getKioskMe(w http.ResponseWriter, r *http.Request) {
 	k, ok := s.kiosks.Of(r)
-	writeJSON(w, http.StatusOK, map[string]any{"paired": ok, "name": k.Name, "role": k.Role})
+	WriteJSON(w, http.StatusOK, map[string]any{"paired": ok, "name": k.Name, "role": k.Role})
 }
 
 // getKioskPairLink pairs the screen that opens a one-time link printed at
@@ -113,7 +113,7 @@ func (s *Server) getKioskPairLink(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getKiosks(w http.ResponseWriter, r *http.Request) {
 	paired, pending := s.kiosks.views(s.engine.Hall().Location())
-	writeJSON(w, http.StatusOK, map[string]any{"kiosks": paired, "pending": pending})
+	WriteJSON(w, http.StatusOK, map[string]any{"kiosks": paired, "pending": pending})
 }
 
 // postKiosk pairs a kiosk without a screen: an integrator's script, a
@@ -135,7 +135,7 @@ func (s *Server) postKiosk(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]string{"id": id, "token": token})
+	WriteJSON(w, http.StatusCreated, map[string]string{"id": id, "token": token})
 }
 
 func (s *Server) postApproveKiosk(w http.ResponseWriter, r *http.Request) {
@@ -152,7 +152,7 @@ func (s *Server) postApproveKiosk(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.fail(w, r, err)
 	default:
-		writeJSON(w, http.StatusOK, map[string]string{"id": k.ID, "name": k.Name})
+		WriteJSON(w, http.StatusOK, map[string]string{"id": k.ID, "name": k.Name})
 	}
 }
 

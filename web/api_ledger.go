@@ -57,7 +57,7 @@ func (s *Server) getLedger(w http.ResponseWriter, r *http.Request) {
 	}
 	switch f := r.URL.Query().Get("format"); f {
 	case "", "json":
-		writeJSON(w, http.StatusOK, rep)
+		WriteJSON(w, http.StatusOK, rep)
 	case "csv":
 		s.sendFile(w, r, rep, "csv", "text/csv; charset=utf-8", ledgerCSV)
 	case "xlsx":

@@ -12,7 +12,7 @@ import (
 )
 
 func (s *Server) getHall(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.engine.Hall().Published())
+	WriteJSON(w, http.StatusOK, s.engine.Hall().Published())
 }
 
 // ticketJSON is a ticket as the API shows it.
@@ -222,7 +222,7 @@ func (s *Server) writeIssued(w http.ResponseWriter, res kiosk.Result, url func(s
 	t := res.Ticket
 	t.Printed = res.Printed
 	v := ticketViewOf(s.engine.Hall(), &t, res.Ahead, res.Wait, res.NoWindow)
-	writeJSON(w, http.StatusCreated, struct {
+	WriteJSON(w, http.StatusCreated, struct {
 		ticketJSON
 		Token      string `json:"token"`
 		StatusURL  string `json:"status_url"`
@@ -243,5 +243,5 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
 		failWith(w, http.StatusNotFound, "unknown_ticket", "号票不存在或已过期（号票当日有效）")
 		return
 	}
-	writeJSON(w, http.StatusOK, v)
+	WriteJSON(w, http.StatusOK, v)
 }

@@ -64,7 +64,7 @@ func (s *Server) getRate(w http.ResponseWriter, r *http.Request) {
 	for sc := 5; sc >= 1; sc-- {
 		choices = append(choices, scoreChoice{sc, queue.ScoreNames[sc]})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	WriteJSON(w, http.StatusOK, map[string]any{
 		"window": win.ID, "window_name": win.Name, "ticket": ticket,
 		"choices": choices, "reasons": queue.RatingReasons(), "low_score": queue.LowScore,
 	})
@@ -88,7 +88,7 @@ func (s *Server) postRate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"number": t.Number, "score": t.Score})
+	WriteJSON(w, http.StatusOK, map[string]any{"number": t.Number, "score": t.Score})
 }
 
 // complaintJSON is a complaint as /admin shows it.
@@ -111,7 +111,7 @@ func (s *Server) getComplaints(w http.ResponseWriter, r *http.Request) {
 	for _, c := range list {
 		out = append(out, s.complaintView(h, c, now))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"complaints": out, "followup_days": h.FollowupDays()})
+	WriteJSON(w, http.StatusOK, map[string]any{"complaints": out, "followup_days": h.FollowupDays()})
 }
 
 func (s *Server) complaintView(h *queue.Hall, c queue.Complaint, now time.Time) complaintJSON {
@@ -146,5 +146,5 @@ func (s *Server) postFollowup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.complaintView(s.engine.Hall(), c, s.now()))
+	WriteJSON(w, http.StatusOK, s.complaintView(s.engine.Hall(), c, s.now()))
 }

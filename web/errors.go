@@ -18,8 +18,9 @@ type apiError struct {
 	Code  string `json:"code"`
 }
 
-// writeJSON answers with a JSON body.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON answers with a JSON body, never cached (the county service
+// answers with it too).
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -43,15 +44,15 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		if status >= 500 {
 			s.logger.Error("request failed", "route", r.Pattern, "err", err) // the pattern: a path can hold a ticket token
 		}
-		writeJSON(w, status, apiError{Error: qe.Message, Code: qe.Code})
+		WriteJSON(w, status, apiError{Error: qe.Message, Code: qe.Code})
 	default:
 		s.logger.Error("request failed", "route", r.Pattern, "err", err) // the pattern: a path can hold a ticket token
-		writeJSON(w, http.StatusInternalServerError, apiError{Error: "服务器内部错误", Code: "internal"})
+		WriteJSON(w, http.StatusInternalServerError, apiError{Error: "服务器内部错误", Code: "internal"})
 	}
 }
 
 func failWith(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, apiError{Error: msg, Code: code})
+	WriteJSON(w, status, apiError{Error: msg, Code: code})
 }
 
 // maxBody caps every request body: the API's requests are a few hundred bytes.

@@ -61,7 +61,7 @@ func (s *Server) getForecast(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, f)
+		WriteJSON(w, http.StatusOK, f)
 		return
 	}
 	_, dates := s.forecastDates()
@@ -74,7 +74,7 @@ func (s *Server) getForecast(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, f)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"days": out})
+	WriteJSON(w, http.StatusOK, map[string]any{"days": out})
 }
 
 // getForecastPage renders the forecast card's body for /admin.

@@ -42,5 +42,5 @@ func (s *Server) getPrinterPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ans["previews"] = previews
-	writeJSON(w, http.StatusOK, ans)
+	WriteJSON(w, http.StatusOK, ans)
 }

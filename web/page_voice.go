@@ -77,6 +77,6 @@ func (s *Server) voiceRoutes(m *http.ServeMux) {
 	// The page asks which version of the clips to fetch, so a replaced clip
 	// is never stale in a TV's cache.
 	m.HandleFunc("GET /voice/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"version": vs.version})
+		WriteJSON(w, http.StatusOK, map[string]string{"version": vs.version})
 	})
 }

@@ -77,5 +77,5 @@ func (ss *screens) list() (rows []screenRow, others int) {
 
 func (s *Server) getScreens(w http.ResponseWriter, r *http.Request) {
 	rows, others := s.screens.list()
-	writeJSON(w, http.StatusOK, map[string]any{"screens": rows, "others": others})
+	WriteJSON(w, http.StatusOK, map[string]any{"screens": rows, "others": others})
 }
