@@ -229,43 +229,68 @@ func (t *pushTarget) close() {
 }
 
 // floorIssue issues into empty lines up to o.waiting waiting tickets on
-// bbolt behind plain net/http, on raw bbolt and on the daemon, and reads
-// the daemon's memory that holds them.
+// the daemon and on bbolt behind plain net/http, and reads the daemon's
+// memory that holds them. Both servers run at once and take the load in
+// turns of a twentieth each, so that both meet the same machine: on a
+// shared machine a baseline measured a minute before its match says
+// more about the neighbours than about the daemon. Raw bbolt, in this
+// process, is measured after them.
 func floorIssue(ctx context.Context, out io.Writer, o floorOpts, exe string, sub func(string) string) error {
 	bare, err := startExe(exe, "bench", "bare-server", sub("bare-issue"))
 	if err != nil {
 		return fmt.Errorf("bare server: %w", err)
 	}
-	bareIssue := issueLoad(ctx, bare.url, "", o.kiosks, o.waiting, 10*time.Minute)
-	bare.stop()
-	rawRate, err := rawBolt(sub("raw"), o.kiosks, o.waiting, 10*time.Minute)
-	if err != nil {
-		return fmt.Errorf("raw bbolt: %w", err)
-	}
+	defer bare.stop()
 	d, err := startChild(sub("issue"), o.daemonArgs...)
 	if err != nil {
 		return err
 	}
+	defer d.stop()
 	kt := floorKioskToken(d)
 	anon0, _ := procStatusKB(d.cmd.Process.Pid, "RssAnon")
-	issue := issueLoad(ctx, d.url, kt, o.kiosks, o.waiting, 10*time.Minute)
-	anon1, _ := procStatusKB(d.cmd.Process.Pid, "RssAnon")
-	d.stop()
-	// Issuing rate per fifth of the way from empty lines to o.waiting.
-	fifth := max(issue.ok/5, 1)
-	var fifths []string
-	var rates []float64
-	for a := 0; a+fifth <= issue.ok; a += fifth {
-		r := issue.rateBetween(a, a+fifth)
-		rates = append(rates, r)
-		fifths = append(fifths, fmt.Sprintf("%d–%d: %.0f/s", a, a+fifth, r))
+	turn := max(o.waiting/20, 100)
+	var bareIssue, issue issueStats
+	var bareCPU, cpu time.Duration
+	var rates []float64 // the daemon's rate in each of its turns
+	for issue.ok < o.waiting && ctx.Err() == nil {
+		n := min(turn, o.waiting-issue.ok)
+		c0 := procCPU(bare.cmd.Process.Pid)
+		bareIssue = bareIssue.then(issueLoad(ctx, bare.url, "", o.kiosks, n, 10*time.Minute))
+		bareCPU += procCPU(bare.cmd.Process.Pid) - c0
+		c0 = procCPU(d.cmd.Process.Pid)
+		st := issueLoad(ctx, d.url, kt, o.kiosks, n, 10*time.Minute)
+		cpu += procCPU(d.cmd.Process.Pid) - c0
+		issue = issue.then(st)
+		rates = append(rates, st.rate())
+		if st.ok == 0 {
+			break
+		}
 	}
-	fmt.Fprintf(out, "  issuing: daemon %.0f/s (%d failed), bbolt over HTTP %.0f/s: %.2f× (goal ≥ 0.8×); raw bbolt %.0f/s: %.2f×; latency p99 %s vs %s\n",
-		issue.rate(), issue.failed, bareIssue.rate(), ratio(issue.rate(), bareIssue.rate()), rawRate, ratio(issue.rate(), rawRate),
-		ms(percentile(issue.lat, 0.99)), ms(percentile(bareIssue.lat, 0.99)))
-	if len(rates) >= 2 {
+	anon1, _ := procStatusKB(d.cmd.Process.Pid, "RssAnon")
+	rawRate, err := rawBolt(sub("raw"), o.kiosks, o.waiting, 10*time.Minute)
+	if err != nil {
+		return fmt.Errorf("raw bbolt: %w", err)
+	}
+	perTicket := func(cpu time.Duration, n int) string {
+		return fmt.Sprintf("%.0f µs", float64(cpu.Microseconds())/float64(max(n, 1)))
+	}
+	fmt.Fprintf(out, "  issuing: daemon %.0f/s (%d failed), bbolt over HTTP %.0f/s: %.2f× (goal ≥ 0.8×), in turns of %d; raw bbolt %.0f/s: %.2f×; latency p99 %s vs %s; CPU per ticket %s vs %s\n",
+		issue.rate(), issue.failed, bareIssue.rate(), ratio(issue.rate(), bareIssue.rate()), turn, rawRate, ratio(issue.rate(), rawRate),
+		ms(percentile(issue.lat, 0.99)), ms(percentile(bareIssue.lat, 0.99)), perTicket(cpu, issue.ok), perTicket(bareCPU, bareIssue.ok))
+	// The rate per fifth of the way from empty lines to o.waiting.
+	if per := len(rates) / 5; per > 0 {
+		var fifths []string
+		var fr []float64
+		for i := 0; i+per <= len(rates); i += per {
+			r := 0.0
+			for _, x := range rates[i : i+per] {
+				r += x / float64(per)
+			}
+			fr = append(fr, r)
+			fifths = append(fifths, fmt.Sprintf("%d–%d: %.0f/s", i*turn, (i+per)*turn, r))
+		}
 		fmt.Fprintf(out, "  issuing as the lines grow (tickets waiting): %s; last fifth / first: %.2f× (goal flat, ≈1×)\n",
-			strings.Join(fifths, ", "), ratio(rates[len(rates)-1], rates[0]))
+			strings.Join(fifths, ", "), ratio(fr[len(fr)-1], fr[0]))
 	}
 	if issue.ok > 0 {
 		fmt.Fprintf(out, "  memory: %.0f bytes per open ticket (anonymous RSS %.1f → %.1f MB over %d waiting; goal < 1024)\n",

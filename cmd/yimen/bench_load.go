@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,6 +48,17 @@ type issueStats struct {
 }
 
 func (st issueStats) rate() float64 { return float64(st.ok) / st.elapsed.Seconds() }
+
+// then is st followed by next, as if next had run right after st.
+func (st issueStats) then(next issueStats) issueStats {
+	out := issueStats{ok: st.ok + next.ok, failed: st.failed + next.failed, elapsed: st.elapsed + next.elapsed}
+	out.lat = append(slices.Clip(st.lat), next.lat...)
+	out.done = slices.Clip(st.done)
+	for _, d := range next.done {
+		out.done = append(out.done, st.elapsed+d)
+	}
+	return out
+}
 
 // rateBetween is the issuing rate from the a-th to the b-th ticket.
 func (st issueStats) rateBetween(a, b int) float64 {
