@@ -44,7 +44,6 @@ type issueStats struct {
 	ok, failed int
 	elapsed    time.Duration
 	lat        []time.Duration
-	done       []time.Duration // when each ticket was answered, from the start, in order
 }
 
 func (st issueStats) rate() float64 { return float64(st.ok) / st.elapsed.Seconds() }
@@ -53,23 +52,7 @@ func (st issueStats) rate() float64 { return float64(st.ok) / st.elapsed.Seconds
 func (st issueStats) then(next issueStats) issueStats {
 	out := issueStats{ok: st.ok + next.ok, failed: st.failed + next.failed, elapsed: st.elapsed + next.elapsed}
 	out.lat = append(slices.Clip(st.lat), next.lat...)
-	out.done = slices.Clip(st.done)
-	for _, d := range next.done {
-		out.done = append(out.done, st.elapsed+d)
-	}
 	return out
-}
-
-// rateBetween is the issuing rate from the a-th to the b-th ticket.
-func (st issueStats) rateBetween(a, b int) float64 {
-	if b > len(st.done) || a >= b {
-		return 0
-	}
-	d := st.done[b-1]
-	if a > 0 {
-		d -= st.done[a-1]
-	}
-	return float64(b-a) / d.Seconds()
 }
 
 // issueLoad issues tickets over HTTP from concurrent kiosks until n
@@ -113,7 +96,6 @@ func issueLoad(ctx context.Context, url, token string, kiosks, n int, d time.Dur
 				} else {
 					st.ok++
 					st.lat = append(st.lat, now.Sub(t0))
-					st.done = append(st.done, now.Sub(start))
 				}
 				mu.Unlock()
 			}
