@@ -25,6 +25,10 @@ type Hub struct {
 	view func(func(*queue.State))
 	stMu sync.Mutex   // guards st, the hub's own copy
 	st   *queue.State // nil when following the engine
+	// issued holds the lines that took numbers since the last message,
+	// under the state's lock: a run of numbers committed together goes to
+	// the screens as one issued message (see event).
+	issued []string
 
 	// mu guards the ring and the alarms. The pushers (and the writers of
 	// screens that fell behind) read the ring at once after every
@@ -83,8 +87,9 @@ type Options struct {
 func Follow(e *queue.Engine, o Options) *Hub {
 	h := newHub(o)
 	h.view = e.Read
-	e.Follow(func(ev queue.Event, st *queue.State) {
-		h.event(ev, st)
+	e.Follow(h.event)
+	e.AfterCommit(func(st *queue.State) {
+		h.flushIssued(st)
 		h.wake()
 	})
 	return h
@@ -134,17 +139,49 @@ func (h *Hub) Apply(evs []queue.Event) {
 		h.st.Apply(ev)
 		h.event(ev, h.st)
 	}
+	h.flushIssued(h.st)
 	h.stMu.Unlock()
 	h.wake()
 }
 
 // event publishes the patch of one event, st being the state just after
 // it. The state's lock is held.
+//
+// Numbers taken one after another are not sent one by one: each would
+// carry its line and the buttons of every service routed there, built and
+// encoded again, while kiosks on a market morning issue them in bursts
+// that commit together. Their lines go out in one issued message, as the
+// state stands when the run ends (the batch is committed, or another
+// event follows), which is what every screen would hold after the run's
+// messages one by one.
 func (h *Hub) event(ev queue.Event, st *queue.State) {
+	if ev.Type == queue.EvIssued {
+		if !slices.Contains(h.issued, ev.Category) {
+			h.issued = append(h.issued, ev.Category)
+		}
+		return
+	}
 	m, ok := patch(st, ev)
 	if !ok {
 		return
 	}
+	if m.Type == "day" || m.Type == "hall" {
+		h.issued = h.issued[:0] // the whole board goes out with it
+	}
+	h.flushIssued(st)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.publish(m)
+}
+
+// flushIssued publishes the lines that took numbers since the last
+// message, if any. The state's lock is held.
+func (h *Hub) flushIssued(st *queue.State) {
+	if len(h.issued) == 0 {
+		return
+	}
+	m := issuedPatch(st, h.issued)
+	h.issued = h.issued[:0]
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.publish(m)

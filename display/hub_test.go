@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -177,5 +178,86 @@ func TestPatchServices(t *testing.T) {
 	}
 	if m = next(); m.Type != "called" || !m.Recall || len(m.Services) != 0 {
 		t.Errorf("recall: %s recall %v with %d previews, want none", m.Type, m.Recall, len(m.Services))
+	}
+}
+
+// Numbers committed together go to the screens as one issued message
+// with their lines as they stand after the run, and a screen that takes
+// every message ends where a fresh snapshot starts.
+func TestIssuedRunIsOneMessage(t *testing.T) {
+	log := new(queuetest.MemLog)
+	e, err := queue.NewEngine(queue.DemoHall(), log, queue.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	st, err := e.Subscribe(func([]queue.Event) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, svc := range []string{"pension", "pension", "pension", "guide", "guide"} {
+		if _, err := e.Issue(ctx, svc, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.Next(ctx, "3", "S03"); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := e.Issue(ctx, "pension", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hub := display.NewHub(st, display.Options{})
+	next := messages(t, hub)
+	hub.Apply(log.Events()) // as if all of it had been one commit
+
+	waiting := func(m display.Message) map[string]int {
+		w := map[string]int{}
+		for _, q := range m.Queues {
+			w[q.Category] = q.Waiting
+		}
+		return w
+	}
+	want := []struct {
+		typ   string
+		lines map[string]int
+	}{
+		{"day", nil},
+		{"issued", map[string]int{"civil": 3, "consult": 2}},
+		{"opened", nil},
+		{"called", map[string]int{"civil": 2}},
+		{"issued", map[string]int{"civil": 4}},
+	}
+	screen := map[string]int{}
+	for i, w := range want {
+		m := next()
+		if m.Type != w.typ {
+			t.Fatalf("message %d is %s, want %s", i, m.Type, w.typ)
+		}
+		got := waiting(m)
+		for c, n := range w.lines {
+			if got[c] != n {
+				t.Errorf("%s message: %s waiting %d, want %d (%v)", m.Type, c, got[c], n, got)
+			}
+		}
+		if w.typ == "issued" && len(got) != len(w.lines) {
+			t.Errorf("issued message carries lines %v, want only %v", got, w.lines)
+		}
+		if w.typ == "issued" && len(m.Services) == 0 {
+			t.Errorf("issued message carries no service buttons")
+		}
+		maps.Copy(screen, got)
+	}
+	if frames, _ := hub.Catchup(hub.Seq(), hub.Boot()); len(frames) != 0 {
+		t.Errorf("%d more messages after the run", len(frames))
+	}
+	frames, _ := hub.Catchup(0, "")
+	snap := decode(t, frames[0])
+	for c, n := range waiting(snap) {
+		if screen[c] != n && (screen[c] != 0 || n != 0) {
+			t.Errorf("a screen that took every message shows %s waiting %d, the snapshot %d", c, screen[c], n)
+		}
 	}
 }

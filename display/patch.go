@@ -52,7 +52,7 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 	case queue.EvPrinted, queue.EvRated:
 		return m, false
 	case queue.EvIssued:
-		addCat(ev.Category)
+		return issuedPatch(s, []string{ev.Category}), true
 	case queue.EvCalled, queue.EvStarted, queue.EvFinished, queue.EvNoShow, queue.EvTransferred, queue.EvCancelled, queue.EvReturned,
 		queue.EvHeld, queue.EvRequeued:
 		if t != nil {
@@ -120,11 +120,7 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 		return m, false
 	}
 
-	for _, id := range cats {
-		if c, ok := h.Category(id); ok {
-			m.Queues = append(m.Queues, queueView(s, c))
-		}
-	}
+	lines(s, &m, cats, !same(ev))
 	for _, id := range windows {
 		w, _ := h.Window(id)
 		m.Windows = append(m.Windows, windowView(s, w))
@@ -133,13 +129,38 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 		st, _ := h.StaffMember(id)
 		m.Staff = append(m.Staff, staffView(s, st))
 	}
-	// A service's button changes when any of its lines does. A recall or
-	// a start moves nobody in a line nor opens a window: the buttons stay.
-	same := ev.Type == queue.EvStarted || (ev.Type == queue.EvCalled && ev.Recall)
+	return m, true
+}
+
+// issuedPatch is the message for numbers taken in the lines cats.
+func issuedPatch(s *queue.State, cats []string) Message {
+	m := Message{Type: queue.EvIssued}
+	lines(s, &m, cats, true)
+	return m
+}
+
+// same says the event moves nobody in a line nor opens a window: a recall
+// or a start leaves the services' buttons as they were.
+func same(ev queue.Event) bool {
+	return ev.Type == queue.EvStarted || (ev.Type == queue.EvCalled && ev.Recall)
+}
+
+// lines adds the lines cats to m and, with buttons, every service's
+// button that any of them serves: a button changes when any of its lines
+// does.
+func lines(s *queue.State, m *Message, cats []string, buttons bool) {
+	h := s.Hall()
+	for _, id := range cats {
+		if c, ok := h.Category(id); ok {
+			m.Queues = append(m.Queues, queueView(s, c))
+		}
+	}
+	if !buttons {
+		return
+	}
 	for i := range h.Services {
-		if !same && slices.ContainsFunc(h.Services[i].Categories, func(c string) bool { return slices.Contains(cats, c) }) {
+		if slices.ContainsFunc(h.Services[i].Categories, func(c string) bool { return slices.Contains(cats, c) }) {
 			m.Services = append(m.Services, serviceView(s, &h.Services[i]))
 		}
 	}
-	return m, true
 }
