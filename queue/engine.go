@@ -35,6 +35,7 @@ type Engine struct {
 	mu      sync.Mutex // guards st, pending, failed, closed, rollTo, stepped, jumped
 	st      *State     // includes events not yet committed; commands decide on it
 	pending *batch
+	lastLen int // events in the last batch taken: the next one's room
 	failed  error
 	closed  bool
 	rollTo  string // a day the manager confirmed the clock's jump to
@@ -278,11 +279,17 @@ func exec[T any](ctx context.Context, e *Engine, decide func(s *State, emit func
 		e.mu.Unlock()
 		return zero, err
 	}
-	var evs []Event
+	// The events go straight into the batch being gathered: they are
+	// committed even when the command is then refused (a day change).
+	if e.pending == nil {
+		e.pending = &batch{events: make([]Event, 0, max(8, e.lastLen+e.lastLen/4)), done: make(chan struct{})}
+	}
+	b := e.pending
+	emitted := len(b.events)
 	emit := func(ev Event) {
 		ev.Seq, ev.At = e.st.Seq+1, now
 		e.st.Apply(ev)
-		evs = append(evs, ev)
+		b.events = append(b.events, ev)
 	}
 	if day := now.In(e.st.hall.Location()).Format(time.DateOnly); day != e.st.Day {
 		e.closeDay(emit, day)
@@ -291,17 +298,12 @@ func exec[T any](ctx context.Context, e *Engine, decide func(s *State, emit func
 		emit(Event{Type: EvMissed, Appt: &Appointment{Code: code}})
 	}
 	res, err := decide(e.st, emit)
-	if len(evs) == 0 {
+	if len(b.events) == emitted {
 		e.mu.Unlock()
 		return res, err
 	}
 	// A rejected command may still have emitted the day change; that is
 	// committed like any other event.
-	if e.pending == nil {
-		e.pending = &batch{done: make(chan struct{})}
-	}
-	b := e.pending
-	b.events = append(b.events, evs...)
 	e.mu.Unlock()
 	select {
 	case e.kick <- struct{}{}:
@@ -356,7 +358,11 @@ func (e *Engine) commitLoop() {
 func (e *Engine) commitPending() {
 	e.mu.Lock()
 	b := e.pending
-	e.pending = nil
+	if b != nil && len(b.events) == 0 {
+		b = nil // a batch no command has emitted into yet: it waits for one
+	} else if b != nil {
+		e.pending, e.lastLen = nil, len(b.events)
+	}
 	e.mu.Unlock()
 	if b != nil {
 		e.commit(b)

@@ -69,16 +69,21 @@ func (s *State) issuable(svc *Service, now time.Time) (*Service, error) {
 	if err := s.openAt(now); err != nil {
 		return nil, err
 	}
-	full := errorf(Conflict, "cap_reached", "「%s」今天的号已取完，请明天再来", svc.Name)
+	full := func() error {
+		return errorf(Conflict, "cap_reached", "「%s」今天的号已取完，请明天再来", svc.Name)
+	}
 	if s.serviceCapped(svc, s.Day) {
-		return nil, full
+		return nil, full()
+	}
+	if !slices.ContainsFunc(svc.Categories, func(id string) bool { return s.categoryCapped(id, s.Day) }) {
+		return svc, nil // the usual case, and on every number: no copy
 	}
 	open := *svc
 	open.Categories = slices.DeleteFunc(slices.Clone(svc.Categories), func(id string) bool {
 		return s.categoryCapped(id, s.Day)
 	})
 	if len(open.Categories) == 0 {
-		return nil, full
+		return nil, full()
 	}
 	return &open, nil
 }
