@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,8 +63,17 @@ const maxBody = 64 << 10
 // It answers the client itself and returns false when the body is bad.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	dec := json.NewDecoder(r.Body)
-	err := dec.Decode(v)
+	body, err := io.ReadAll(r.Body)
+	if err == nil && json.Unmarshal(body, v) == nil {
+		return true // one JSON value and nothing after it: the usual case, at one buffer
+	}
+	// Anything else is read again as a stream, which tells an empty body
+	// from a bad one and a second value from a syntax error.
+	var dec *json.Decoder
+	if err == nil {
+		dec = json.NewDecoder(bytes.NewReader(body))
+		err = dec.Decode(v)
+	}
 	if err == nil && dec.More() {
 		err = errTrailing
 	}

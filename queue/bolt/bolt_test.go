@@ -1,12 +1,15 @@
 package bolt
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
 
 	"github.com/yimen-hall/yimen/queue"
 	"github.com/yimen-hall/yimen/queue/queuetest"
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestStoreConforms(t *testing.T) {
@@ -64,5 +67,39 @@ func TestMeta(t *testing.T) {
 	}
 	if v, _ := s.GetMeta("k"); string(v) != "v" {
 		t.Errorf("GetMeta = %q, want v", v)
+	}
+}
+
+// Events sealed together in one buffer are stored byte for byte as each
+// sealed on its own: files written before read the same, and so do the
+// files written now by an older build.
+func TestBatchSealsAsOne(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	evs := []queue.Event{
+		{Seq: 1, At: at, Type: queue.EvDay, Day: "2026-11-23"},
+		{Seq: 2, At: at, Type: queue.EvIssued, Ticket: "20261123-B001", Number: "B001", Category: "civil", Service: "pension", Token: "tok<&>"},
+		{Seq: 3, At: at, Type: queue.EvIssued, Ticket: "20261123-A001", Number: "A001", Category: "consult", Service: "guide", Priority: true, Kind: "elder", Token: "t2"},
+	}
+	if err := s.Append(evs); err != nil {
+		t.Fatal(err)
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketEvents)
+		for _, ev := range evs {
+			data, _ := json.Marshal(ev)
+			if got, want := b.Get(seqKey(ev.Seq)), seal(data); !bytes.Equal(got, want) {
+				t.Errorf("event %d stored as %q, want %q", ev.Seq, got, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

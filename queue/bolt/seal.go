@@ -21,6 +21,17 @@ const sealVersion = 0x01
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// sealHeader is the sealed form's prefix: the version and the checksum.
+const sealHeader = 5
+
+// sealHeaderAt seals v in place: v is sealHeader bytes of room followed by
+// the data.
+func sealHeaderAt(v []byte) []byte {
+	v[0] = sealVersion
+	binary.BigEndian.PutUint32(v[1:sealHeader], crc32.Checksum(v[sealHeader:], castagnoli))
+	return v
+}
+
 func seal(data []byte) []byte {
 	out := make([]byte, 0, 5+len(data))
 	out = append(out, sealVersion)
