@@ -65,7 +65,7 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 		}
 		m.Window, m.Recall, m.Reason = ev.Window, ev.Recall, ev.Reason
 		if t != nil && m.Window == "" {
-			m.Window = t.Window
+			m.Window = t.Window()
 		}
 		addWindow(m.Window)
 		if w, ok := h.Window(m.Window); ok {

@@ -69,7 +69,7 @@ func (q queueEngine) Window(window string) WindowView {
 		if t := s.Current(window); t != nil {
 			v.Number = t.Number
 		}
-		if t := s.Tickets[w.LastDone]; t != nil && t.Score == 0 {
+		if t := s.Tickets[w.LastDone]; t != nil && t.Score() == 0 {
 			v.ToRate = t.Number
 		}
 		if ok {

@@ -50,7 +50,7 @@ func TestQueueEngine(t *testing.T) {
 		var reason string
 		e.Read(func(s *queue.State) {
 			for _, tk := range s.Tickets {
-				score, reason = tk.Score, tk.Reason
+				score, reason = tk.Score(), tk.Reason()
 			}
 		})
 		return score == 2 && reason == "态度不好"

@@ -145,7 +145,7 @@ func (k *Kiosk) print(ctx context.Context, is queue.Issued, url string) (bool, s
 	if svc, ok := h.Service(t.Service); ok {
 		pt.Service, pt.Note = svc.Name, serviceNote(svc)
 	}
-	if t.Pickup != "" {
+	if t.Pickup() != "" {
 		pt.Note = "取件号：请凭身份证到窗口领取办结的材料"
 	}
 	if c, ok := h.Category(t.Category); ok {

@@ -421,9 +421,10 @@ func (s *State) applyAppointment(e Event) {
 // checkedIn marks a ticket issued for an appointment: it waits in its
 // category's appointment line, ordered by its slot.
 func (s *State) checkedIn(t *Ticket, e Event) {
-	t.Appointment, t.Slot = e.Appt.Code, e.Appt.Slot
+	m := t.change()
+	m.Appointment, m.Slot = e.Appt.Code, e.Appt.Slot
 	if at := s.hall.slotStart(e.Appt.Day, e.Appt.Slot); !at.IsZero() {
-		t.QueuedAt = at
+		t.setQueuedAt(at)
 	}
 	if a := s.Appointments[e.Appt.Code]; a != nil {
 		a.Ticket = t.ID

@@ -48,7 +48,7 @@ func TestWalkInAheadCountsAppointments(t *testing.T) {
 			want := map[string]int{}
 			f.e.Read(func(s *queue.State) {
 				for _, tk := range s.OpenTickets() {
-					if tk.Appointment == "" {
+					if tk.Appointment() == "" {
 						want[tk.Number] = s.Ahead(tk)
 					}
 				}
@@ -98,7 +98,7 @@ func TestCapsWithAppointments(t *testing.T) {
 	}
 	f.at("09:50")
 	for _, c := range []string{a, b} {
-		if is, err := f.e.CheckIn(ctx, c); err != nil || is.Ticket.Appointment != c {
+		if is, err := f.e.CheckIn(ctx, c); err != nil || is.Ticket.Appointment() != c {
 			t.Errorf("check-in within the cap: %v %+v", err, is.Ticket)
 		}
 	}

@@ -81,7 +81,7 @@ func TestCheckInByPhone(t *testing.T) {
 		t.Errorf("10:00 at 09:20: %v, want too_early", err)
 	}
 	is, err := f.e.CheckInByPhone(ctx, "5678", "pension", "09:30")
-	if err != nil || is.Ticket.Slot != "09:30" || is.Ticket.Appointment == "" {
+	if err != nil || is.Ticket.Slot() != "09:30" || is.Ticket.Appointment() == "" {
 		t.Fatalf("check-in by phone: %v %+v", err, is.Ticket)
 	}
 	f.e.Read(func(s *queue.State) { list = s.BookingsByPhone("5678") })
@@ -156,7 +156,7 @@ func TestCallBackHeld(t *testing.T) {
 		t.Errorf("no B007 parked: %v", err)
 	}
 	tk, err := f.e.CallBackHeld(ctx, "2", "A2", 2)
-	if err != nil || tk.Number != "B002" || tk.Status != queue.StatusCalled || tk.Window != "2" {
+	if err != nil || tk.Number != "B002" || tk.Status != queue.StatusCalled || tk.Window() != "2" {
 		t.Fatalf("叫回 2 = %v %+v, want B002 called at window 2", err, tk)
 	}
 	if b3 := f.ticket("B003"); b3.Status != queue.StatusNoShow {

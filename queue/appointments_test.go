@@ -117,7 +117,7 @@ func TestAppointmentCheckIn(t *testing.T) {
 			if tt.code != "" {
 				return
 			}
-			if is.Ticket.Appointment != c || is.Ticket.Slot != "10:00" || is.Ticket.Category != "civil" {
+			if is.Ticket.Appointment() != c || is.Ticket.Slot() != "10:00" || is.Ticket.Category != "civil" {
 				t.Errorf("ticket = %+v", is.Ticket)
 			}
 			if _, err := f.e.CheckIn(ctx, c); code(unwrapped(err)) != "checked_in" {

@@ -35,7 +35,7 @@ func (s *State) pickNext(w *Window, now time.Time) *Ticket {
 		return walkIn
 	case walkIn == nil:
 		return appt
-	case appt.QueuedAt.After(now):
+	case appt.QueuedAt().After(now):
 		return walkIn // its slot has not come
 	case s.Windows[w.ID].InRow >= cmpOr(s.hall.Appointments.MaxInRow, 1):
 		return walkIn
@@ -69,7 +69,7 @@ func (s *State) pickWalkIn(w *Window) *Ticket {
 		return prio
 	case s.hall.Calling.Mode != "interleave":
 		return prio
-	case prio.QueuedAt.Before(ord.QueuedAt):
+	case prio.QueuedAt().Before(ord.QueuedAt()):
 		return prio
 	case s.Windows[w.ID].Streak >= s.hall.Calling.Every:
 		return prio
@@ -85,12 +85,12 @@ func (s *State) pickWalkIn(w *Window) *Ticket {
 // the priority ticket. Binary searches only, so that a long line does not
 // slow issuing; under interleave one per priority ticket before it.
 func (s *State) ahead(t *Ticket) int {
-	if t.Appointment != "" {
+	if t.Appointment() != "" {
 		// Those booked for earlier slots of its line; walk-ins are
 		// called between them, at most one per appointment.
 		m, key := s.queues, t.Category
-		if t.To != "" {
-			m, key = s.direct, t.To
+		if t.To() != "" {
+			m, key = s.direct, t.To()
 		}
 		q := m[key]
 		if q == nil {
@@ -99,12 +99,12 @@ func (s *State) ahead(t *Ticket) int {
 		i := max(q.appt.index(t), 0)
 		return i + min(i, q.prio.len()+q.ord.len())
 	}
-	if t.To != "" {
+	if t.To() != "" {
 		// Waiting for one window: the tickets transferred there before it
 		// (priority first). The window's own lines are not counted: a
 		// transferred ticket has waited already and goes by its first
 		// issue time, usually ahead of most of them.
-		q := s.direct[t.To]
+		q := s.direct[t.To()]
 		if q == nil {
 			return 0
 		}
@@ -117,7 +117,7 @@ func (s *State) ahead(t *Ticket) int {
 	if q == nil {
 		return 0
 	}
-	n := s.aheadAt(t.Category, t.Priority, max(q.of(t).index(t), 0), t.QueuedAt)
+	n := s.aheadAt(t.Category, t.Priority, max(q.of(t).index(t), 0), t.QueuedAt())
 	return n + s.apptsBefore(t.Category, n)
 }
 
@@ -161,13 +161,13 @@ func (s *State) aheadAt(category string, priority bool, i int, at time.Time) int
 	}
 	if priority {
 		for _, p := range prio[:i] {
-			step(p.QueuedAt)
+			step(p.QueuedAt())
 		}
 		step(at)
 		return i + called
 	}
 	for k, p := range prio {
-		step(p.QueuedAt)
+		step(p.QueuedAt())
 		if called > i {
 			return i + k // the ticket goes before the k-th priority ticket
 		}

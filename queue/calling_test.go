@@ -67,7 +67,7 @@ func TestWindowActions(t *testing.T) {
 		t.Fatalf("first call = %s", n)
 	}
 	r, err := f.e.Recall(ctx, "3", "A3")
-	if err != nil || r.Recalls != 1 || r.Status != "called" {
+	if err != nil || r.Recalls() != 1 || r.Status != "called" {
 		t.Fatalf("Recall = %+v, %v", r, err)
 	}
 	if _, err := f.e.Start(ctx, "3", "A3"); err != nil {
@@ -113,7 +113,7 @@ func TestWindowActions(t *testing.T) {
 	}
 	f.next("3", "A3")
 	var out string
-	f.e.Read(func(s *queue.State) { out = s.Tickets["20261121-D001"].Outcome })
+	f.e.Read(func(s *queue.State) { out = s.Tickets["20261121-D001"].Outcome() })
 	if out != "immediate" {
 		t.Errorf("D001 outcome after the next call = %q, want immediate", out)
 	}

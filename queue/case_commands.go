@@ -75,7 +75,7 @@ func (e *Engine) finish(ctx context.Context, window, staff, outcome string, in C
 // 承诺件 opens a case.
 func emitFinish(s *State, t *Ticket, window, staff, outcome string, in CaseIntake, emit func(Event)) {
 	emit(Event{Type: EvFinished, Ticket: t.ID, Window: window, Staff: staff, Outcome: outcome})
-	if c := s.Cases[t.Pickup]; c != nil {
+	if c := s.Cases[t.Pickup()]; c != nil {
 		if c.State == CaseReady {
 			emit(Event{Type: EvCasePickedUp, Ticket: c.ID, Window: window, Staff: staff})
 		}
@@ -93,7 +93,7 @@ func openCase(s *State, t *Ticket, window, staff string, in CaseIntake) Event {
 	if svc, ok := s.hall.Service(t.Service); ok && svc.PromiseDays > 0 {
 		days = svc.PromiseDays
 	}
-	responsible := t.Received
+	responsible := t.Received()
 	if responsible == "" {
 		responsible = staff
 	}

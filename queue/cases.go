@@ -177,7 +177,7 @@ func (s *State) linkPickup(t *Ticket, e Event) {
 	if e.Case == nil || e.Case.For == "" {
 		return
 	}
-	t.Pickup = e.Case.For
+	t.change().Pickup = e.Case.For
 	if c := s.Cases[e.Case.For]; c != nil {
 		c.Pickup = t.ID
 	}

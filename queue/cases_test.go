@@ -50,8 +50,8 @@ func TestCaseOpensWithDueDateAndIntake(t *testing.T) {
 	f := newFixture(t, withCaseHall(""))
 	f.clock.Set(monday)
 	tk := f.promised(queue.CaseIntake{Name: " 王大爷 ", Phone: "138 0000 1234", Documents: []string{"身份证", ""}})
-	if tk.Outcome != queue.OutcomePromised {
-		t.Fatalf("outcome = %q", tk.Outcome)
+	if tk.Outcome() != queue.OutcomePromised {
+		t.Fatalf("outcome = %q", tk.Outcome())
 	}
 	c := f.caseOf(tk.ID)
 	if c.State != queue.CaseAccepted || c.Due != "2026-11-26" || c.Days != 3 || c.Responsible != "A2" || c.Token != tk.Token {
@@ -272,7 +272,7 @@ func TestPickupTicket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !p.Ticket.Priority || p.Ticket.Category != "civil" || p.Ticket.Pickup != tk.ID || p.Ahead != 0 {
+	if !p.Ticket.Priority || p.Ticket.Category != "civil" || p.Ticket.Pickup() != tk.ID || p.Ahead != 0 {
 		t.Errorf("pick-up ticket %+v ahead %d, want priority in civil for %s, none ahead", p.Ticket, p.Ahead, tk.ID)
 	}
 	// Asking again (scanning the QR) gives the same ticket.

@@ -25,8 +25,8 @@ func (s *State) ticketByNumber(number string) (*Ticket, error) {
 
 // serves reports whether a window calls a waiting ticket.
 func serves(w *Window, t *Ticket) bool {
-	if t.To != "" {
-		return t.To == w.ID
+	if t.To() != "" {
+		return t.To() == w.ID
 	}
 	for _, c := range w.Categories {
 		if c == t.Category {
@@ -71,8 +71,8 @@ func (e *Engine) CallNumber(ctx context.Context, window, staff, number string) (
 			return Ticket{}, err
 		}
 		switch {
-		case t.Status == StatusHeld && t.Window != window:
-			return Ticket{}, errorf(Conflict, "held_elsewhere", "%s 号挂起在%s，请到那里叫回", t.Number, s.windowName(t.Window))
+		case t.Status == StatusHeld && t.Window() != window:
+			return Ticket{}, errorf(Conflict, "held_elsewhere", "%s 号挂起在%s，请到那里叫回", t.Number, s.windowName(t.Window()))
 		case t.Status == StatusHeld:
 		case t.ID == s.Windows[window].Current:
 			return Ticket{}, errorf(Conflict, "already_here", "%s 号就在本窗口，请用重呼", t.Number)
@@ -167,7 +167,7 @@ func numberDigits(number string) int {
 func (s *State) Held(window string) []*Ticket {
 	var out []*Ticket
 	for _, t := range s.OpenTickets() {
-		if t.Status == StatusHeld && t.Window == window {
+		if t.Status == StatusHeld && t.Window() == window {
 			out = append(out, t)
 		}
 	}
@@ -201,7 +201,7 @@ func (e *Engine) RequeueLast(ctx context.Context, window, staff string) (Ticket,
 		}
 		var last *Ticket
 		for _, t := range s.Tickets {
-			if t.Status == StatusNoShow && t.Window == window && (last == nil || t.DoneAt.After(last.DoneAt)) {
+			if t.Status == StatusNoShow && t.Window() == window && (last == nil || t.DoneAt().After(last.DoneAt())) {
 				last = t
 			}
 		}
@@ -226,17 +226,18 @@ func (e *Engine) requeueAt(s *State, emit func(Event), w *Window, staff string, 
 // takes a queue time between the tickets at those places, so the line's
 // order (and every count of places) stays the one rule, by queue time.
 func (s *State) requeue(t *Ticket, e Event) {
-	t.Status, t.Window, t.Staff, t.DoneAt = StatusWaiting, "", "", time.Time{}
-	t.Requeues++
+	m := t.change()
+	t.Status, m.Window, m.Staff, m.DoneAt = StatusWaiting, "", "", time.Time{}
+	m.Requeues++
 	w := s.linesOf(t).of(t).waiting()
 	switch n := max(e.Places, 1); {
 	case len(w) > n:
-		a, b := w[n-1].QueuedAt, w[n].QueuedAt
-		t.QueuedAt = a.Add(b.Sub(a) / 2)
-	case len(w) > 0 && !w[len(w)-1].QueuedAt.Before(e.At):
-		t.QueuedAt = w[len(w)-1].QueuedAt.Add(time.Nanosecond)
+		a, b := w[n-1].QueuedAt(), w[n].QueuedAt()
+		t.setQueuedAt(a.Add(b.Sub(a) / 2))
+	case len(w) > 0 && !w[len(w)-1].QueuedAt().Before(e.At):
+		t.setQueuedAt(w[len(w)-1].QueuedAt().Add(time.Nanosecond))
 	default:
-		t.QueuedAt = e.At
+		t.setQueuedAt(e.At)
 	}
 	s.enqueue(t)
 }

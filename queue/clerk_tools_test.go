@@ -71,8 +71,8 @@ func TestCallNumber(t *testing.T) {
 				t.Fatalf("CallNumber(%q) = %v, want %q", tt.number, err, tt.code)
 			}
 			if tt.code == "" {
-				if c := f.ticket(strings.ToUpper(strings.TrimSpace(tt.number))); c.Status != queue.StatusCalled || c.Window != tt.window {
-					t.Fatalf("%s is %s at %q", c.Number, c.Status, c.Window)
+				if c := f.ticket(strings.ToUpper(strings.TrimSpace(tt.number))); c.Status != queue.StatusCalled || c.Window() != tt.window {
+					t.Fatalf("%s is %s at %q", c.Number, c.Status, c.Window())
 				}
 			}
 			if tt.code == "window_paused" {
@@ -108,7 +108,7 @@ func TestHold(t *testing.T) {
 	}
 	f.next("3", "A3")
 	f.must(f.e.Start(ctx, "3", "A3"))
-	calledAt := f.ticket("B001").CalledAt
+	calledAt := f.ticket("B001").CalledAt()
 	held, next, err := f.e.Hold(ctx, "3", "A3")
 	if err != nil || held.Number != "B001" || held.Status != queue.StatusHeld || next == nil || next.Number != "B002" {
 		t.Fatalf("Hold = %+v, %+v, %v; want B001 held and B002 called", held, next, err)
@@ -129,7 +129,7 @@ func TestHold(t *testing.T) {
 	// It comes back with its number; its wait ended at its first call.
 	f.clock.Add(10 * time.Minute)
 	back, err := f.e.CallNumber(ctx, "3", "A3", "B001")
-	if err != nil || back.Status != queue.StatusCalled || !back.CalledAt.Equal(calledAt) {
+	if err != nil || back.Status != queue.StatusCalled || !back.CalledAt().Equal(calledAt) {
 		t.Fatalf("CallNumber(B001) = %+v, %v; want called, called at %v", back, err, calledAt)
 	}
 	if h := f.ticket("B003"); h.Status != queue.StatusNoShow {
@@ -225,7 +225,7 @@ func TestRequeuePlace(t *testing.T) {
 				if code(err) != tt.code || (tt.code == "" && err != nil) {
 					t.Fatalf("Requeue = %v, want %q", err, tt.code)
 				}
-				if tt.code == "" && (tk.Status != queue.StatusWaiting || tk.Requeues != 1) {
+				if tt.code == "" && (tk.Status != queue.StatusWaiting || tk.Requeues() != 1) {
 					t.Errorf("requeued ticket = %+v", tk)
 				}
 				f.restart() // the place is the log's, not the memory's
@@ -277,7 +277,7 @@ func TestTransferToWindow(t *testing.T) {
 		}
 	}
 	tk, err := f.e.TransferToWindow(ctx, "3", "A3", "2")
-	if err != nil || tk.Number != "B001" || tk.To != "2" || tk.Category != "civil" || tk.Status != queue.StatusTransferred {
+	if err != nil || tk.Number != "B001" || tk.To() != "2" || tk.Category != "civil" || tk.Status != queue.StatusTransferred {
 		t.Fatalf("TransferToWindow = %+v, %v", tk, err)
 	}
 	// Window 3 serves civil too, but B001 is for window 2 alone, where it
@@ -305,7 +305,7 @@ func TestTransferToWindow(t *testing.T) {
 	f.issue("pension", false) // B004
 	f.next("3", "A3")         // B004
 	tk, err = f.e.TransferToWindow(ctx, "3", "A3", "6")
-	if err != nil || tk.Category != "health" || tk.To != "6" {
+	if err != nil || tk.Category != "health" || tk.To() != "6" {
 		t.Fatalf("to window 6: %+v, %v", tk, err)
 	}
 	if n := f.next("6", "A6"); n != "B004" {

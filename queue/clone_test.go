@@ -39,10 +39,10 @@ func TestCloneIsDeep(t *testing.T) {
 		t.Errorf("changing the clone changed the original")
 	}
 	s.Apply(Event{Seq: 5, At: at, Type: EvCancelled, Ticket: "20261121-B001", Reason: "left"})
-	if tk := c.Tickets["20261121-B001"]; tk.Status != StatusTransferred || len(tk.Transfers) != 2 {
+	if tk := c.Tickets["20261121-B001"]; tk.Status != StatusTransferred || len(tk.Transfers()) != 2 {
 		t.Errorf("changing the original changed the clone: %+v", tk)
 	}
-	if tk := s.Tickets["20261121-B001"]; len(tk.Transfers) != 1 || tk.Status != StatusCancelled {
+	if tk := s.Tickets["20261121-B001"]; len(tk.Transfers()) != 1 || tk.Status != StatusCancelled {
 		t.Errorf("the original's ticket: %+v", tk)
 	}
 	if c.Ahead(c.Tickets["20261121-B001"]) != 0 || len(s.Waiting("civil")) != 1 || len(c.Waiting("civil")) != 2 {
@@ -50,18 +50,42 @@ func TestCloneIsDeep(t *testing.T) {
 	}
 }
 
-// A ticket is copied before a state changes it (own): Transfers is the
-// only field that refers to memory and is copied with it. A new such
-// field must be copied there too.
+// A ticket is copied before a state changes it (own), and the copy shares
+// what the ticket refers to: its rare part (more), which is replaced and
+// never changed in place (change), and in it Transfers, which is only
+// appended to a clipped slice (appendTransfer). A new field that refers
+// to memory must be copied there too.
 func TestTicketHoldsNoOtherReference(t *testing.T) {
-	tt := reflect.TypeFor[Ticket]()
-	for i := range tt.NumField() {
-		f := tt.Field(i)
-		switch f.Type.Kind() {
-		case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Chan, reflect.Func:
-			if f.Name != "Transfers" && f.Name != "owner" {
-				t.Errorf("Ticket.%s refers to memory: copy it in own (share.go)", f.Name)
+	for _, c := range []struct {
+		typ     reflect.Type
+		allowed map[string]bool
+	}{
+		{reflect.TypeFor[Ticket](), map[string]bool{"owner": true, "more": true}},
+		{reflect.TypeFor[ticketMore](), map[string]bool{"Transfers": true}},
+	} {
+		for i := range c.typ.NumField() {
+			f := c.typ.Field(i)
+			switch f.Type.Kind() {
+			case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Chan, reflect.Func:
+				if !c.allowed[f.Name] {
+					t.Errorf("%s.%s refers to memory: copy it in own (share.go)", c.typ.Name(), f.Name)
+				}
 			}
 		}
+	}
+}
+
+// A copy of a ticket taken before a change keeps what it had: the rare
+// part the two share is replaced, not changed in place.
+func TestTicketCopyKeepsItsRarePart(t *testing.T) {
+	var tk Ticket
+	tk.change().Window = "1"
+	tk.change().appendTransfer("civil")
+	before := tk
+	m := tk.change()
+	m.Window = "2"
+	m.appendTransfer("health")
+	if before.Window() != "1" || len(before.Transfers()) != 1 || tk.Window() != "2" || len(tk.Transfers()) != 2 {
+		t.Fatalf("copy: window %q, transfers %v; ticket: window %q, transfers %v", before.Window(), before.Transfers(), tk.Window(), tk.Transfers())
 	}
 }

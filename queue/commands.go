@@ -314,7 +314,7 @@ func (e *Engine) Rate(ctx context.Context, window string, score int, reason stri
 			return Ticket{}, errorf(NotFound, "unknown_window", "没有这个窗口")
 		}
 		t := s.Tickets[w.LastDone]
-		if t == nil || t.Score != 0 {
+		if t == nil || t.Score() != 0 {
 			return Ticket{}, errorf(Conflict, "nothing_to_rate", "没有待评价的办件")
 		}
 		emit(Event{Type: EvRated, Ticket: t.ID, Window: window, Score: score, Reason: reason})

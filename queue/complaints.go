@@ -68,7 +68,7 @@ func (s *State) noteRating(e Event, t *Ticket) {
 		days = s.hall.FollowupDays()
 	}
 	s.Complaints[t.ID] = &Complaint{
-		Ticket: t.ID, Number: t.Number, Day: s.Day, Window: t.Window, Staff: t.Staff,
+		Ticket: t.ID, Number: t.Number, Day: s.Day, Window: t.Window(), Staff: t.Staff(),
 		Score: e.Score, Reason: e.Reason, At: e.At, Due: e.At.AddDate(0, 0, days),
 	}
 }
@@ -153,7 +153,7 @@ func (e *Engine) RateTicket(ctx context.Context, window, ticket string, score in
 		switch {
 		case t == nil || w.LastDone != ticket:
 			return Ticket{}, errorf(Conflict, "nothing_to_rate", "没有待评价的办件")
-		case t.Score != 0:
+		case t.Score() != 0:
 			return Ticket{}, errorf(Conflict, "already_rated", "这张号票已评价")
 		}
 		emit(Event{Type: EvRated, Ticket: t.ID, Window: window, Score: score, Reason: reason})

@@ -250,7 +250,7 @@ func emitHall(s *State, emit func(Event), h *Hall, doc []byte, by, reason, note 
 	moving = slices.Clone(moving)
 	emit(Event{Type: EvHall, Hall: doc, hall: h, Staff: by, Reason: reason, Note: note})
 	for _, t := range moving {
-		if _, kept := h.Category(t.Category); kept && t.To != "" {
+		if _, kept := h.Category(t.Category); kept && t.To() != "" {
 			emit(Event{Type: EvTransferred, Ticket: t.ID, Number: t.Number, Category: t.Category, From: t.Category, Reason: "hall"})
 			continue
 		}

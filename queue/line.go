@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ type line struct {
 }
 
 func callOrder(a, b *Ticket) int {
-	if c := a.QueuedAt.Compare(b.QueuedAt); c != 0 {
+	if c := cmp.Compare(a.queueKey(), b.queueKey()); c != 0 {
 		return c
 	}
 	return strings.Compare(a.ID, b.ID)
@@ -46,7 +47,7 @@ func (l *line) index(t *Ticket) int {
 // upTo counts the tickets queued at or before at.
 func (l *line) upTo(at time.Time) int {
 	i, _ := slices.BinarySearchFunc(l.waiting(), at, func(t *Ticket, at time.Time) int {
-		if t.QueuedAt.After(at) {
+		if t.QueuedAt().After(at) {
 			return 1
 		}
 		return -1
@@ -91,7 +92,7 @@ type waitLines struct{ prio, ord, appt line }
 
 func (q *waitLines) of(t *Ticket) *line {
 	switch {
-	case t.Appointment != "":
+	case t.Appointment() != "":
 		return &q.appt
 	case t.Priority:
 		return &q.prio

@@ -115,7 +115,7 @@ func (b *dayBuilder) apply(ev Event) {
 	case EvRated:
 		if t := b.st.Tickets[ev.Ticket]; t != nil && ev.Score >= 1 && ev.Score <= LowScore {
 			b.low = append(b.low, LowRating{
-				Ticket: t.ID, Number: t.Number, Window: t.Window, Staff: t.Staff,
+				Ticket: t.ID, Number: t.Number, Window: t.Window(), Staff: t.Staff(),
 				Score: ev.Score, Reason: ev.Reason, At: ev.At,
 			})
 		}
@@ -227,15 +227,15 @@ func (b *dayBuilder) summary(day string, end time.Time) DaySummary {
 	for _, t := range b.st.Tickets {
 		sum.Total.count(t)
 		first := t.Category
-		if len(t.Transfers) > 0 {
-			first = t.Transfers[0]
+		if len(t.Transfers()) > 0 {
+			first = t.Transfers()[0]
 		}
 		tally(sum.Categories, first).count(t)
-		if t.Window != "" {
-			tally(sum.Windows, t.Window).count(t)
+		if t.Window() != "" {
+			tally(sum.Windows, t.Window()).count(t)
 		}
-		if t.Staff != "" {
-			clerk(t.Staff).count(t)
+		if t.Staff() != "" {
+			clerk(t.Staff()).count(t)
 		}
 		h := t.IssuedAt.In(loc).Hour()
 		if sum.Hours[h] == nil {

@@ -87,20 +87,20 @@ func (t *Tally) count(tk *Ticket) {
 	if !tk.Printed {
 		t.Unprinted++
 	}
-	if len(tk.Transfers) > 0 {
+	if len(tk.Transfers()) > 0 {
 		t.Transferred++
 	}
-	if tk.Holds > 0 {
+	if tk.Holds() > 0 {
 		t.Held++
 	}
-	if tk.Requeues > 0 {
+	if tk.Requeues() > 0 {
 		t.Requeued++
 	}
-	if tk.Appointment != "" {
+	if tk.Appointment() != "" {
 		t.Appointed++
 	}
-	if !tk.CalledAt.IsZero() {
-		wait := wholeSecs(tk.CalledAt.Sub(tk.IssuedAt))
+	if !tk.CalledAt().IsZero() {
+		wait := wholeSecs(tk.CalledAt().Sub(tk.IssuedAt))
 		t.Waits.Put(wait)
 		t.WaitSecs += wait
 		t.MaxWaitSecs = max(t.MaxWaitSecs, wait)
@@ -109,7 +109,7 @@ func (t *Tally) count(tk *Ticket) {
 	case StatusDone:
 		t.Accepted++
 		t.Finished++
-		switch tk.Outcome {
+		switch tk.Outcome() {
 		case OutcomeImmediate:
 			t.Immediate++
 		case OutcomePromised:
@@ -117,13 +117,13 @@ func (t *Tally) count(tk *Ticket) {
 		case OutcomeConsult:
 			t.Consult++
 		}
-		began := tk.StartedAt
+		began := tk.StartedAt()
 		if began.IsZero() {
-			began = tk.CalledAt
+			began = tk.CalledAt()
 		}
-		if !began.IsZero() && tk.DoneAt.After(began) {
+		if !began.IsZero() && tk.DoneAt().After(began) {
 			t.Served++
-			t.ServiceSecs += wholeSecs(tk.DoneAt.Sub(began))
+			t.ServiceSecs += wholeSecs(tk.DoneAt().Sub(began))
 		}
 	case StatusCalled, StatusServing:
 		t.Accepted++
@@ -132,8 +132,8 @@ func (t *Tally) count(tk *Ticket) {
 	case StatusCancelled:
 		t.Cancelled++
 	}
-	if tk.Score >= 1 && tk.Score <= 5 {
-		t.Ratings[tk.Score-1]++
+	if tk.Score() >= 1 && tk.Score() <= 5 {
+		t.Ratings[tk.Score()-1]++
 	}
 }
 

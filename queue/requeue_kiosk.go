@@ -32,9 +32,9 @@ func (e *Engine) RequeueAtKiosk(ctx context.Context, ref string) (Ticket, error)
 		case StatusWaiting, StatusTransferred:
 			return Ticket{}, errorf(Conflict, "still_waiting", "%s 号没有过号，还在等候（前面还有 %d 人），请留意叫号", t.Number, s.Ahead(t))
 		case StatusCalled, StatusServing:
-			return Ticket{}, errorf(Conflict, "called_now", "%s 号正在叫，请马上到%s", t.Number, s.windowName(t.Window))
+			return Ticket{}, errorf(Conflict, "called_now", "%s 号正在叫，请马上到%s", t.Number, s.windowName(t.Window()))
 		case StatusHeld:
-			return Ticket{}, errorf(Conflict, "held", "%s 号已挂起，请到%s，工作人员会叫回", t.Number, s.windowName(t.Window))
+			return Ticket{}, errorf(Conflict, "held", "%s 号已挂起，请到%s，工作人员会叫回", t.Number, s.windowName(t.Window()))
 		default:
 			return Ticket{}, errorf(Conflict, "ticket_closed", "%s 号已办结，如需再办请重新取号", t.Number)
 		}
@@ -46,7 +46,7 @@ func (e *Engine) RequeueAtKiosk(ctx context.Context, ref string) (Ticket, error)
 // the hall's time (the clerk's and the kiosk's requeue alike).
 func (e *Engine) requeueTicket(s *State, emit func(Event), window, by string, t *Ticket) (Ticket, error) {
 	within := s.hall.Calling.RequeueWithin()
-	if e.now().Sub(t.DoneAt) > within {
+	if e.now().Sub(t.DoneAt()) > within {
 		return Ticket{}, errorf(Conflict, "requeue_too_late", "%s 号过号已超过 %d 分钟，请重新取号", t.Number, int(within/time.Minute))
 	}
 	emit(Event{Type: EvRequeued, Ticket: t.ID, Number: t.Number, Window: window, Staff: by, Places: s.hall.Calling.Places()})

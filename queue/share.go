@@ -1,7 +1,5 @@
 package queue
 
-import "slices"
-
 // The engine holds two states: the one commands decide on, ahead by the
 // events still being written, and the committed one every reader sees. A
 // busy day's tickets are most of both, so the two share ticket values: a
@@ -19,8 +17,7 @@ type stateTag struct{ _ byte }
 // state's indexes. It records the event that changes it.
 func (s *State) own(t *Ticket) *Ticket {
 	if t.owner != s.tag {
-		c := *t
-		c.Transfers = slices.Clone(t.Transfers)
+		c := *t // its rare part is never changed in place: shared
 		c.owner = s.tag
 		s.replace(t, &c)
 		t = &c
@@ -36,8 +33,8 @@ func (s *State) replace(t, c *Ticket) {
 		s.byToken[c.Token] = c
 	}
 	m, key := s.queues, t.Category
-	if t.To != "" {
-		m, key = s.direct, t.To
+	if to := t.To(); to != "" {
+		m, key = s.direct, to
 	}
 	if q := m[key]; q != nil {
 		l := q.of(t)

@@ -122,8 +122,8 @@ func TestSnapshotRoundTripEqualsJSON(t *testing.T) {
 // Ticket and not written by the snapshot fails here, not in a hall that
 // restarted.
 func TestSnapshotKeepsEveryTicketField(t *testing.T) {
-	var tk Ticket
-	v := reflect.ValueOf(&tk).Elem()
+	var w ticketWire
+	v := reflect.ValueOf(&w).Elem()
 	at := time.Date(2026, 11, 21, 1, 2, 3, 4, time.UTC)
 	for i := range v.NumField() {
 		f := v.Field(i)
@@ -146,6 +146,25 @@ func TestSnapshotKeepsEveryTicketField(t *testing.T) {
 			t.Fatalf("Ticket.%s is a %s: teach the snapshot (snapshot_tickets.go) to write it", name, f.Type())
 		}
 	}
+	fields := map[string]bool{"QueuedAt": true} // Ticket.queued
+	for _, typ := range []reflect.Type{reflect.TypeFor[Ticket](), reflect.TypeFor[ticketMore]()} {
+		for i := range typ.NumField() {
+			if f := typ.Field(i); f.IsExported() {
+				fields[f.Name] = true
+			}
+		}
+	}
+	for i := range v.NumField() {
+		delete(fields, v.Type().Field(i).Name)
+	}
+	if len(fields) > 0 {
+		t.Fatalf("Ticket's fields %v are not in ticketWire: its JSON and this test would leave them out", fields)
+	}
+	var tk Ticket
+	tk.setWire(w)
+	if got := tk.wire(); !reflect.DeepEqual(got, w) {
+		t.Fatalf("a ticket set from\n%+v\nreads back as\n%+v: keep every field of ticketWire in Ticket (ticket.go)", w, got)
+	}
 	s := NewState(DemoHall())
 	s.Tickets[tk.ID] = &tk
 	data, err := s.Marshal()
@@ -160,7 +179,7 @@ func TestSnapshotKeepsEveryTicketField(t *testing.T) {
 	if got == nil {
 		t.Fatalf("ticket %s lost", tk.ID)
 	}
-	gv := reflect.ValueOf(got).Elem()
+	gv := reflect.ValueOf(got.wire())
 	for i := range v.NumField() {
 		if !v.Field(i).CanInterface() {
 			continue
@@ -185,7 +204,7 @@ func TestOldJSONSnapshotLoads(t *testing.T) {
 	if s.Seq != 56 || s.Day != "2026-11-21" || len(s.Tickets) != 41 {
 		t.Fatalf("old snapshot loaded at seq %d, day %s, %d tickets; want 56, 2026-11-21, 41", s.Seq, s.Day, len(s.Tickets))
 	}
-	if b := s.Tickets["20261121-B003"]; b == nil || b.Category != "health" || len(b.Transfers) != 1 || s.Ahead(b) != 0 {
+	if b := s.Tickets["20261121-B003"]; b == nil || b.Category != "health" || len(b.Transfers()) != 1 || s.Ahead(b) != 0 {
 		t.Errorf("the transferred ticket: %+v", b)
 	}
 	if n := len(s.Waiting("civil")); n != 34 {

@@ -69,8 +69,8 @@ func (w *snapWriter) ticket(t *Ticket) {
 		bit uint64
 	}{
 		{t.Priority, flagPriority}, {t.Printed, flagPrinted}, {t.Carried, flagCarried},
-		{!t.IssuedAt.IsZero(), flagIssuedAt}, {!t.QueuedAt.IsZero(), flagQueuedAt},
-		{!t.CalledAt.IsZero(), flagCalledAt}, {!t.StartedAt.IsZero(), flagStartedAt}, {!t.DoneAt.IsZero(), flagDoneAt},
+		{!t.IssuedAt.IsZero(), flagIssuedAt}, {!t.QueuedAt().IsZero(), flagQueuedAt},
+		{!t.CalledAt().IsZero(), flagCalledAt}, {!t.StartedAt().IsZero(), flagStartedAt}, {!t.DoneAt().IsZero(), flagDoneAt},
 	} {
 		if f.on {
 			flags |= f.bit
@@ -81,18 +81,18 @@ func (w *snapWriter) ticket(t *Ticket) {
 		w.out = binary.AppendUvarint(w.out, uint64(len(s)))
 		w.out = append(w.out, s...)
 	}
-	for _, s := range []string{t.Category, t.Service, t.Kind, t.Status, t.Window, t.Staff, t.Outcome,
-		t.Reason, t.Received, t.Pickup, t.To, t.Appointment, t.Slot} {
+	for _, s := range []string{t.Category, t.Service, t.Kind, t.Status, t.Window(), t.Staff(), t.Outcome(),
+		t.Reason(), t.Received(), t.Pickup(), t.To(), t.Appointment(), t.Slot()} {
 		w.str(s)
 	}
-	for _, n := range []int{t.Recalls, t.Returns, t.Score, t.Holds, t.Requeues} {
+	for _, n := range []int{t.Recalls(), t.Returns(), t.Score(), t.Holds(), t.Requeues()} {
 		w.out = binary.AppendVarint(w.out, int64(n))
 	}
-	w.out = binary.AppendUvarint(w.out, uint64(len(t.Transfers)))
-	for _, c := range t.Transfers {
+	w.out = binary.AppendUvarint(w.out, uint64(len(t.Transfers())))
+	for _, c := range t.Transfers() {
 		w.str(c)
 	}
-	for _, at := range []time.Time{t.IssuedAt, t.QueuedAt, t.CalledAt, t.StartedAt, t.DoneAt} {
+	for _, at := range []time.Time{t.IssuedAt, t.QueuedAt(), t.CalledAt(), t.StartedAt(), t.DoneAt()} {
 		if !at.IsZero() {
 			_, off := at.Zone()
 			w.out = binary.AppendVarint(w.out, at.Unix()-w.base)
@@ -286,11 +286,15 @@ func (r *snapReader) ticket(t *Ticket) {
 	}
 	t.Priority, t.Printed, t.Carried = flags&flagPriority != 0, flags&flagPrinted != 0, flags&flagCarried != 0
 	t.ID, t.Number, t.Token = r.raw(), r.raw(), r.raw()
-	for _, p := range []*string{&t.Category, &t.Service, &t.Kind, &t.Status, &t.Window, &t.Staff, &t.Outcome,
-		&t.Reason, &t.Received, &t.Pickup, &t.To, &t.Appointment, &t.Slot} {
+	if n := len(t.ID) - len(t.Number); n > 0 && t.ID[n:] == t.Number {
+		t.Number = t.ID[n:] // one string for both, as Apply keeps them
+	}
+	var m ticketMore
+	for _, p := range []*string{&t.Category, &t.Service, &t.Kind, &t.Status, &m.Window, &m.Staff, &m.Outcome,
+		&m.Reason, &m.Received, &m.Pickup, &m.To, &m.Appointment, &m.Slot} {
 		*p = r.str()
 	}
-	for _, p := range []*int{&t.Recalls, &t.Returns, &t.Score, &t.Holds, &t.Requeues} {
+	for _, p := range []*int{&m.Recalls, &m.Returns, &m.Score, &m.Holds, &m.Requeues} {
 		*p = r.int()
 	}
 	if n := r.uvarint(); n > 0 {
@@ -298,17 +302,20 @@ func (r *snapReader) ticket(t *Ticket) {
 			r.short(fmt.Sprintf("%d transfers announced", n))
 			return
 		}
-		t.Transfers = make([]string, n)
-		for i := range t.Transfers {
-			t.Transfers[i] = r.str()
+		m.Transfers = make([]string, n)
+		for i := range m.Transfers {
+			m.Transfers[i] = r.str()
 		}
 	}
+	var queued time.Time
 	for _, f := range []struct {
 		bit uint64
 		at  *time.Time
-	}{{flagIssuedAt, &t.IssuedAt}, {flagQueuedAt, &t.QueuedAt}, {flagCalledAt, &t.CalledAt}, {flagStartedAt, &t.StartedAt}, {flagDoneAt, &t.DoneAt}} {
+	}{{flagIssuedAt, &t.IssuedAt}, {flagQueuedAt, &queued}, {flagCalledAt, &m.CalledAt}, {flagStartedAt, &m.StartedAt}, {flagDoneAt, &m.DoneAt}} {
 		if flags&f.bit != 0 {
 			*f.at = r.time()
 		}
 	}
+	t.setQueuedAt(queued)
+	t.setMore(m)
 }

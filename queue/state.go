@@ -200,11 +200,16 @@ func (s *State) Apply(e Event) {
 		t := &Ticket{
 			ID: e.Ticket, Number: e.Number, Category: e.Category, Service: e.Service,
 			Priority: e.Priority, Kind: e.Kind, Token: e.Token, Status: StatusWaiting,
-			IssuedAt: e.At, QueuedAt: e.At, owner: s.tag, seq: e.Seq,
+			IssuedAt: e.At, owner: s.tag, seq: e.Seq,
 		}
+		t.setQueuedAt(e.At)
 		if e.Reason == ReasonCarried {
 			// 延续号: before every ticket of the new day.
-			t.Carried, t.QueuedAt = true, time.Time{}
+			t.Carried, t.queued = true, 0
+		}
+		if n := len(t.ID) - len(t.Number); n > 0 && t.ID[n:] == t.Number {
+			// One string for both: the number ends the ID.
+			t.Number = t.ID[n:]
 		}
 		s.Tickets[t.ID] = t
 		s.byToken[t.Token] = t
@@ -240,18 +245,19 @@ func (s *State) Apply(e Event) {
 			return
 		}
 		s.dequeue(t)
-		t.To = ""
+		m := t.change()
+		m.To = ""
 		if e.Recall {
-			t.Recalls++
+			m.Recalls++
 		} else if t.Status == StatusHeld {
 			// Back from 挂起: called once already, its wait ended then.
 		} else {
-			t.CalledAt = e.At
-			if t.Received == "" {
-				t.Received = e.Staff
+			m.CalledAt = e.At
+			if m.Received == "" {
+				m.Received = e.Staff
 			}
 			switch {
-			case t.Appointment != "":
+			case m.Appointment != "":
 				w.InRow++
 			case t.Priority:
 				w.Streak, w.InRow = 0, 0
@@ -260,32 +266,35 @@ func (s *State) Apply(e Event) {
 				w.InRow = 0
 			}
 		}
-		t.Status, t.Window, t.Staff = StatusCalled, w.ID, e.Staff
+		t.Status, m.Window, m.Staff = StatusCalled, w.ID, e.Staff
 		w.Current = t.ID
-		s.Recent = append([]Call{{Number: t.Number, Window: w.ID, Recall: e.Recall, At: e.At, Appointment: t.Appointment != ""}}, s.Recent...)
+		s.Recent = append([]Call{{Number: t.Number, Window: w.ID, Recall: e.Recall, At: e.At, Appointment: m.Appointment != ""}}, s.Recent...)
 		if len(s.Recent) > recentCalls {
 			s.Recent = s.Recent[:recentCalls]
 		}
 	case EvStarted:
 		if t != nil {
-			t.Status, t.StartedAt = StatusServing, e.At
+			t.Status = StatusServing
+			t.change().StartedAt = e.At
 		}
 	case EvFinished:
 		if t == nil {
 			return
 		}
-		t.Status, t.Outcome, t.DoneAt = StatusDone, e.Outcome, e.At
+		m := t.change()
+		t.Status, m.Outcome, m.DoneAt = StatusDone, e.Outcome, e.At
 		s.release(t)
 		if w != nil {
 			w.LastDone = t.ID
 		}
-		if secs := e.At.Sub(t.CalledAt).Seconds(); secs > 0 && secs < 4*3600 {
+		if secs := e.At.Sub(m.CalledAt).Seconds(); secs > 0 && secs < 4*3600 {
 			// A short memory: a hall's pace changes within the morning.
 			s.ServiceSecs[t.Category] = 0.8*s.ServiceSecs[t.Category] + 0.2*secs
 		}
 	case EvNoShow:
 		if t != nil {
-			t.Status, t.DoneAt = StatusNoShow, e.At
+			t.Status = StatusNoShow
+			t.change().DoneAt = e.At
 			s.release(t)
 		}
 	case EvTransferred:
@@ -294,15 +303,17 @@ func (s *State) Apply(e Event) {
 		}
 		s.dequeue(t)
 		s.release(t)
-		t.Transfers = append(t.Transfers, t.Category)
-		t.Category, t.Status, t.Window, t.Staff = e.Category, StatusTransferred, "", ""
-		t.To = e.To
+		m := t.change()
+		m.appendTransfer(t.Category)
+		t.Category, t.Status, m.Window, m.Staff = e.Category, StatusTransferred, "", ""
+		m.To = e.To
 		s.enqueue(t)
 	case EvCancelled:
 		if t != nil {
 			s.dequeue(t)
 			s.release(t)
-			t.Status, t.Reason, t.DoneAt = StatusCancelled, e.Reason, e.At
+			m := t.change()
+			t.Status, m.Reason, m.DoneAt = StatusCancelled, e.Reason, e.At
 		}
 	case EvPaused:
 		if w != nil {
@@ -323,7 +334,8 @@ func (s *State) Apply(e Event) {
 		}
 	case EvRated:
 		if t != nil {
-			t.Score, t.Reason = e.Score, e.Reason
+			m := t.change()
+			m.Score, m.Reason = e.Score, e.Reason
 		}
 		s.noteRating(e, t)
 	case EvFollowedUp:
@@ -346,7 +358,7 @@ func (s *State) Apply(e Event) {
 		if t != nil {
 			s.release(t)
 			t.Status = StatusHeld
-			t.Holds++
+			t.change().Holds++
 		}
 	case EvRequeued:
 		if t != nil {
@@ -363,11 +375,12 @@ func (s *State) Apply(e Event) {
 func (s *State) returnTicket(t *Ticket) {
 	s.release(t)
 	s.Recent = slices.DeleteFunc(s.Recent, func(c Call) bool {
-		return c.Number == t.Number && c.Window == t.Window
+		return c.Number == t.Number && c.Window == t.Window()
 	})
-	t.Status, t.Window, t.Staff = StatusWaiting, "", ""
-	t.CalledAt, t.StartedAt = time.Time{}, time.Time{}
-	t.Returns++
+	m := t.change()
+	t.Status, m.Window, m.Staff = StatusWaiting, "", ""
+	m.CalledAt, m.StartedAt = time.Time{}, time.Time{}
+	m.Returns++
 	s.enqueue(t)
 }
 
@@ -409,7 +422,7 @@ func (s *State) leave(staff string) {
 
 // release frees the window a ticket was at.
 func (s *State) release(t *Ticket) {
-	if w := s.Windows[t.Window]; w != nil && w.Current == t.ID {
+	if w := s.Windows[t.Window()]; w != nil && w.Current == t.ID {
 		w.Current = ""
 	}
 }
@@ -428,8 +441,8 @@ func (s *State) dequeue(t *Ticket) {
 // category it was issued to (its first, when it was transferred since).
 func (s *State) countIssued(t *Ticket) {
 	first := t.Category
-	if len(t.Transfers) > 0 {
-		first = t.Transfers[0]
+	if tr := t.Transfers(); len(tr) > 0 {
+		first = tr[0]
 	}
 	s.issuedService[t.Service]++
 	s.issuedCategory[first]++
@@ -439,8 +452,8 @@ func (s *State) countIssued(t *Ticket) {
 // the window's it was transferred to.
 func (s *State) linesOf(t *Ticket) *waitLines {
 	m, key := s.queues, t.Category
-	if t.To != "" {
-		m, key = s.direct, t.To
+	if to := t.To(); to != "" {
+		m, key = s.direct, to
 	}
 	q := m[key]
 	if q == nil {

@@ -66,22 +66,22 @@ func ticketViewOf(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration,
 	v := ticketJSON{
 		ID: t.ID, Number: t.Number, Category: t.Category, Service: t.Service,
 		Priority: t.Priority, Status: t.Status, Ahead: ahead,
-		Appointment: t.Appointment != "", Slot: t.Slot,
-		Window: t.Window, Outcome: t.Outcome, Printed: t.Printed, Carried: t.Carried,
+		Appointment: t.Appointment() != "", Slot: t.Slot(),
+		Window: t.Window(), Outcome: t.Outcome(), Printed: t.Printed, Carried: t.Carried,
 		IssuedAt: t.IssuedAt.In(h.Location()).Format(time.DateTime),
 	}
 	v.WaitMinutes, v.NoWindow = display.WaitMinutes(wait, noWindow)
 	if t.Priority {
 		v.PriorityKind, v.PriorityName = t.Kind, queue.PriorityNames[t.Kind]
 	}
-	if n := len(t.Transfers); n > 0 {
-		v.From = t.Transfers[n-1]
+	if n := len(t.Transfers()); n > 0 {
+		v.From = t.Transfers()[n-1]
 		if c, ok := h.Category(v.From); ok {
 			v.FromName = c.Name
 		}
 	}
-	if !t.CalledAt.IsZero() {
-		v.CalledAt = t.CalledAt.In(h.Location()).Format(time.DateTime)
+	if !t.CalledAt().IsZero() {
+		v.CalledAt = t.CalledAt().In(h.Location()).Format(time.DateTime)
 	}
 	if c, ok := h.Category(t.Category); ok {
 		v.CategoryName = c.Name
@@ -89,7 +89,7 @@ func ticketViewOf(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration,
 	if sv, ok := h.Service(t.Service); ok {
 		v.ServiceName, v.Bring = sv.Name, sv.Bring
 	}
-	if wn, ok := h.Window(t.Window); ok {
+	if wn, ok := h.Window(t.Window()); ok {
 		v.WindowName = wn.Name
 	}
 	return v

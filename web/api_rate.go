@@ -56,7 +56,7 @@ func (s *Server) getRate(w http.ResponseWriter, r *http.Request) {
 		if ws == nil {
 			return
 		}
-		if t := st.Tickets[ws.LastDone]; t != nil && t.Score == 0 && now.Sub(t.DoneAt) < rateWindow {
+		if t := st.Tickets[ws.LastDone]; t != nil && t.Score() == 0 && now.Sub(t.DoneAt()) < rateWindow {
 			ticket = map[string]string{"id": t.ID, "number": t.Number}
 		}
 	})

@@ -36,7 +36,7 @@ func finishAtWindow2(t *testing.T, m *Main) queue.Ticket {
 func ticketScore(m *Main, id string) (score int, reason string) {
 	m.engine.Read(func(s *queue.State) {
 		if tk := s.Tickets[id]; tk != nil {
-			score, reason = tk.Score, tk.Reason
+			score, reason = tk.Score(), tk.Reason()
 		}
 	})
 	return
