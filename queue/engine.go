@@ -35,7 +35,8 @@ type Engine struct {
 	mu      sync.Mutex // guards st, pending, failed, closed, rollTo, stepped, jumped
 	st      *State     // includes events not yet committed; commands decide on it
 	pending *batch
-	lastLen int // events in the last batch taken: the next one's room
+	lastLen int     // events in the last batch taken: the next one's room
+	spare   []Event // the last committed batch's events, emptied, for the next
 	failed  error
 	closed  bool
 	rollTo  string // a day the manager confirmed the clock's jump to
@@ -203,7 +204,8 @@ func (e *Engine) Read(fn func(*State)) {
 // Subscribe registers fn to receive every batch of events once it is
 // durable, in log order, and returns a copy of the state as of just before
 // the first batch fn will see. fn runs on the committer: it must not block
-// nor call the engine's commands.
+// nor call the engine's commands, and must not keep the slice (the next
+// batch is gathered in it).
 func (e *Engine) Subscribe(fn func([]Event)) (*State, error) {
 	e.commitMu.Lock()
 	defer e.commitMu.Unlock()
@@ -282,7 +284,11 @@ func exec[T any](ctx context.Context, e *Engine, decide func(s *State, emit func
 	// The events go straight into the batch being gathered: they are
 	// committed even when the command is then refused (a day change).
 	if e.pending == nil {
-		e.pending = &batch{events: make([]Event, 0, max(8, e.lastLen+e.lastLen/4)), done: make(chan struct{})}
+		evs := e.spare
+		if evs == nil {
+			evs = make([]Event, 0, max(8, e.lastLen+e.lastLen/4))
+		}
+		e.pending, e.spare = &batch{events: evs, done: make(chan struct{})}, nil
 	}
 	b := e.pending
 	emitted := len(b.events)
@@ -420,6 +426,12 @@ func (e *Engine) commit(b *batch) {
 	// Acknowledged once readers see it; what follows is housekeeping.
 	close(b.done)
 	e.share(b.events)
+	// Nobody keeps a batch's events (see Subscribe): the next batch is
+	// gathered in the same room. A busy morning commits hundreds a second.
+	clear(b.events)
+	e.mu.Lock()
+	e.spare = b.events[:0]
+	e.mu.Unlock()
 	if snap != nil {
 		e.bg.Go(func() { e.saveSnapshotOf(snap) })
 	}

@@ -42,7 +42,7 @@ func (s *State) waitFor(category string, ahead int) time.Duration {
 func (s *State) OpenWindows(category string) int {
 	n := 0
 	for _, w := range s.hall.Windows {
-		if ws := s.Windows[w.ID]; s.windowOpen(ws) && slices.Contains(w.Categories, category) {
+		if slices.Contains(w.Categories, category) && s.windowOpen(s.Windows[w.ID]) {
 			n++
 		}
 	}
