@@ -19,11 +19,17 @@ type apiError struct {
 	Code  string `json:"code"`
 }
 
+// Shared header values, as securityHeaders' are.
+var (
+	jsonContentType = []string{"application/json; charset=utf-8"}
+	noStore         = []string{"no-store"}
+)
+
 // WriteJSON answers with a JSON body, never cached (the county service
 // answers with it too).
 func WriteJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	h := w.Header()
+	h["Content-Type"], h["Cache-Control"] = jsonContentType, noStore
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
 }
