@@ -231,6 +231,7 @@ func TestIssuedRunIsOneMessage(t *testing.T) {
 		{"issued", map[string]int{"civil": 4}},
 	}
 	screen := map[string]int{}
+	buttons := map[string]display.ServiceView{}
 	for i, w := range want {
 		m := next()
 		if m.Type != w.typ {
@@ -249,6 +250,9 @@ func TestIssuedRunIsOneMessage(t *testing.T) {
 			t.Errorf("issued message carries no service buttons")
 		}
 		maps.Copy(screen, got)
+		for _, sv := range m.Services {
+			buttons[sv.ID] = sv
+		}
 	}
 	if frames, _ := hub.Catchup(hub.Seq(), hub.Boot()); len(frames) != 0 {
 		t.Errorf("%d more messages after the run", len(frames))
@@ -259,5 +263,19 @@ func TestIssuedRunIsOneMessage(t *testing.T) {
 		if screen[c] != n && (screen[c] != 0 || n != 0) {
 			t.Errorf("a screen that took every message shows %s waiting %d, the snapshot %d", c, screen[c], n)
 		}
+	}
+	compared := 0
+	for _, sv := range snap.Services {
+		b, ok := buttons[sv.ID]
+		if !ok {
+			continue // its lines took no number
+		}
+		compared++
+		if b.Category != sv.Category || b.Ahead != sv.Ahead || b.AheadPriority != sv.AheadPriority || (b.WaitMinutes == nil) != (sv.WaitMinutes == nil) {
+			t.Errorf("a screen shows %s's button as %+v, the snapshot as %+v", sv.ID, b, sv)
+		}
+	}
+	if compared < 5 {
+		t.Errorf("only %d buttons to compare with the snapshot", compared)
 	}
 }

@@ -158,9 +158,26 @@ func lines(s *queue.State, m *Message, cats []string, buttons bool) {
 	if !buttons {
 		return
 	}
+	// A button depends on its service's lines alone, and many services
+	// share theirs (every 民生 service routed to civil only): each set of
+	// lines is worked out once.
+	type shared struct {
+		cats []string
+		v    ServiceView
+	}
+	var done []shared
 	for i := range h.Services {
-		if slices.ContainsFunc(h.Services[i].Categories, func(c string) bool { return slices.Contains(cats, c) }) {
-			m.Services = append(m.Services, serviceView(s, &h.Services[i]))
+		svc := &h.Services[i]
+		if !slices.ContainsFunc(svc.Categories, func(c string) bool { return slices.Contains(cats, c) }) {
+			continue
 		}
+		j := slices.IndexFunc(done, func(d shared) bool { return slices.Equal(d.cats, svc.Categories) })
+		if j < 0 {
+			done = append(done, shared{svc.Categories, serviceView(s, svc)})
+			j = len(done) - 1
+		}
+		v := done[j].v
+		v.ID = svc.ID
+		m.Services = append(m.Services, v)
 	}
 }
