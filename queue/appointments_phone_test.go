@@ -104,14 +104,15 @@ func TestCheckInByPhone(t *testing.T) {
 // At the kiosk, a ticket that was not passed is told what to do.
 func TestRequeueAtKioskRefusals(t *testing.T) {
 	f := newFixture(t, smallHall)
-	f.issue("pension", false) // B001
-	f.issue("pension", false) // B002
-	f.issue("pension", false) // B003
+	f.issue("pension", false)       // B001
+	f.issue("pension", false)       // B002
+	b3 := f.issue("pension", false) // B003
 	f.open("2", "A2")
 	tests := []struct {
 		ref, want string
 	}{
 		{"B003", "still_waiting"},
+		{"http://192.168.1.10:8080/t/" + b3.Ticket.Token, "still_waiting"}, // its QR code
 		{"http://192.168.1.10:8080/t/not-a-token-of-today", "unknown_ticket"},
 		{"B999", "unknown_number"},
 		{"", "bad_number"},

@@ -141,6 +141,7 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 	if e.committed, err = st.Clone(); err != nil {
 		return nil, err
 	}
+	st.forgetTokens()
 	e.lastSnap = st.Seq
 	if legacy {
 		// A snapshot of an earlier version (JSON, slow to read): saved
@@ -388,6 +389,7 @@ func (e *Engine) commit(b *batch) {
 		// this batch (decided on its events) fail with it.
 		e.commitMu.Lock()
 		if st, cerr := e.committed.Clone(); cerr == nil {
+			st.forgetTokens()
 			e.st = st
 		}
 		e.commitMu.Unlock()

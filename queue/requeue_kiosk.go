@@ -16,8 +16,16 @@ func (e *Engine) RequeueAtKiosk(ctx context.Context, ref string) (Ticket, error)
 	if i := strings.LastIndex(ref, "/t/"); i >= 0 {
 		ref = ref[i+3:] // the QR code: …/t/{token}
 	}
+	// A token is found through the committed state, the one that
+	// indexes tokens (forgetTokens): a villager holds only committed ones.
+	var id string
+	e.Read(func(s *State) {
+		if t, ok := s.TicketByToken(ref); ok {
+			id = t.ID
+		}
+	})
 	return exec(ctx, e, func(s *State, emit func(Event)) (Ticket, error) {
-		t, ok := s.TicketByToken(ref)
+		t, ok := s.Tickets[id]
 		switch {
 		case !ok && len(ref) > 8: // not a number: a token of another day, or a stray scan
 			return Ticket{}, errorf(NotFound, "unknown_ticket", "没有找到这张号票（号票当日有效），请重新取号")

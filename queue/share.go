@@ -29,7 +29,7 @@ func (s *State) own(t *Ticket) *Ticket {
 // replace puts c where t was: the same ticket, another value.
 func (s *State) replace(t, c *Ticket) {
 	s.Tickets[t.ID] = c
-	if s.byToken[t.Token] == t {
+	if s.byToken != nil && s.byToken[t.Token] == t {
 		s.byToken[c.Token] = c
 	}
 	m, key := s.queues, t.Category

@@ -122,9 +122,15 @@ func TestCommittedTicketsAreShared(t *testing.T) {
 		t.Errorf("%d of %d committed tickets shared with the command state, want all 50", shared, committed)
 	}
 	for _, tk := range e.st.Waiting("civil") {
-		if e.st.byToken[tk.Token] != tk || e.st.Tickets[tk.ID] != tk {
+		if e.st.Tickets[tk.ID] != tk {
 			t.Fatalf("%s: the command state's indexes hold another value than its tickets", tk.Number)
 		}
+		if c := e.committed.Tickets[tk.ID]; e.committed.byToken[tk.Token] != c {
+			t.Fatalf("%s: the committed state's token index holds another value than its tickets", tk.Number)
+		}
+	}
+	if e.st.byToken != nil {
+		t.Errorf("the command state keeps a token index of %d tickets: the committed one has them all", len(e.st.byToken))
 	}
 }
 

@@ -50,7 +50,9 @@ type State struct {
 	// going over every ticket on each issue.
 	issuedService, issuedCategory map[string]int
 	// direct holds the tickets transferred to one window, by window.
-	direct  map[string]*waitLines
+	direct map[string]*waitLines
+	// byToken finds a ticket by its token, for the ticket pages; nil in
+	// a state that keeps no such index (forgetTokens).
 	byToken map[string]*Ticket
 	// casesByToken finds a case by its ticket's token on later days.
 	casesByToken map[string]*Case
@@ -212,7 +214,9 @@ func (s *State) Apply(e Event) {
 			t.Number = t.ID[n:]
 		}
 		s.Tickets[t.ID] = t
-		s.byToken[t.Token] = t
+		if s.byToken != nil {
+			s.byToken[t.Token] = t
+		}
 		s.countIssued(t)
 		s.Counters[prefixOf(t.Number)] = max(s.Counters[prefixOf(t.Number)], numberOf(t.Number))
 		s.linkPickup(t, e)

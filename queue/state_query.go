@@ -26,11 +26,27 @@ func (s *State) WaitingCounts(category string) (all, priority int) {
 	return q.len(), q.prio.len()
 }
 
-// TicketByToken finds today's ticket by its status-page token.
+// TicketByToken finds today's ticket by its status-page token. A state
+// without a token index (forgetTokens) looks through every ticket.
 func (s *State) TicketByToken(token string) (*Ticket, bool) {
+	if s.byToken == nil {
+		for _, t := range s.Tickets {
+			if t.Token == token {
+				return t, true
+			}
+		}
+		return nil, false
+	}
 	t, ok := s.byToken[token]
 	return t, ok
 }
+
+// forgetTokens drops the state's token index, and keeps none from now
+// on: the engine's command state, whose commands find a ticket by its
+// token through the committed state (tokens reach villagers only once
+// committed), so that a busy day's tickets are indexed by token once,
+// not twice.
+func (s *State) forgetTokens() { s.byToken = nil }
 
 // Ahead counts the tickets that will be called before t in its category,
 // as the hall's calling policy orders them.
