@@ -150,6 +150,7 @@ func same(ev queue.Event) bool {
 // does.
 func lines(s *queue.State, m *Message, cats []string, buttons bool) {
 	h := s.Hall()
+	m.Queues = slices.Grow(m.Queues, len(cats))
 	for _, id := range cats {
 		if c, ok := h.Category(id); ok {
 			m.Queues = append(m.Queues, queueView(s, c))
@@ -158,6 +159,16 @@ func lines(s *queue.State, m *Message, cats []string, buttons bool) {
 	if !buttons {
 		return
 	}
+	touched := func(svc *queue.Service) bool {
+		return slices.ContainsFunc(svc.Categories, func(c string) bool { return slices.Contains(cats, c) })
+	}
+	n := 0
+	for i := range h.Services {
+		if touched(&h.Services[i]) {
+			n++
+		}
+	}
+	m.Services = slices.Grow(m.Services, n)
 	// A button depends on its service's lines alone, and many services
 	// share theirs (every 民生 service routed to civil only): each set of
 	// lines is worked out once.
@@ -165,10 +176,10 @@ func lines(s *queue.State, m *Message, cats []string, buttons bool) {
 		cats []string
 		v    ServiceView
 	}
-	var done []shared
+	done := make([]shared, 0, 8)
 	for i := range h.Services {
 		svc := &h.Services[i]
-		if !slices.ContainsFunc(svc.Categories, func(c string) bool { return slices.Contains(cats, c) }) {
+		if !touched(svc) {
 			continue
 		}
 		j := slices.IndexFunc(done, func(d shared) bool { return slices.Equal(d.cats, svc.Categories) })

@@ -39,7 +39,7 @@ func (e *Engine) clock() (time.Time, error) {
 		return now, nil
 	}
 	loc := e.st.hall.Location()
-	day := now.In(loc).Format(time.DateOnly)
+	day := e.localDay(now)
 	if day == e.st.Day || day == e.rollTo {
 		return now, e.jumpOver()
 	}
@@ -93,4 +93,22 @@ func (e *Engine) ConfirmDay(day string) error {
 	defer e.mu.Unlock()
 	e.rollTo = day
 	return nil
+}
+
+// dayMemo is the last answer of localDay.
+type dayMemo struct {
+	sec int64
+	loc *time.Location
+	day string
+}
+
+// localDay is now's date where the hall is (2006-01-02). Every command
+// asks, twice, hundreds of times a second on a busy morning; the answer
+// holds for the rest of its second. e.mu is held.
+func (e *Engine) localDay(now time.Time) string {
+	loc := e.st.hall.Location()
+	if sec := now.Unix(); sec != e.day.sec || loc != e.day.loc || e.day.day == "" {
+		e.day = dayMemo{sec, loc, now.In(loc).Format(time.DateOnly)}
+	}
+	return e.day.day
 }

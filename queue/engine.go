@@ -32,7 +32,7 @@ type Engine struct {
 	onClockRight func()
 	maxRollDays  int
 
-	mu      sync.Mutex // guards st, pending, failed, closed, rollTo, stepped, jumped
+	mu      sync.Mutex // guards st, pending, failed, closed, rollTo, stepped, jumped, day
 	st      *State     // includes events not yet committed; commands decide on it
 	pending *batch
 	lastLen int     // events in the last batch taken: the next one's room
@@ -42,7 +42,8 @@ type Engine struct {
 	rollTo  string // a day the manager confirmed the clock's jump to
 	stepped bool   // the clock is behind the log (told once per step)
 	jumped  bool   // a jump of the clock was refused (told until it is right)
-	running bool   // a command has run since start: jumps are the clock's
+	day     dayMemo
+	running bool // a command has run since start: jumps are the clock's
 	kick    chan struct{}
 
 	commitMu  sync.Mutex // guards committed, subs, lastSnap, snapping
@@ -298,7 +299,7 @@ func exec[T any](ctx context.Context, e *Engine, decide func(s *State, emit func
 		e.st.Apply(ev)
 		b.events = append(b.events, ev)
 	}
-	if day := now.In(e.st.hall.Location()).Format(time.DateOnly); day != e.st.Day {
+	if day := e.localDay(now); day != e.st.Day {
 		e.closeDay(emit, day)
 	}
 	for _, code := range e.st.lapsedAppointments(now) {
