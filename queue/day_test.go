@@ -80,10 +80,8 @@ func TestNumbersNeverRepeatUnderConcurrency(t *testing.T) {
 	if len(seen) != 800 {
 		t.Errorf("%d numbers, want 800", len(seen))
 	}
-	// Group commit: concurrent commands share appends.
-	if n := f.log.Appends; n >= 800 {
-		t.Errorf("%d appends for 800 tickets: commands are not grouped", n)
-	}
+	// That concurrent commands share appends is TestCommandsShareOneAppend's:
+	// here the scheduler may well run each alone.
 	f.restart()
 	is := f.issue("pension", false)
 	if is.Ticket.Number != "B801" {

@@ -66,6 +66,9 @@ type Engine struct {
 	dayDone chan struct{}
 }
 
+// defaultSnapshotEvery is Options.SnapshotEvery when zero.
+const defaultSnapshotEvery = 10_000
+
 // ErrDamaged marks a log that cannot be trusted: events missing, changed
 // or repeated, a snapshot or file that does not read back. The daemon
 // refuses to start on it and says exactly what is wrong.
@@ -122,7 +125,7 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 		e.logger = slog.New(slog.DiscardHandler)
 	}
 	if e.snapshotEvery == 0 {
-		e.snapshotEvery = 10_000
+		e.snapshotEvery = defaultSnapshotEvery
 	}
 	if e.maxRollDays == 0 {
 		e.maxRollDays = 10
@@ -421,7 +424,12 @@ func (e *Engine) commit(b *batch) {
 		fn(b.events)
 	}
 	var snap *State
-	if e.committed.Seq-e.lastSnap >= e.snapshotDue() && !e.snapping {
+	// Every SnapshotEvery events, whatever the day holds. A busy day's
+	// snapshots encode each ticket again and again (five times over by
+	// its 100,000th); waiting for half the day's tickets instead saved
+	// that work but left start-up after a power cut replaying 100,000
+	// events of a 200,000-ticket day, seconds a hall waits on.
+	if e.committed.Seq-e.lastSnap >= e.snapshotEvery && !e.snapping {
 		snap, _ = e.committed.Clone() // shares the tickets: cheap
 		e.snapping = true
 	}
@@ -440,15 +448,9 @@ func (e *Engine) commit(b *batch) {
 	}
 }
 
-// snapshotDue is how many events after the last snapshot the next one is
-// taken: SnapshotEvery, or half the day's tickets when that is more. A
-// snapshot encodes every ticket of the day, so at a fixed interval a
-// busy day would encode each ticket again and again (ten times over by
-// its 100,000th); at half, each about three times, and start-up after a
-// power cut still replays no more events than the snapshot holds tickets.
-func (e *Engine) snapshotDue() uint64 {
-	return max(e.snapshotEvery, uint64(len(e.committed.Tickets))/2)
-}
+// MaxReplay is the most events start-up replays after the last snapshot,
+// with the default SnapshotEvery.
+func MaxReplay() uint64 { return defaultSnapshotEvery - 1 }
 
 // share lets the command state hold the committed state's value of every
 // ticket the batch changed, instead of a copy of its own, wherever no

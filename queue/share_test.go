@@ -19,6 +19,7 @@ type gateLog struct {
 	gated   bool
 	arrived chan struct{}
 	proceed chan struct{}
+	appends int // Append calls that stored their events
 }
 
 func (l *gateLog) gate() {
@@ -43,6 +44,7 @@ func (l *gateLog) Append(evs []Event) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.appends++
 	for _, ev := range evs {
 		// Stored as a file stores it: through JSON.
 		data, _ := json.Marshal(ev)

@@ -11,10 +11,6 @@ import (
 	"github.com/yimen-hall/yimen/queue/bolt"
 )
 
-// snapshotLag is the most events the engine replays at start-up: it saves
-// a snapshot every 10,000 events (queue.Options.SnapshotEvery's default).
-const snapshotLag = 10_000 - 1
-
 // benchStartup writes a year of history into a data directory, with the
 // snapshot as far behind as the daemon ever lets it fall, and times a
 // daemon from exec to its listening line.
@@ -37,7 +33,7 @@ func benchStartup(ctx context.Context, out io.Writer, tickets int) error {
 	}
 	fmt.Fprintf(out, "startup: %d tickets (%d events, %.0f MB file, written in %v); exec → listening: %v, %v, %v (replaying %d events after the snapshot)\n",
 		tickets, events, float64(st.Size())/(1<<20), gen.Round(time.Second),
-		runs[0].Round(time.Millisecond), runs[1].Round(time.Millisecond), runs[2].Round(time.Millisecond), snapshotLag)
+		runs[0].Round(time.Millisecond), runs[1].Round(time.Millisecond), runs[2].Round(time.Millisecond), events-snap.seq)
 	return nil
 }
 
@@ -84,9 +80,10 @@ func writeHistory(dir string, days, tickets int) (snapshot, uint64, error) {
 		batch   []queue.Event
 		written int
 	)
-	// Count the events first, to know where the lagging snapshot falls.
+	// Count the events first, to know where the lagging snapshot falls:
+	// as far behind as the engine ever lets it fall on the last day.
 	total := uint64(days) + uint64(tickets)*3
-	snapAt := total - snapshotLag
+	snapAt := total - queue.MaxReplay()
 	var snap snapshot
 	emit := func(ev queue.Event) error {
 		seq++
