@@ -55,7 +55,7 @@ type Link struct {
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
 	ready     chan struct{}
-	kick      chan struct{}
+	feed      *feed
 	published atomic.Uint64
 
 	srv *server.Server // set before ready is closed
@@ -82,14 +82,9 @@ func Start(cfg Config) *Link {
 		cfg.HelloEvery = 30 * time.Second
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &Link{cfg: cfg, cancel: cancel, ready: make(chan struct{}), kick: make(chan struct{}, 1)}
-	// The committer only kicks: the publisher reads the log itself.
-	cfg.Hall.Follow(func(queue.Event, *queue.State) {
-		select {
-		case l.kick <- struct{}{}:
-		default:
-		}
-	})
+	l := &Link{cfg: cfg, cancel: cancel, ready: make(chan struct{}), feed: newFeed()}
+	// The committer only hands the event over; the publisher does the rest.
+	cfg.Hall.Follow(func(ev queue.Event, _ *queue.State) { l.feed.add(ev) })
 	l.wg.Add(1)
 	go l.run(ctx)
 	return l
@@ -119,14 +114,14 @@ func (l *Link) run(ctx context.Context) {
 	}
 	close(l.ready)
 	l.cfg.Alarm("")
-	js, err := jetstream.New(l.nc)
+	js, err := jetstream.New(l.nc, jetstream.WithPublishAsyncTimeout(ackWait))
 	if err != nil { // only on bad options
 		l.cfg.Logger.Error("county link: jetstream", "err", err)
 		return
 	}
 	p := &publisher{
 		hall: l.cfg.Server.Hall, js: js, log: l.cfg.Log, logger: l.cfg.Logger,
-		kick: l.kick, alarm: l.cfg.Alarm, published: &l.published,
+		feed: l.feed, alarm: l.cfg.Alarm, published: &l.published,
 	}
 	l.wg.Add(1)
 	go func() {
