@@ -80,7 +80,7 @@ func (k *Kiosk) printIssued(ctx context.Context, is queue.Issued, err error, url
 		return Result{}, err
 	}
 	r := Result{Issued: is}
-	r.Printed, r.PrintError = k.print(ctx, is, url(is.Ticket.Token))
+	r.Printed, r.PrintError = k.print(ctx, is, url(is.Ticket.Token()))
 	return r, nil
 }
 
@@ -124,7 +124,7 @@ func (k *Kiosk) Reprint(ctx context.Context, ticketID string, url func(token str
 		return Result{}, &queue.Error{Kind: queue.NotFound, Code: "unknown_ticket", Message: "没有这张号票"}
 	}
 	r := Result{Issued: is}
-	r.Printed, r.PrintError = k.print(ctx, is, url(is.Ticket.Token))
+	r.Printed, r.PrintError = k.print(ctx, is, url(is.Ticket.Token()))
 	return r, nil
 }
 

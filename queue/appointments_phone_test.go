@@ -112,7 +112,7 @@ func TestRequeueAtKioskRefusals(t *testing.T) {
 		ref, want string
 	}{
 		{"B003", "still_waiting"},
-		{"http://192.168.1.10:8080/t/" + b3.Ticket.Token, "still_waiting"}, // its QR code
+		{"http://192.168.1.10:8080/t/" + b3.Ticket.Token(), "still_waiting"}, // its QR code
 		{"http://192.168.1.10:8080/t/not-a-token-of-today", "unknown_ticket"},
 		{"B999", "unknown_number"},
 		{"", "bad_number"},

@@ -120,13 +120,14 @@ func (s *State) applyCase(e Event) {
 		t := s.Tickets[e.Ticket]
 		if e.Case.Proxy != nil {
 			// A 代办 case comes without a ticket: the event says it all.
-			t = &Ticket{ID: e.Ticket, Number: e.Number, Token: e.Token, Service: e.Service, Category: e.Category}
+			t = &Ticket{ID: e.Ticket, Number: e.Number, Service: e.Service, Category: e.Category}
+			t.setToken(e.Token)
 		}
 		if t == nil {
 			return
 		}
 		c := &Case{
-			ID: t.ID, Number: t.Number, Token: t.Token, Service: t.Service, Category: t.Category,
+			ID: t.ID, Number: t.Number, Token: t.Token(), Service: t.Service, Category: t.Category,
 			Window: e.Window, Responsible: e.Staff,
 			Name: e.Case.Name, Phone: e.Case.Phone, Documents: e.Case.Documents, Proxy: e.Case.Proxy,
 			State: CaseAccepted, Days: e.Case.Days, Due: e.Case.Due, OpenedAt: e.At,

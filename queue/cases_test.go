@@ -54,9 +54,9 @@ func TestCaseOpensWithDueDateAndIntake(t *testing.T) {
 		t.Fatalf("outcome = %q", tk.Outcome())
 	}
 	c := f.caseOf(tk.ID)
-	if c.State != queue.CaseAccepted || c.Due != "2026-11-26" || c.Days != 3 || c.Responsible != "A2" || c.Token != tk.Token {
+	if c.State != queue.CaseAccepted || c.Due != "2026-11-26" || c.Days != 3 || c.Responsible != "A2" || c.Token != tk.Token() {
 		t.Errorf("case = state %s due %s days %d responsible %s token ok %v; want accepted, 2026-11-26, 3, A2",
-			c.State, c.Due, c.Days, c.Responsible, c.Token == tk.Token)
+			c.State, c.Due, c.Days, c.Responsible, c.Token == tk.Token())
 	}
 	if c.Name != "王大爷" || c.Phone != "138 0000 1234" || len(c.Documents) != 1 || c.Documents[0] != "身份证" {
 		t.Errorf("intake = %q %q %q", c.Name, c.Phone, c.Documents)
@@ -241,10 +241,10 @@ func TestCaseResponsibleThroughTransferAndDays(t *testing.T) {
 	f.issue("birth", false)
 	f.restart()
 	f.e.Read(func(s *queue.State) {
-		if _, ok := s.TicketByToken(is.Ticket.Token); ok {
+		if _, ok := s.TicketByToken(is.Ticket.Token()); ok {
 			t.Errorf("Monday's ticket is still among Tuesday's")
 		}
-		c, ok := s.CaseByToken(is.Ticket.Token)
+		c, ok := s.CaseByToken(is.Ticket.Token())
 		if !ok || c.Responsible != "A2" || c.Name != "李四" {
 			t.Fatalf("case by token on Tuesday after a restart: %v %+v", ok, c)
 		}
@@ -276,7 +276,7 @@ func TestPickupTicket(t *testing.T) {
 		t.Errorf("pick-up ticket %+v ahead %d, want priority in civil for %s, none ahead", p.Ticket, p.Ahead, tk.ID)
 	}
 	// Asking again (scanning the QR) gives the same ticket.
-	again, err := f.e.Pickup(ctx, "http://hall.local/t/"+tk.Token)
+	again, err := f.e.Pickup(ctx, "http://hall.local/t/"+tk.Token())
 	if err != nil || again.Ticket.ID != p.Ticket.ID {
 		t.Errorf("scan after typing: %v %s, want the same ticket %s", err, again.Ticket.ID, p.Ticket.ID)
 	}

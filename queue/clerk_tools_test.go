@@ -221,7 +221,7 @@ func TestRequeuePlace(t *testing.T) {
 				}
 				f.must(f.e.NoShow(ctx, "2", "A2"))
 				f.clock.Add(tt.back)
-				tk, err := requeue(f, first.Ticket.Token)
+				tk, err := requeue(f, first.Ticket.Token())
 				if code(err) != tt.code || (tt.code == "" && err != nil) {
 					t.Fatalf("Requeue = %v, want %q", err, tt.code)
 				}

@@ -21,7 +21,7 @@ func (s *State) Clone() (*State, error) {
 	// the same shared tickets); that of cases, which are copied, is
 	// rebuilt.
 	c.hall = s.hall
-	c.byToken = maps.Clone(s.byToken) // nil stays nil (forgetTokens)
+	c.byToken = s.byToken.clone() // nil stays nil (forgetTokens)
 	c.issuedService, c.issuedCategory = maps.Clone(s.issuedService), maps.Clone(s.issuedCategory)
 	c.queues, c.direct = cloneLines(s.queues), cloneLines(s.direct)
 	c.indexCases()

@@ -85,7 +85,7 @@ func carryOver(emit func(Event), carried map[string]*Ticket, day string) {
 	for _, id := range slices.Sorted(maps.Keys(carried)) {
 		t := carried[id]
 		emit(Event{Type: EvIssued, Ticket: strings.ReplaceAll(day, "-", "") + "-" + t.Number, Number: t.Number,
-			Category: t.Category, Service: t.Service, Priority: t.Priority, Token: t.Token,
+			Category: t.Category, Service: t.Service, Priority: t.Priority, Token: t.Token(),
 			Reason: ReasonCarried, Note: t.ID})
 	}
 }

@@ -62,10 +62,10 @@ func TestClosingChoices(t *testing.T) {
 		if len(line) != 2 || line[0].Number != b2.Number || !line[0].Carried || line[1].ID != fresh.ID {
 			t.Errorf("civil line %v, want the carried %s first", line, b2.Number)
 		}
-		if tk, ok := s.TicketByToken(b2.Token); !ok || tk.Number != "B002" {
+		if tk, ok := s.TicketByToken(b2.Token()); !ok || tk.Number != "B002" {
 			t.Errorf("the carried ticket's page: %v %v", tk, ok)
 		}
-		if _, ok := s.TicketByToken(b1.Token); ok {
+		if _, ok := s.TicketByToken(b1.Token()); ok {
 			t.Error("the ticket served yesterday was carried too")
 		}
 	})

@@ -83,7 +83,7 @@ func TestIssuedAnswer(t *testing.T) {
 	if is.Wait.Minutes() != 10 {
 		t.Errorf("wait = %v, want 10m", is.Wait)
 	}
-	if len(is.Ticket.Token) < 26 {
-		t.Errorf("token %q is too short to be unguessable", is.Ticket.Token)
+	if len(is.Ticket.Token()) < 26 {
+		t.Errorf("token %q is too short to be unguessable", is.Ticket.Token())
 	}
 }

@@ -29,8 +29,8 @@ func (s *State) own(t *Ticket) *Ticket {
 // replace puts c where t was: the same ticket, another value.
 func (s *State) replace(t, c *Ticket) {
 	s.Tickets[t.ID] = c
-	if s.byToken != nil && s.byToken[t.Token] == t {
-		s.byToken[c.Token] = c
+	if s.byToken != nil && s.byToken.of(t) == t {
+		s.byToken.put(c)
 	}
 	m, key := s.queues, t.Category
 	if to := t.To(); to != "" {

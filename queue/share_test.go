@@ -127,12 +127,12 @@ func TestCommittedTicketsAreShared(t *testing.T) {
 		if e.st.Tickets[tk.ID] != tk {
 			t.Fatalf("%s: the command state's indexes hold another value than its tickets", tk.Number)
 		}
-		if c := e.committed.Tickets[tk.ID]; e.committed.byToken[tk.Token] != c {
+		if c := e.committed.Tickets[tk.ID]; e.committed.byToken.of(c) != c {
 			t.Fatalf("%s: the committed state's token index holds another value than its tickets", tk.Number)
 		}
 	}
 	if e.st.byToken != nil {
-		t.Errorf("the command state keeps a token index of %d tickets: the committed one has them all", len(e.st.byToken))
+		t.Errorf("the command state keeps a token index of %d tickets: the committed one has them all", len(e.st.byToken.std))
 	}
 }
 

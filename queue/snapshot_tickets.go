@@ -77,10 +77,14 @@ func (w *snapWriter) ticket(t *Ticket) {
 		}
 	}
 	w.out = binary.AppendUvarint(w.out, flags)
-	for _, s := range []string{t.ID, t.Number, t.Token} {
+	for _, s := range []string{t.ID, t.Number} {
 		w.out = binary.AppendUvarint(w.out, uint64(len(s)))
 		w.out = append(w.out, s...)
 	}
+	var buf [26]byte
+	tok := t.appendToken(buf[:0])
+	w.out = binary.AppendUvarint(w.out, uint64(len(tok)))
+	w.out = append(w.out, tok...)
 	for _, s := range []string{t.Category, t.Service, t.Kind, t.Status, t.Window(), t.Staff(), t.Outcome(),
 		t.Reason(), t.Received(), t.Pickup(), t.To(), t.Appointment(), t.Slot()} {
 		w.str(s)
@@ -285,11 +289,15 @@ func (r *snapReader) ticket(t *Ticket) {
 		r.fail("unknown ticket flags %#x", flags)
 	}
 	t.Priority, t.Printed, t.Carried = flags&flagPriority != 0, flags&flagPrinted != 0, flags&flagCarried != 0
-	t.ID, t.Number, t.Token = r.raw(), r.raw(), r.raw()
+	t.ID, t.Number = r.raw(), r.raw()
+	tok := r.bytes(r.uvarint())
 	if n := len(t.ID) - len(t.Number); n > 0 && t.ID[n:] == t.Number {
 		t.Number = t.ID[n:] // one string for both, as Apply keeps them
 	}
 	var m ticketMore
+	if t.tok, t.hasTok = tokenKey(string(tok)); !t.hasTok {
+		m.token = string(tok)
+	}
 	for _, p := range []*string{&t.Category, &t.Service, &t.Kind, &t.Status, &m.Window, &m.Staff, &m.Outcome,
 		&m.Reason, &m.Received, &m.Pickup, &m.To, &m.Appointment, &m.Slot} {
 		*p = r.str()

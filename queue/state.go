@@ -53,7 +53,7 @@ type State struct {
 	direct map[string]*waitLines
 	// byToken finds a ticket by its token, for the ticket pages; nil in
 	// a state that keeps no such index (forgetTokens).
-	byToken map[string]*Ticket
+	byToken *tokenIndex
 	// casesByToken finds a case by its ticket's token on later days.
 	casesByToken map[string]*Case
 	// tag marks the tickets this state owns (share.go).
@@ -148,12 +148,12 @@ func (s *State) attach(h *Hall) {
 	}
 	s.queues = map[string]*waitLines{}
 	s.direct = map[string]*waitLines{}
-	s.byToken = make(map[string]*Ticket, len(s.Tickets))
+	s.byToken = newTokenIndex(len(s.Tickets))
 	s.issuedService, s.issuedCategory = map[string]int{}, map[string]int{}
 	var tokens sync.WaitGroup
 	indexTokens := func() {
 		for _, t := range s.Tickets {
-			s.byToken[t.Token] = t
+			s.byToken.put(t)
 		}
 	}
 	if len(s.Tickets) < 10_000 {
@@ -201,10 +201,11 @@ func (s *State) Apply(e Event) {
 	case EvIssued:
 		t := &Ticket{
 			ID: e.Ticket, Number: e.Number, Category: e.Category, Service: e.Service,
-			Priority: e.Priority, Kind: e.Kind, Token: e.Token, Status: StatusWaiting,
+			Priority: e.Priority, Kind: e.Kind, Status: StatusWaiting,
 			IssuedAt: e.At, owner: s.tag, seq: e.Seq,
 		}
 		t.setQueuedAt(e.At)
+		t.setToken(e.Token)
 		if e.Reason == ReasonCarried {
 			// 延续号: before every ticket of the new day.
 			t.Carried, t.queued = true, 0
@@ -215,7 +216,7 @@ func (s *State) Apply(e Event) {
 		}
 		s.Tickets[t.ID] = t
 		if s.byToken != nil {
-			s.byToken[t.Token] = t
+			s.byToken.put(t)
 		}
 		s.countIssued(t)
 		s.Counters[prefixOf(t.Number)] = max(s.Counters[prefixOf(t.Number)], numberOf(t.Number))
@@ -397,7 +398,7 @@ func (s *State) newDay(e Event) {
 	clear(s.queues)
 	clear(s.direct)
 	s.pruneAppointments(e.Day)
-	clear(s.byToken)
+	s.byToken.clear()
 	clear(s.issuedService)
 	clear(s.issuedCategory)
 	s.Recent = nil

@@ -31,14 +31,13 @@ func (s *State) WaitingCounts(category string) (all, priority int) {
 func (s *State) TicketByToken(token string) (*Ticket, bool) {
 	if s.byToken == nil {
 		for _, t := range s.Tickets {
-			if t.Token == token {
+			if t.hasToken(token) {
 				return t, true
 			}
 		}
 		return nil, false
 	}
-	t, ok := s.byToken[token]
-	return t, ok
+	return s.byToken.get(token)
 }
 
 // forgetTokens drops the state's token index, and keeps none from now

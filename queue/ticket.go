@@ -38,8 +38,10 @@ type Ticket struct {
 	// Kind says why a priority ticket goes first (PriorityElder,
 	// PriorityGreen), "" when the kiosk did not say.
 	Kind   string
-	Token  string
 	Status string
+	// tok is the token (Token, tokens.go) as the bytes it encodes, when
+	// hasTok.
+	tok [16]byte
 
 	IssuedAt time.Time
 	// queued orders the queue (QueuedAt), in Unix nanoseconds, 0 for the
@@ -61,6 +63,7 @@ type Ticket struct {
 	Printed bool
 	// Carried marks a 延续号: a ticket carried over from the day before.
 	Carried bool
+	hasTok  bool
 }
 
 // ticketMore is the part of a ticket that a waiting walk-in does not
@@ -83,6 +86,8 @@ type ticketMore struct {
 	Appointment string
 	Slot        string
 	Transfers   []string // categories it came from
+	// token is a token of another shape than newToken's (tokens.go).
+	token string
 
 	CalledAt, StartedAt, DoneAt time.Time
 
@@ -359,7 +364,7 @@ func (t Ticket) wire() ticketWire {
 	m := t.m()
 	return ticketWire{
 		ID: t.ID, Number: t.Number, Category: t.Category, Service: t.Service, Priority: t.Priority,
-		Kind: t.Kind, Token: t.Token, Status: t.Status,
+		Kind: t.Kind, Token: t.Token(), Status: t.Status,
 		Window: m.Window, Staff: m.Staff, Recalls: m.Recalls, Returns: m.Returns, Outcome: m.Outcome,
 		Score: m.Score, Reason: m.Reason, Printed: t.Printed, Transfers: m.Transfers, Received: m.Received,
 		Carried: t.Carried, Pickup: m.Pickup, To: m.To, Holds: m.Holds, Requeues: m.Requeues,
@@ -372,10 +377,14 @@ func (t Ticket) wire() ticketWire {
 // something.
 func (t *Ticket) setWire(w ticketWire) {
 	t.ID, t.Number, t.Category, t.Service, t.Priority = w.ID, w.Number, w.Category, w.Service, w.Priority
-	t.Kind, t.Token, t.Status, t.Printed, t.Carried = w.Kind, w.Token, w.Status, w.Printed, w.Carried
+	t.Kind, t.Status, t.Printed, t.Carried = w.Kind, w.Status, w.Printed, w.Carried
 	t.IssuedAt = w.IssuedAt
 	t.setQueuedAt(w.QueuedAt)
-	t.setMore(ticketMore{
+	var odd string
+	if t.tok, t.hasTok = tokenKey(w.Token); !t.hasTok {
+		odd = w.Token
+	}
+	t.setMore(ticketMore{token: odd,
 		Window: w.Window, Staff: w.Staff, Outcome: w.Outcome, Reason: w.Reason, Received: w.Received,
 		Pickup: w.Pickup, To: w.To, Appointment: w.Appointment, Slot: w.Slot, Transfers: w.Transfers,
 		CalledAt: w.CalledAt, StartedAt: w.StartedAt, DoneAt: w.DoneAt,
@@ -388,7 +397,7 @@ func (t *Ticket) setWire(w ticketWire) {
 func (t *Ticket) setMore(m ticketMore) {
 	if m.Transfers == nil && m.CalledAt.IsZero() && m.StartedAt.IsZero() && m.DoneAt.IsZero() &&
 		m.Window == "" && m.Staff == "" && m.Outcome == "" && m.Reason == "" && m.Received == "" &&
-		m.Pickup == "" && m.To == "" && m.Appointment == "" && m.Slot == "" &&
+		m.Pickup == "" && m.To == "" && m.Appointment == "" && m.Slot == "" && m.token == "" &&
 		m.Recalls == 0 && m.Returns == 0 && m.Score == 0 && m.Holds == 0 && m.Requeues == 0 {
 		t.more = nil
 		return

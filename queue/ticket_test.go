@@ -1,7 +1,10 @@
 package queue
 
 import (
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 	"unsafe"
 )
 
@@ -17,26 +20,53 @@ func TestTicketStaysSmall(t *testing.T) {
 	}
 }
 
-// A waiting ticket has no rare part, however it came to the state: issued
-// or read back from a snapshot.
-func TestWaitingTicketHasNoRarePart(t *testing.T) {
-	s := busyState(t)
+// A waiting ticket has no rare part and no string of its own for its
+// token, however it came to the state: issued or read back from a
+// snapshot; and its token finds it.
+func TestWaitingTicketHoldsNoMore(t *testing.T) {
+	s := NewState(DemoHall())
+	at := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	s.Apply(Event{Seq: 1, At: at, Type: EvDay, Day: "2026-11-21"})
+	tokens := map[string]string{}
+	for i := range 3 {
+		id, tok := fmt.Sprintf("20261121-B%03d", i+1), newToken()
+		tokens[id] = tok
+		s.Apply(Event{Seq: uint64(i + 2), At: at, Type: EvIssued, Ticket: id, Number: id[9:], Category: "civil", Service: "medicare", Token: tok})
+	}
 	back, err := UnmarshalState(s.hall, mustMarshal(t, s))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, st := range map[string]*State{"applied": s, "from a snapshot": back} {
-		n := 0
-		for _, tk := range st.Tickets {
-			if tk.Status == StatusWaiting && tk.Appointment() == "" && tk.Pickup() == "" && tk.Returns() == 0 && tk.Requeues() == 0 {
-				n++
-				if tk.more != nil {
-					t.Errorf("%s: waiting ticket %s holds a rare part %+v", name, tk.ID, *tk.more)
-				}
+		for id, tok := range tokens {
+			tk := st.Tickets[id]
+			if tk.more != nil || !tk.hasTok || tk.Token() != tok {
+				t.Errorf("%s: waiting ticket %s holds a rare part %v, its token as bytes %v (%q, want %q)", name, id, tk.more, tk.hasTok, tk.Token(), tok)
+			}
+			if got, ok := st.TicketByToken(tok); !ok || got != tk {
+				t.Errorf("%s: token %s finds %v", name, tok, got)
+			}
+			if got, ok := st.TicketByToken(strings.ToLower(tok)); ok {
+				t.Errorf("%s: the token in small letters finds %s", name, got.ID)
 			}
 		}
-		if n == 0 {
-			t.Fatalf("%s: no waiting walk-in to look at", name)
+	}
+}
+
+// A token of another shape than newToken's (a hand-made log) is kept and
+// found as it is.
+func TestOddTokenIsKept(t *testing.T) {
+	s := NewState(DemoHall())
+	at := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	s.Apply(Event{Seq: 1, At: at, Type: EvDay, Day: "2026-11-21"})
+	s.Apply(Event{Seq: 2, At: at, Type: EvIssued, Ticket: "20261121-B001", Number: "B001", Category: "civil", Service: "medicare", Token: "tok-1"})
+	back, err := UnmarshalState(s.hall, mustMarshal(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, st := range map[string]*State{"applied": s, "from a snapshot": back} {
+		if tk, ok := st.TicketByToken("tok-1"); !ok || tk.Token() != "tok-1" {
+			t.Errorf("%s: token tok-1 finds %v", name, tk)
 		}
 	}
 }

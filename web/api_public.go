@@ -227,7 +227,7 @@ func (s *Server) writeIssued(w http.ResponseWriter, res kiosk.Result, url func(s
 		Token      string `json:"token"`
 		StatusURL  string `json:"status_url"`
 		PrintError string `json:"print_error,omitempty"`
-	}{v, t.Token, url(t.Token), res.PrintError})
+	}{v, t.Token(), url(t.Token()), res.PrintError})
 }
 
 func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
