@@ -181,7 +181,7 @@ func windowView(s *queue.State, w *queue.Window) WindowView {
 		}
 	}
 	if t := s.Current(w.ID); t != nil {
-		v.Number, v.State = t.Number, t.Status
+		v.Number, v.State = t.Number, t.Status()
 	}
 	if ws.Paused {
 		v.State, v.Reason = "paused", ws.Reason

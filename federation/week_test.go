@@ -63,7 +63,7 @@ func seesAsHall(t *testing.T, evs []queue.Event, h *testHall) *queue.State {
 		}
 		for id, tk := range own.Tickets {
 			c := st.Tickets[id]
-			if c == nil || c.Number != tk.Number || c.Status != tk.Status || c.Window() != tk.Window() {
+			if c == nil || c.Number != tk.Number || c.Status() != tk.Status() || c.Window() != tk.Window() {
 				t.Fatalf("%s's ticket %s: the county sees %+v, the hall %+v", h.id, id, c, tk)
 			}
 		}

@@ -45,8 +45,8 @@ func TestHoldAndRequeueKeys(t *testing.T) {
 	}
 	e.Read(func(s *queue.State) {
 		a1, a2 := s.Tickets[s.Day[:4]+s.Day[5:7]+s.Day[8:]+"-A001"], s.Tickets[s.Day[:4]+s.Day[5:7]+s.Day[8:]+"-A002"]
-		if a1.Status != queue.StatusHeld || a2.Status != queue.StatusWaiting || a2.Requeues() != 1 {
-			t.Errorf("A001 %s, A002 %s (requeued %d); want held, waiting, 1", a1.Status, a2.Status, a2.Requeues())
+		if a1.Status() != queue.StatusHeld || a2.Status() != queue.StatusWaiting || a2.Requeues() != 1 {
+			t.Errorf("A001 %s, A002 %s (requeued %d); want held, waiting, 1", a1.Status(), a2.Status(), a2.Requeues())
 		}
 	})
 }
@@ -97,7 +97,7 @@ func TestCallBackKey(t *testing.T) {
 	})
 	e.Read(func(s *queue.State) {
 		for _, tk := range s.Tickets {
-			if tk.Status == queue.StatusHeld {
+			if tk.Status() == queue.StatusHeld {
 				t.Errorf("%s still parked", tk.Number)
 			}
 		}

@@ -63,7 +63,7 @@ func TestPrinterFaultKeepsTheNumber(t *testing.T) {
 	if r2.Printed || !strings.Contains(r2.PrintError, "纸") {
 		t.Errorf("out of paper: printed=%v error=%q, want not printed and a paper message", r2.Printed, r2.PrintError)
 	}
-	if st := ticketState(e, r2.Ticket.ID); st.Status != queue.StatusWaiting || st.Printed {
+	if st := ticketState(e, r2.Ticket.ID); st.Status() != queue.StatusWaiting || st.Printed {
 		t.Errorf("unprinted ticket = %+v, want waiting and marked unprinted", st)
 	}
 

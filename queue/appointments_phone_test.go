@@ -157,11 +157,11 @@ func TestCallBackHeld(t *testing.T) {
 		t.Errorf("no B007 parked: %v", err)
 	}
 	tk, err := f.e.CallBackHeld(ctx, "2", "A2", 2)
-	if err != nil || tk.Number != "B002" || tk.Status != queue.StatusCalled || tk.Window() != "2" {
+	if err != nil || tk.Number != "B002" || tk.Status() != queue.StatusCalled || tk.Window() != "2" {
 		t.Fatalf("叫回 2 = %v %+v, want B002 called at window 2", err, tk)
 	}
-	if b3 := f.ticket("B003"); b3.Status != queue.StatusNoShow {
-		t.Errorf("B003, called and not served, is %s, want no_show as with 下一位", b3.Status)
+	if b3 := f.ticket("B003"); b3.Status() != queue.StatusNoShow {
+		t.Errorf("B003, called and not served, is %s, want no_show as with 下一位", b3.Status())
 	}
 	tk, err = f.e.CallBackHeld(ctx, "2", "A2", 0)
 	if err != nil || tk.Number != "B001" {

@@ -67,7 +67,7 @@ func TestWindowActions(t *testing.T) {
 		t.Fatalf("first call = %s", n)
 	}
 	r, err := f.e.Recall(ctx, "3", "A3")
-	if err != nil || r.Recalls() != 1 || r.Status != "called" {
+	if err != nil || r.Recalls() != 1 || r.Status() != "called" {
 		t.Fatalf("Recall = %+v, %v", r, err)
 	}
 	if _, err := f.e.Start(ctx, "3", "A3"); err != nil {
@@ -75,7 +75,7 @@ func TestWindowActions(t *testing.T) {
 	}
 	// Transfer keeps the number and goes ahead of later tickets.
 	tr, err := f.e.Transfer(ctx, "3", "A3", "health")
-	if err != nil || tr.Number != "B001" || tr.Status != "transferred" || tr.Category != "health" {
+	if err != nil || tr.Number != "B001" || tr.Status() != "transferred" || tr.Category != "health" {
 		t.Fatalf("Transfer = %+v, %v", tr, err)
 	}
 	f.issue("birth", false) // D001, later than B001
@@ -89,7 +89,7 @@ func TestWindowActions(t *testing.T) {
 		t.Fatalf("next = %s, want B002", n)
 	}
 	ns, err := f.e.NoShow(ctx, "3", "A3")
-	if err != nil || ns.Status != "no_show" {
+	if err != nil || ns.Status() != "no_show" {
 		t.Fatalf("NoShow = %+v, %v", ns, err)
 	}
 	if _, err := f.e.Recall(ctx, "3", "A3"); code(err) != "no_current_ticket" {

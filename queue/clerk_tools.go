@@ -47,7 +47,7 @@ func callTo(s *State, emit func(Event), window, staff string, t *Ticket) {
 	}
 	switch {
 	case cur == nil:
-	case cur.Status == StatusServing:
+	case cur.Status() == StatusServing:
 		emitFinish(s, cur, window, staff, s.hall.Outcome(), CaseIntake{}, emit)
 	default:
 		emit(Event{Type: EvNoShow, Ticket: cur.ID, Window: window, Staff: staff})
@@ -71,9 +71,9 @@ func (e *Engine) CallNumber(ctx context.Context, window, staff, number string) (
 			return Ticket{}, err
 		}
 		switch {
-		case t.Status == StatusHeld && t.Window() != window:
+		case t.Status() == StatusHeld && t.Window() != window:
 			return Ticket{}, errorf(Conflict, "held_elsewhere", "%s 号挂起在%s，请到那里叫回", t.Number, s.windowName(t.Window()))
-		case t.Status == StatusHeld:
+		case t.Status() == StatusHeld:
 		case t.ID == s.Windows[window].Current:
 			return Ticket{}, errorf(Conflict, "already_here", "%s 号就在本窗口，请用重呼", t.Number)
 		case !t.Waiting():
@@ -167,7 +167,7 @@ func numberDigits(number string) int {
 func (s *State) Held(window string) []*Ticket {
 	var out []*Ticket
 	for _, t := range s.OpenTickets() {
-		if t.Status == StatusHeld && t.Window() == window {
+		if t.Status() == StatusHeld && t.Window() == window {
 			out = append(out, t)
 		}
 	}
@@ -201,7 +201,7 @@ func (e *Engine) RequeueLast(ctx context.Context, window, staff string) (Ticket,
 		}
 		var last *Ticket
 		for _, t := range s.Tickets {
-			if t.Status == StatusNoShow && t.Window() == window && (last == nil || t.DoneAt().After(last.DoneAt())) {
+			if t.Status() == StatusNoShow && t.Window() == window && (last == nil || t.DoneAt().After(last.DoneAt())) {
 				last = t
 			}
 		}
@@ -213,7 +213,7 @@ func (e *Engine) RequeueLast(ctx context.Context, window, staff string) (Ticket,
 }
 
 func (e *Engine) requeueAt(s *State, emit func(Event), w *Window, staff string, t *Ticket) (Ticket, error) {
-	if t.Status != StatusNoShow {
+	if t.Status() != StatusNoShow {
 		return Ticket{}, errorf(Conflict, "not_no_show", "%s 号没有过号，不需要重排", t.Number)
 	}
 	if !serves(w, t) {
@@ -227,7 +227,8 @@ func (e *Engine) requeueAt(s *State, emit func(Event), w *Window, staff string, 
 // order (and every count of places) stays the one rule, by queue time.
 func (s *State) requeue(t *Ticket, e Event) {
 	m := t.change()
-	t.Status, m.Window, m.Staff, m.DoneAt = StatusWaiting, "", "", time.Time{}
+	t.setStatus(StatusWaiting)
+	m.Window, m.Staff, m.DoneAt = "", "", time.Time{}
 	m.Requeues++
 	w := s.linesOf(t).of(t).waiting()
 	switch n := max(e.Places, 1); {

@@ -71,8 +71,8 @@ func TestCallNumber(t *testing.T) {
 				t.Fatalf("CallNumber(%q) = %v, want %q", tt.number, err, tt.code)
 			}
 			if tt.code == "" {
-				if c := f.ticket(strings.ToUpper(strings.TrimSpace(tt.number))); c.Status != queue.StatusCalled || c.Window() != tt.window {
-					t.Fatalf("%s is %s at %q", c.Number, c.Status, c.Window())
+				if c := f.ticket(strings.ToUpper(strings.TrimSpace(tt.number))); c.Status() != queue.StatusCalled || c.Window() != tt.window {
+					t.Fatalf("%s is %s at %q", c.Number, c.Status(), c.Window())
 				}
 			}
 			if tt.code == "window_paused" {
@@ -95,8 +95,8 @@ func TestCallNumberClosesTheWindowsTicket(t *testing.T) {
 	f.must(f.e.CallNumber(ctx, "3", "A3", "B003")) // B001 only called: 过号
 	f.must(f.e.Start(ctx, "3", "A3"))
 	f.must(f.e.CallNumber(ctx, "3", "A3", "B002")) // B003 served: 办结
-	if a, b := f.ticket("B001"), f.ticket("B003"); a.Status != queue.StatusNoShow || b.Status != queue.StatusDone {
-		t.Errorf("B001 %s, B003 %s; want no_show and done", a.Status, b.Status)
+	if a, b := f.ticket("B001"), f.ticket("B003"); a.Status() != queue.StatusNoShow || b.Status() != queue.StatusDone {
+		t.Errorf("B001 %s, B003 %s; want no_show and done", a.Status(), b.Status())
 	}
 }
 
@@ -110,7 +110,7 @@ func TestHold(t *testing.T) {
 	f.must(f.e.Start(ctx, "3", "A3"))
 	calledAt := f.ticket("B001").CalledAt()
 	held, next, err := f.e.Hold(ctx, "3", "A3")
-	if err != nil || held.Number != "B001" || held.Status != queue.StatusHeld || next == nil || next.Number != "B002" {
+	if err != nil || held.Number != "B001" || held.Status() != queue.StatusHeld || next == nil || next.Number != "B002" {
 		t.Fatalf("Hold = %+v, %+v, %v; want B001 held and B002 called", held, next, err)
 	}
 	f.e.Read(func(s *queue.State) {
@@ -129,11 +129,11 @@ func TestHold(t *testing.T) {
 	// It comes back with its number; its wait ended at its first call.
 	f.clock.Add(10 * time.Minute)
 	back, err := f.e.CallNumber(ctx, "3", "A3", "B001")
-	if err != nil || back.Status != queue.StatusCalled || !back.CalledAt().Equal(calledAt) {
+	if err != nil || back.Status() != queue.StatusCalled || !back.CalledAt().Equal(calledAt) {
 		t.Fatalf("CallNumber(B001) = %+v, %v; want called, called at %v", back, err, calledAt)
 	}
-	if h := f.ticket("B003"); h.Status != queue.StatusNoShow {
-		t.Errorf("B003, called but never started when B001 came back, is %s", h.Status)
+	if h := f.ticket("B003"); h.Status() != queue.StatusNoShow {
+		t.Errorf("B003, called but never started when B001 came back, is %s", h.Status())
 	}
 	f.must(f.e.Finish(ctx, "3", "A3", ""))
 	if _, _, err := f.e.Hold(ctx, "3", "A3"); code(err) != "no_current_ticket" {
@@ -225,7 +225,7 @@ func TestRequeuePlace(t *testing.T) {
 				if code(err) != tt.code || (tt.code == "" && err != nil) {
 					t.Fatalf("Requeue = %v, want %q", err, tt.code)
 				}
-				if tt.code == "" && (tk.Status != queue.StatusWaiting || tk.Requeues() != 1) {
+				if tt.code == "" && (tk.Status() != queue.StatusWaiting || tk.Requeues() != 1) {
 					t.Errorf("requeued ticket = %+v", tk)
 				}
 				f.restart() // the place is the log's, not the memory's
@@ -277,7 +277,7 @@ func TestTransferToWindow(t *testing.T) {
 		}
 	}
 	tk, err := f.e.TransferToWindow(ctx, "3", "A3", "2")
-	if err != nil || tk.Number != "B001" || tk.To() != "2" || tk.Category != "civil" || tk.Status != queue.StatusTransferred {
+	if err != nil || tk.Number != "B001" || tk.To() != "2" || tk.Category != "civil" || tk.Status() != queue.StatusTransferred {
 		t.Fatalf("TransferToWindow = %+v, %v", tk, err)
 	}
 	// Window 3 serves civil too, but B001 is for window 2 alone, where it

@@ -39,10 +39,10 @@ func TestCloneIsDeep(t *testing.T) {
 		t.Errorf("changing the clone changed the original")
 	}
 	s.Apply(Event{Seq: 5, At: at, Type: EvCancelled, Ticket: "20261121-B001", Reason: "left"})
-	if tk := c.Tickets["20261121-B001"]; tk.Status != StatusTransferred || len(tk.Transfers()) != 2 {
+	if tk := c.Tickets["20261121-B001"]; tk.Status() != StatusTransferred || len(tk.Transfers()) != 2 {
 		t.Errorf("changing the original changed the clone: %+v", tk)
 	}
-	if tk := s.Tickets["20261121-B001"]; len(tk.Transfers()) != 1 || tk.Status != StatusCancelled {
+	if tk := s.Tickets["20261121-B001"]; len(tk.Transfers()) != 1 || tk.Status() != StatusCancelled {
 		t.Errorf("the original's ticket: %+v", tk)
 	}
 	if c.Ahead(c.Tickets["20261121-B001"]) != 0 || len(s.Waiting("civil")) != 1 || len(c.Waiting("civil")) != 2 {

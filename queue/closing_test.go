@@ -29,7 +29,7 @@ func TestClosingChoices(t *testing.T) {
 		t.Fatalf("cancel = %d, %v", n, err)
 	}
 	f.e.Read(func(s *queue.State) {
-		if tk := s.Tickets[a.ID]; tk.Status != queue.StatusCancelled || tk.Reason() != "系统检修，请明天再来" {
+		if tk := s.Tickets[a.ID]; tk.Status() != queue.StatusCancelled || tk.Reason() != "系统检修，请明天再来" {
 			t.Errorf("cancelled ticket: %+v", tk)
 		}
 	})

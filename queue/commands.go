@@ -178,7 +178,7 @@ func (e *Engine) Recall(ctx context.Context, window, staff string) (Ticket, erro
 // Start marks that the called villager has arrived and service began.
 func (e *Engine) Start(ctx context.Context, window, staff string) (Ticket, error) {
 	return e.onCurrent(ctx, window, staff, func(s *State, t *Ticket, emit func(Event)) error {
-		if t.Status == StatusServing {
+		if t.Status() == StatusServing {
 			return nil
 		}
 		emit(Event{Type: EvStarted, Ticket: t.ID, Window: window, Staff: staff})

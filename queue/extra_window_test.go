@@ -82,7 +82,7 @@ func TestExtraWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	var status string
-	f.e.Read(func(s *queue.State) { status = s.Tickets[b1.Ticket.ID].Status })
+	f.e.Read(func(s *queue.State) { status = s.Tickets[b1.Ticket.ID].Status() })
 	if occupant("3") != "" || status != queue.StatusWaiting || !slices.Equal(windowsOf("A2"), []string{"2"}) {
 		t.Errorf("after undo: window 3 has %q, %s is %s, A2 may work %v", occupant("3"), b1.Ticket.Number, status, windowsOf("A2"))
 	}

@@ -105,7 +105,7 @@ func (t *Tally) count(tk *Ticket) {
 		t.WaitSecs += wait
 		t.MaxWaitSecs = max(t.MaxWaitSecs, wait)
 	}
-	switch tk.Status {
+	switch tk.Status() {
 	case StatusDone:
 		t.Accepted++
 		t.Finished++

@@ -35,7 +35,7 @@ func (e *Engine) RequeueAtKiosk(ctx context.Context, ref string) (Ticket, error)
 				return Ticket{}, err
 			}
 		}
-		switch t.Status {
+		switch t.Status() {
 		case StatusNoShow:
 		case StatusWaiting, StatusTransferred:
 			return Ticket{}, errorf(Conflict, "still_waiting", "%s 号没有过号，还在等候（前面还有 %d 人），请留意叫号", t.Number, s.Ahead(t))

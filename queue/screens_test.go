@@ -57,8 +57,8 @@ func TestLeavingReturnsTheCalledTicket(t *testing.T) {
 				t.Fatal(err)
 			}
 			tk := f.ticket("B001")
-			if tk.Status != queue.StatusWaiting || tk.Window() != "" || tk.Returns() != 1 {
-				t.Errorf("B001 after the clerk left: status %s window %q returns %d, want waiting, no window, 1", tk.Status, tk.Window(), tk.Returns())
+			if tk.Status() != queue.StatusWaiting || tk.Window() != "" || tk.Returns() != 1 {
+				t.Errorf("B001 after the clerk left: status %s window %q returns %d, want waiting, no window, 1", tk.Status(), tk.Window(), tk.Returns())
 			}
 			f.e.Read(func(s *queue.State) {
 				if s.Current("3") != nil {
@@ -79,8 +79,8 @@ func TestLeavingReturnsTheCalledTicket(t *testing.T) {
 			}
 			// Through a restart, the log gives the same.
 			f.restart()
-			if tk := f.ticket("B001"); tk.Status != queue.StatusCalled || tk.Window() != "2" {
-				t.Errorf("after restart B001 is %s at %q", tk.Status, tk.Window())
+			if tk := f.ticket("B001"); tk.Status() != queue.StatusCalled || tk.Window() != "2" {
+				t.Errorf("after restart B001 is %s at %q", tk.Status(), tk.Window())
 			}
 		})
 	}
@@ -96,15 +96,15 @@ func TestNextDoesNotFinishWhatNeverStarted(t *testing.T) {
 	f.open("2", "A2")
 	f.next("2", "A2") // B001 called, never started
 	f.next("2", "A2") // B002
-	if tk := f.ticket("B001"); tk.Status != queue.StatusNoShow || tk.Outcome() != "" {
-		t.Errorf("B001 passed over = %s/%q, want no_show without an outcome", tk.Status, tk.Outcome())
+	if tk := f.ticket("B001"); tk.Status() != queue.StatusNoShow || tk.Outcome() != "" {
+		t.Errorf("B001 passed over = %s/%q, want no_show without an outcome", tk.Status(), tk.Outcome())
 	}
 	if _, err := f.e.Start(ctx, "2", "A2"); err != nil {
 		t.Fatal(err)
 	}
 	f.next("2", "A2") // B003; B002 was served
-	if tk := f.ticket("B002"); tk.Status != queue.StatusDone || tk.Outcome() != queue.OutcomeImmediate {
-		t.Errorf("B002 served then next = %s/%q, want done/immediate", tk.Status, tk.Outcome())
+	if tk := f.ticket("B002"); tk.Status() != queue.StatusDone || tk.Outcome() != queue.OutcomeImmediate {
+		t.Errorf("B002 served then next = %s/%q, want done/immediate", tk.Status(), tk.Outcome())
 	}
 	day := time.Date(2026, 11, 21, 0, 0, 0, 0, f.hall.Location())
 	l, err := f.e.Report(day, day, nil)

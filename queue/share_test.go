@@ -161,8 +161,8 @@ func TestCommandChangesACopyOfASharedTicket(t *testing.T) {
 	<-log.arrived // the call is being written
 	e.Read(func(s *State) {
 		tk := s.Tickets[id]
-		if tk.Status != StatusWaiting || s.Windows["2"].Current != "" || len(s.Waiting("civil")) != 1 || len(s.Recent) != 0 {
-			t.Errorf("while the call is being written readers see %s %s, window 2 at %q, %d waiting", tk.Number, tk.Status, s.Windows["2"].Current, len(s.Waiting("civil")))
+		if tk.Status() != StatusWaiting || s.Windows["2"].Current != "" || len(s.Waiting("civil")) != 1 || len(s.Recent) != 0 {
+			t.Errorf("while the call is being written readers see %s %s, window 2 at %q, %d waiting", tk.Number, tk.Status(), s.Windows["2"].Current, len(s.Waiting("civil")))
 		}
 	})
 	go func() {
@@ -172,7 +172,7 @@ func TestCommandChangesACopyOfASharedTicket(t *testing.T) {
 	commandState := func() (status string) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		return e.st.Tickets[id].Status
+		return e.st.Tickets[id].Status()
 	}
 	for deadline := time.Now().Add(30 * time.Second); commandState() != StatusServing; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -182,8 +182,8 @@ func TestCommandChangesACopyOfASharedTicket(t *testing.T) {
 	log.proceed <- struct{}{} // the call is written
 	<-log.arrived             // and the start is being written
 	e.Read(func(s *State) {
-		if tk := s.Tickets[id]; tk.Status != StatusCalled || s.Windows["2"].Current != id {
-			t.Errorf("once the call is written readers see %s %s", tk.Number, tk.Status)
+		if tk := s.Tickets[id]; tk.Status() != StatusCalled || s.Windows["2"].Current != id {
+			t.Errorf("once the call is written readers see %s %s", tk.Number, tk.Status())
 		}
 	})
 	if got := commandState(); got != StatusServing {
@@ -197,8 +197,8 @@ func TestCommandChangesACopyOfASharedTicket(t *testing.T) {
 		}
 	}
 	e.Read(func(s *State) {
-		if tk := s.Tickets[id]; tk.Status != StatusServing {
-			t.Errorf("once the start is written readers see %s %s", tk.Number, tk.Status)
+		if tk := s.Tickets[id]; tk.Status() != StatusServing {
+			t.Errorf("once the start is written readers see %s %s", tk.Number, tk.Status())
 		}
 	})
 }

@@ -201,9 +201,10 @@ func (s *State) Apply(e Event) {
 	case EvIssued:
 		t := &Ticket{
 			ID: e.Ticket, Number: e.Number, Category: e.Category, Service: e.Service,
-			Priority: e.Priority, Kind: e.Kind, Status: StatusWaiting,
+			Priority: e.Priority, Kind: e.Kind,
 			IssuedAt: e.At, owner: s.tag, seq: e.Seq,
 		}
+		t.setStatus(StatusWaiting)
 		t.setQueuedAt(e.At)
 		t.setToken(e.Token)
 		if e.Reason == ReasonCarried {
@@ -254,7 +255,7 @@ func (s *State) Apply(e Event) {
 		m.To = ""
 		if e.Recall {
 			m.Recalls++
-		} else if t.Status == StatusHeld {
+		} else if t.Status() == StatusHeld {
 			// Back from 挂起: called once already, its wait ended then.
 		} else {
 			m.CalledAt = e.At
@@ -271,7 +272,8 @@ func (s *State) Apply(e Event) {
 				w.InRow = 0
 			}
 		}
-		t.Status, m.Window, m.Staff = StatusCalled, w.ID, e.Staff
+		t.setStatus(StatusCalled)
+		m.Window, m.Staff = w.ID, e.Staff
 		w.Current = t.ID
 		s.Recent = append([]Call{{Number: t.Number, Window: w.ID, Recall: e.Recall, At: e.At, Appointment: m.Appointment != ""}}, s.Recent...)
 		if len(s.Recent) > recentCalls {
@@ -279,7 +281,7 @@ func (s *State) Apply(e Event) {
 		}
 	case EvStarted:
 		if t != nil {
-			t.Status = StatusServing
+			t.setStatus(StatusServing)
 			t.change().StartedAt = e.At
 		}
 	case EvFinished:
@@ -287,7 +289,8 @@ func (s *State) Apply(e Event) {
 			return
 		}
 		m := t.change()
-		t.Status, m.Outcome, m.DoneAt = StatusDone, e.Outcome, e.At
+		t.setStatus(StatusDone)
+		m.Outcome, m.DoneAt = e.Outcome, e.At
 		s.release(t)
 		if w != nil {
 			w.LastDone = t.ID
@@ -298,7 +301,7 @@ func (s *State) Apply(e Event) {
 		}
 	case EvNoShow:
 		if t != nil {
-			t.Status = StatusNoShow
+			t.setStatus(StatusNoShow)
 			t.change().DoneAt = e.At
 			s.release(t)
 		}
@@ -310,7 +313,8 @@ func (s *State) Apply(e Event) {
 		s.release(t)
 		m := t.change()
 		m.appendTransfer(t.Category)
-		t.Category, t.Status, m.Window, m.Staff = e.Category, StatusTransferred, "", ""
+		t.setStatus(StatusTransferred)
+		t.Category, m.Window, m.Staff = e.Category, "", ""
 		m.To = e.To
 		s.enqueue(t)
 	case EvCancelled:
@@ -318,7 +322,8 @@ func (s *State) Apply(e Event) {
 			s.dequeue(t)
 			s.release(t)
 			m := t.change()
-			t.Status, m.Reason, m.DoneAt = StatusCancelled, e.Reason, e.At
+			t.setStatus(StatusCancelled)
+			m.Reason, m.DoneAt = e.Reason, e.At
 		}
 	case EvPaused:
 		if w != nil {
@@ -362,7 +367,7 @@ func (s *State) Apply(e Event) {
 	case EvHeld:
 		if t != nil {
 			s.release(t)
-			t.Status = StatusHeld
+			t.setStatus(StatusHeld)
 			t.change().Holds++
 		}
 	case EvRequeued:
@@ -383,7 +388,8 @@ func (s *State) returnTicket(t *Ticket) {
 		return c.Number == t.Number && c.Window == t.Window()
 	})
 	m := t.change()
-	t.Status, m.Window, m.Staff = StatusWaiting, "", ""
+	t.setStatus(StatusWaiting)
+	m.Window, m.Staff = "", ""
 	m.CalledAt, m.StartedAt = time.Time{}, time.Time{}
 	m.Returns++
 	s.enqueue(t)

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -21,6 +22,20 @@ const (
 	StatusHeld = "held"
 )
 
+// statuses are the ticket statuses a ticket keeps as their index here,
+// one byte in place of a string.
+var statuses = [...]string{"", StatusWaiting, StatusCalled, StatusServing, StatusDone, StatusNoShow, StatusTransferred, StatusCancelled, StatusHeld}
+
+// statusCode is the index of a status in statuses.
+func statusCode(status string) (uint8, bool) {
+	for i, s := range statuses {
+		if s == status {
+			return uint8(i), true
+		}
+	}
+	return 0, false
+}
+
 // Ticket is one number taken at the kiosk. ID is unique across days
 // ("20261121-B012"); Number is what the villager sees ("B012").
 //
@@ -37,8 +52,7 @@ type Ticket struct {
 	Service  string
 	// Kind says why a priority ticket goes first (PriorityElder,
 	// PriorityGreen), "" when the kiosk did not say.
-	Kind   string
-	Status string
+	Kind string
 	// tok is the token (Token, tokens.go) as the bytes it encodes, when
 	// hasTok.
 	tok [16]byte
@@ -64,6 +78,8 @@ type Ticket struct {
 	// Carried marks a 延续号: a ticket carried over from the day before.
 	Carried bool
 	hasTok  bool
+	// status is the index of its status (Status) in statuses.
+	status uint8
 }
 
 // ticketMore is the part of a ticket that a waiting walk-in does not
@@ -302,14 +318,28 @@ func (t *Ticket) queueKey() int64 {
 	return t.queued
 }
 
+// Status is where the ticket stands: StatusWaiting, StatusCalled, ...
+func (t Ticket) Status() string { return statuses[t.status] }
+
+// setStatus sets one of the Status constants.
+func (t *Ticket) setStatus(status string) {
+	c, ok := statusCode(status)
+	if !ok {
+		panic("queue: unknown ticket status " + status) // the constants only
+	}
+	t.status = c
+}
+
 // Waiting reports whether the ticket is in a queue.
 func (t *Ticket) Waiting() bool {
-	return t.Status == StatusWaiting || t.Status == StatusTransferred
+	s := t.Status()
+	return s == StatusWaiting || s == StatusTransferred
 }
 
 // Open reports whether the ticket still needs the hall's attention.
 func (t *Ticket) Open() bool {
-	return t.Waiting() || t.Status == StatusCalled || t.Status == StatusServing || t.Status == StatusHeld
+	s := t.Status()
+	return t.Waiting() || s == StatusCalled || s == StatusServing || s == StatusHeld
 }
 
 // before orders two waiting tickets: priority first, then the longest wait.
@@ -364,7 +394,7 @@ func (t Ticket) wire() ticketWire {
 	m := t.m()
 	return ticketWire{
 		ID: t.ID, Number: t.Number, Category: t.Category, Service: t.Service, Priority: t.Priority,
-		Kind: t.Kind, Token: t.Token(), Status: t.Status,
+		Kind: t.Kind, Token: t.Token(), Status: t.Status(),
 		Window: m.Window, Staff: m.Staff, Recalls: m.Recalls, Returns: m.Returns, Outcome: m.Outcome,
 		Score: m.Score, Reason: m.Reason, Printed: t.Printed, Transfers: m.Transfers, Received: m.Received,
 		Carried: t.Carried, Pickup: m.Pickup, To: m.To, Holds: m.Holds, Requeues: m.Requeues,
@@ -374,10 +404,14 @@ func (t Ticket) wire() ticketWire {
 }
 
 // setWire sets every field of t from w; the rare part only when it has
-// something.
-func (t *Ticket) setWire(w ticketWire) {
+// something. It fails on a status no version has written.
+func (t *Ticket) setWire(w ticketWire) error {
+	var ok bool
+	if t.status, ok = statusCode(w.Status); !ok {
+		return fmt.Errorf("ticket %s: unknown status %q", w.ID, w.Status)
+	}
 	t.ID, t.Number, t.Category, t.Service, t.Priority = w.ID, w.Number, w.Category, w.Service, w.Priority
-	t.Kind, t.Status, t.Printed, t.Carried = w.Kind, w.Status, w.Printed, w.Carried
+	t.Kind, t.Printed, t.Carried = w.Kind, w.Printed, w.Carried
 	t.IssuedAt = w.IssuedAt
 	t.setQueuedAt(w.QueuedAt)
 	var odd string
@@ -390,6 +424,7 @@ func (t *Ticket) setWire(w ticketWire) {
 		CalledAt: w.CalledAt, StartedAt: w.StartedAt, DoneAt: w.DoneAt,
 		Recalls: w.Recalls, Returns: w.Returns, Score: w.Score, Holds: w.Holds, Requeues: w.Requeues,
 	})
+	return nil
 }
 
 // setMore sets the rare part, or none when m is empty: a waiting ticket
@@ -414,8 +449,7 @@ func (t *Ticket) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	t.setWire(w)
-	return nil
+	return t.setWire(w)
 }
 
 // appendTransfer records that the ticket leaves category c, without

@@ -121,7 +121,7 @@ type waitingJSON struct {
 const maxWaitingShown = 30
 
 func waitingOf(t *queue.Ticket) waitingJSON {
-	v := waitingJSON{Number: t.Number, Category: t.Category, Priority: t.Priority, Transferred: t.Status == queue.StatusTransferred, Appointment: t.Appointment() != ""}
+	v := waitingJSON{Number: t.Number, Category: t.Category, Priority: t.Priority, Transferred: t.Status() == queue.StatusTransferred, Appointment: t.Appointment() != ""}
 	if t.Priority {
 		v.PriorityName = queue.PriorityNames[t.Kind]
 	}

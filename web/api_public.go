@@ -65,7 +65,7 @@ func ticketOf(st *queue.State, t *queue.Ticket) ticketJSON {
 func ticketViewOf(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration, noWindow bool) ticketJSON {
 	v := ticketJSON{
 		ID: t.ID, Number: t.Number, Category: t.Category, Service: t.Service,
-		Priority: t.Priority, Status: t.Status, Ahead: ahead,
+		Priority: t.Priority, Status: t.Status(), Ahead: ahead,
 		Appointment: t.Appointment() != "", Slot: t.Slot(),
 		Window: t.Window(), Outcome: t.Outcome(), Printed: t.Printed, Carried: t.Carried,
 		IssuedAt: t.IssuedAt.In(h.Location()).Format(time.DateTime),
