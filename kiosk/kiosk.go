@@ -140,7 +140,7 @@ func (k *Kiosk) print(ctx context.Context, is queue.Issued, url string) (bool, s
 		Issued: t.IssuedAt.In(h.Location()), URL: url,
 	}
 	if t.Priority {
-		pt.Kind = queue.PriorityNames[t.Kind]
+		pt.Kind = queue.PriorityNames[t.Kind()]
 	}
 	if svc, ok := h.Service(t.Service); ok {
 		pt.Service, pt.Note = svc.Name, serviceNote(svc)

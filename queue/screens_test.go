@@ -196,16 +196,16 @@ func TestPriorityKindIsKept(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !is.Ticket.Priority || is.Ticket.Kind != kind || queue.PriorityNames[is.Ticket.Kind] != name {
-			t.Errorf("kind %s: ticket priority %v kind %q", kind, is.Ticket.Priority, is.Ticket.Kind)
+		if !is.Ticket.Priority || is.Ticket.Kind() != kind || queue.PriorityNames[is.Ticket.Kind()] != name {
+			t.Errorf("kind %s: ticket priority %v kind %q", kind, is.Ticket.Priority, is.Ticket.Kind())
 		}
 	}
 	if _, err := f.e.IssueKind(ctx, "pension", "vip"); code(err) != "bad_priority" {
 		t.Errorf("kind vip: %v, want bad_priority", err)
 	}
 	f.restart()
-	if tk := f.ticket("B002"); tk.Kind != queue.PriorityGreen && tk.Kind != queue.PriorityElder {
-		t.Errorf("after restart B002 kind %q", tk.Kind)
+	if tk := f.ticket("B002"); tk.Kind() != queue.PriorityGreen && tk.Kind() != queue.PriorityElder {
+		t.Errorf("after restart B002 kind %q", tk.Kind())
 	}
 }
 

@@ -85,7 +85,7 @@ func (w *snapWriter) ticket(t *Ticket) {
 	tok := t.appendToken(buf[:0])
 	w.out = binary.AppendUvarint(w.out, uint64(len(tok)))
 	w.out = append(w.out, tok...)
-	for _, s := range []string{t.Category, t.Service, t.Kind, t.Status(), t.Window(), t.Staff(), t.Outcome(),
+	for _, s := range []string{t.Category, t.Service, t.Kind(), t.Status(), t.Window(), t.Staff(), t.Outcome(),
 		t.Reason(), t.Received(), t.Pickup(), t.To(), t.Appointment(), t.Slot()} {
 		w.str(s)
 	}
@@ -295,11 +295,11 @@ func (r *snapReader) ticket(t *Ticket) {
 		t.Number = t.ID[n:] // one string for both, as Apply keeps them
 	}
 	var m ticketMore
-	var status string
+	var status, kind string
 	if t.tok, t.hasTok = tokenKey(string(tok)); !t.hasTok {
 		m.token = string(tok)
 	}
-	for _, p := range []*string{&t.Category, &t.Service, &t.Kind, &status, &m.Window, &m.Staff, &m.Outcome,
+	for _, p := range []*string{&t.Category, &t.Service, &kind, &status, &m.Window, &m.Staff, &m.Outcome,
 		&m.Reason, &m.Received, &m.Pickup, &m.To, &m.Appointment, &m.Slot} {
 		*p = r.str()
 	}
@@ -326,6 +326,7 @@ func (r *snapReader) ticket(t *Ticket) {
 		}
 	}
 	t.setQueuedAt(queued)
+	m.kind = t.kindOf(kind)
 	t.setMore(m)
 	var ok bool
 	if t.status, ok = statusCode(status); !ok {

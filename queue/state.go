@@ -201,10 +201,13 @@ func (s *State) Apply(e Event) {
 	case EvIssued:
 		t := &Ticket{
 			ID: e.Ticket, Number: e.Number, Category: e.Category, Service: e.Service,
-			Priority: e.Priority, Kind: e.Kind,
+			Priority: e.Priority,
 			IssuedAt: e.At, owner: s.tag, seq: e.Seq,
 		}
 		t.setStatus(StatusWaiting)
+		if odd := t.kindOf(e.Kind); odd != "" {
+			t.change().kind = odd
+		}
 		t.setQueuedAt(e.At)
 		t.setToken(e.Token)
 		if e.Reason == ReasonCarried {

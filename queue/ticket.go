@@ -50,9 +50,6 @@ type Ticket struct {
 	Number   string
 	Category string
 	Service  string
-	// Kind says why a priority ticket goes first (PriorityElder,
-	// PriorityGreen), "" when the kiosk did not say.
-	Kind string
 	// tok is the token (Token, tokens.go) as the bytes it encodes, when
 	// hasTok.
 	tok [16]byte
@@ -78,8 +75,9 @@ type Ticket struct {
 	// Carried marks a 延续号: a ticket carried over from the day before.
 	Carried bool
 	hasTok  bool
-	// status is the index of its status (Status) in statuses.
-	status uint8
+	// status is the index of its status (Status) in statuses, and kind
+	// that of its priority kind (Kind) in kinds, or oddKind.
+	status, kind uint8
 }
 
 // ticketMore is the part of a ticket that a waiting walk-in does not
@@ -102,8 +100,9 @@ type ticketMore struct {
 	Appointment string
 	Slot        string
 	Transfers   []string // categories it came from
-	// token is a token of another shape than newToken's (tokens.go).
-	token string
+	// token is a token of another shape than newToken's (tokens.go),
+	// kind a priority kind not in kinds.
+	token, kind string
 
 	CalledAt, StartedAt, DoneAt time.Time
 
@@ -318,6 +317,34 @@ func (t *Ticket) queueKey() int64 {
 	return t.queued
 }
 
+// kinds are the priority kinds a ticket keeps as their index here; one
+// of any other (a hand-made log) is kept in the rare part, as oddKind.
+var kinds = [...]string{"", PriorityElder, PriorityGreen}
+
+const oddKind = 255
+
+// Kind says why a priority ticket goes first (PriorityElder,
+// PriorityGreen), "" when the kiosk did not say.
+func (t Ticket) Kind() string {
+	if t.kind == oddKind {
+		return t.more.kind
+	}
+	return kinds[t.kind]
+}
+
+// kindOf sets the ticket's kind, and returns what the rare part keeps of
+// it: a kind of another shape than kinds.
+func (t *Ticket) kindOf(kind string) (odd string) {
+	for i, k := range kinds {
+		if k == kind {
+			t.kind = uint8(i)
+			return ""
+		}
+	}
+	t.kind = oddKind
+	return kind
+}
+
 // Status is where the ticket stands: StatusWaiting, StatusCalled, ...
 func (t Ticket) Status() string { return statuses[t.status] }
 
@@ -394,7 +421,7 @@ func (t Ticket) wire() ticketWire {
 	m := t.m()
 	return ticketWire{
 		ID: t.ID, Number: t.Number, Category: t.Category, Service: t.Service, Priority: t.Priority,
-		Kind: t.Kind, Token: t.Token(), Status: t.Status(),
+		Kind: t.Kind(), Token: t.Token(), Status: t.Status(),
 		Window: m.Window, Staff: m.Staff, Recalls: m.Recalls, Returns: m.Returns, Outcome: m.Outcome,
 		Score: m.Score, Reason: m.Reason, Printed: t.Printed, Transfers: m.Transfers, Received: m.Received,
 		Carried: t.Carried, Pickup: m.Pickup, To: m.To, Holds: m.Holds, Requeues: m.Requeues,
@@ -411,14 +438,14 @@ func (t *Ticket) setWire(w ticketWire) error {
 		return fmt.Errorf("ticket %s: unknown status %q", w.ID, w.Status)
 	}
 	t.ID, t.Number, t.Category, t.Service, t.Priority = w.ID, w.Number, w.Category, w.Service, w.Priority
-	t.Kind, t.Printed, t.Carried = w.Kind, w.Printed, w.Carried
+	t.Printed, t.Carried = w.Printed, w.Carried
 	t.IssuedAt = w.IssuedAt
 	t.setQueuedAt(w.QueuedAt)
 	var odd string
 	if t.tok, t.hasTok = tokenKey(w.Token); !t.hasTok {
 		odd = w.Token
 	}
-	t.setMore(ticketMore{token: odd,
+	t.setMore(ticketMore{token: odd, kind: t.kindOf(w.Kind),
 		Window: w.Window, Staff: w.Staff, Outcome: w.Outcome, Reason: w.Reason, Received: w.Received,
 		Pickup: w.Pickup, To: w.To, Appointment: w.Appointment, Slot: w.Slot, Transfers: w.Transfers,
 		CalledAt: w.CalledAt, StartedAt: w.StartedAt, DoneAt: w.DoneAt,
@@ -432,7 +459,7 @@ func (t *Ticket) setWire(w ticketWire) error {
 func (t *Ticket) setMore(m ticketMore) {
 	if m.Transfers == nil && m.CalledAt.IsZero() && m.StartedAt.IsZero() && m.DoneAt.IsZero() &&
 		m.Window == "" && m.Staff == "" && m.Outcome == "" && m.Reason == "" && m.Received == "" &&
-		m.Pickup == "" && m.To == "" && m.Appointment == "" && m.Slot == "" && m.token == "" &&
+		m.Pickup == "" && m.To == "" && m.Appointment == "" && m.Slot == "" && m.token == "" && m.kind == "" &&
 		m.Recalls == 0 && m.Returns == 0 && m.Score == 0 && m.Holds == 0 && m.Requeues == 0 {
 		t.more = nil
 		return

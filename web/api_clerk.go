@@ -123,7 +123,7 @@ const maxWaitingShown = 30
 func waitingOf(t *queue.Ticket) waitingJSON {
 	v := waitingJSON{Number: t.Number, Category: t.Category, Priority: t.Priority, Transferred: t.Status() == queue.StatusTransferred, Appointment: t.Appointment() != ""}
 	if t.Priority {
-		v.PriorityName = queue.PriorityNames[t.Kind]
+		v.PriorityName = queue.PriorityNames[t.Kind()]
 	}
 	return v
 }

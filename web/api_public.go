@@ -72,7 +72,7 @@ func ticketViewOf(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration,
 	}
 	v.WaitMinutes, v.NoWindow = display.WaitMinutes(wait, noWindow)
 	if t.Priority {
-		v.PriorityKind, v.PriorityName = t.Kind, queue.PriorityNames[t.Kind]
+		v.PriorityKind, v.PriorityName = t.Kind(), queue.PriorityNames[t.Kind()]
 	}
 	if n := len(t.Transfers()); n > 0 {
 		v.From = t.Transfers()[n-1]
