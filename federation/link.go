@@ -120,7 +120,7 @@ func (l *Link) run(ctx context.Context) {
 		return
 	}
 	p := &publisher{
-		hall: l.cfg.Server.Hall, js: js, log: l.cfg.Log, logger: l.cfg.Logger,
+		hall: l.cfg.Server.Hall, js: js, core: l.nc.PublishMsg, log: l.cfg.Log, logger: l.cfg.Logger,
 		feed: l.feed, alarm: l.cfg.Alarm, published: &l.published,
 	}
 	l.wg.Add(1)

@@ -19,13 +19,14 @@ import (
 // or from the log when the feed does not hold them: never does it hold up
 // a command, so a slow or failing store never slows the hall.
 //
-// It sends up to a window of events without waiting, then reads their
-// acks in order. The stream is written by this publisher alone, one
-// message per event in log order, so after an ack that failed the
-// stream's last message says whether what came after the failure is
-// whole: as many stream sequences as events past the last one acked in
-// order. If the stream holds a hole (an event lost while later ones
-// arrived), the messages after it are removed and sent again in order.
+// It sends up to a window of events without waiting, asking for an ack
+// of every hundredth and the last, then reads those acks in order. The
+// stream is written by this publisher alone, one message per event in
+// log order, so an ack's stream sequence says whether every event before
+// it is there; after a failure the stream's last message says the same
+// of the events after the last one acknowledged. If the stream holds a
+// hole (an event lost while later ones arrived), the messages after it
+// are removed and sent again in order.
 type publisher struct {
 	hall   string
 	js     jetstream.JetStream
@@ -36,8 +37,10 @@ type publisher struct {
 	// stream; "" when all is well again.
 	alarm func(string)
 	// published is the seq of the last event the stream acknowledged,
-	// every one before it acknowledged too; anchor is the stream's own
-	// sequence of that message (0 when it holds none).
+	// every one before it acknowledged too; anchor is the stream's
+	// sequence the next event's message follows: that of the last
+	// acknowledged event's, or past the messages a repair removed (0 when
+	// the stream holds none).
 	published *atomic.Uint64
 	anchor    uint64
 	// synced says published and anchor were read from the stream itself
@@ -52,14 +55,22 @@ type publisher struct {
 	// may still drop an event sent again as a repeat of one of those.
 	removed uint64
 
-	evs  []queue.Event // the events in flight, reused
-	futs []jetstream.PubAckFuture
+	// core publishes a message without asking for an ack (the
+	// connection's PublishMsg).
+	core func(*nats.Msg) error
+
+	evs []queue.Event // the events in flight, reused
 }
 
 // window bounds the events sent before their acks are read, and those
 // read from the log in one read transaction (a long read would hold up
 // the log's writer when its file grows).
 const window = 1000
+
+// ackEvery is how many events go out for one ack: an ack costs the
+// hall's server and the publisher more than the message itself, and a
+// hole is found no later than the next ack.
+const ackEvery = 100
 
 // ackWait is how long the publisher waits for one ack before it counts
 // the event as failed and asks the stream where it stands
@@ -119,8 +130,21 @@ func (p *publisher) run(ctx context.Context) {
 			return
 		case <-p.feed.kick:
 		}
+		// Let a burst of commits gather: one window for many commits
+		// wakes the hall's server and this publisher once, where a
+		// window per commit woke them for every few events.
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(gather):
+		}
 	}
 }
+
+// gather is how long the publisher lets commits gather after the first
+// one: the county learns of an event that much later, and at full speed
+// a window holds a few hundred events instead of a few.
+const gather = 50 * time.Millisecond
 
 // catchUp publishes the events after the stream's last one until the
 // feed and the log have no more.
@@ -152,11 +176,19 @@ func (p *publisher) catchUp(ctx context.Context) error {
 }
 
 // send publishes evs, which follow the last acknowledged event, without
-// waiting between them, then reads their acks in order. Only acks before
-// the first failure count: after it, the stream must be asked.
+// waiting between them, and asks for an ack of every ackEvery-th event
+// and of the last one only: the stream takes one connection's messages
+// in order, so an ack says what became of every event before it too.
+// The ack's stream sequence must be as far past the last one as its
+// event is past the last acknowledged event; if it is not, a message
+// before it was lost or refused. Only acks before the first failure
+// count: after it, the stream must be asked.
 func (p *publisher) send(ctx context.Context, evs []queue.Event) error {
-	futs := p.futs[:0]
-	defer func() { clear(futs); p.futs = futs[:0] }()
+	type acked struct {
+		event uint64
+		f     jetstream.PubAckFuture
+	}
+	var futs []acked
 	var failed error
 	for i, ev := range evs {
 		if want := p.published.Load() + 1 + uint64(i); ev.Seq != want {
@@ -168,28 +200,40 @@ func (p *publisher) send(ctx context.Context, evs []queue.Event) error {
 			failed = err
 			break
 		}
+		if (i+1)%ackEvery != 0 && i != len(evs)-1 {
+			if err := p.core(msg); err != nil {
+				failed = fmt.Errorf("publish event %d: %w", ev.Seq, err)
+				break
+			}
+			continue
+		}
 		f, err := p.js.PublishMsgAsync(msg, publishOpts...)
 		if err != nil {
 			failed = fmt.Errorf("publish event %d: %w", ev.Seq, err)
 			break
 		}
-		futs = append(futs, f)
+		futs = append(futs, acked{ev.Seq, f})
 	}
 	// Every future ends: the stream's ack, its error, or the client's
 	// timeout (ackWait).
-	for i, f := range futs {
+	for _, a := range futs {
 		select {
-		case ack := <-f.Ok():
-			if failed == nil && ack.Duplicate && ack.Sequence <= p.removed {
-				failed = fmt.Errorf("publish event %d: dropped as a repeat of message %d, which was removed", evs[i].Seq, ack.Sequence)
+		case ack := <-a.f.Ok():
+			if failed != nil {
+				continue
 			}
-			if failed == nil {
-				p.published.Store(evs[i].Seq)
+			switch want := p.anchor + a.event - p.published.Load(); {
+			case ack.Duplicate && ack.Sequence <= p.removed:
+				failed = fmt.Errorf("publish event %d: dropped as a repeat of message %d, which was removed", a.event, ack.Sequence)
+			case ack.Sequence != want:
+				failed = fmt.Errorf("publish event %d: the stream holds it as message %d, not %d: an event before it is missing", a.event, ack.Sequence, want)
+			default:
+				p.published.Store(a.event)
 				p.anchor = ack.Sequence
 			}
-		case err := <-f.Err():
+		case err := <-a.f.Err():
 			if failed == nil {
-				failed = fmt.Errorf("publish event %d: %w", evs[i].Seq, err)
+				failed = fmt.Errorf("publish event %d: %w", a.event, err)
 			}
 		case <-ctx.Done():
 			return ctx.Err()
@@ -209,48 +253,57 @@ func (p *publisher) sync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	info, err := stream.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("stream %s: %w", EventsStream, err)
+	}
+	// The next message lands after the stream's last sequence, even one
+	// a repair removed.
+	next := max(info.State.LastSeq, seq)
 	pub, anchor := p.published.Load(), p.anchor
 	switch {
 	case !p.known:
-	case last < pub || seq < anchor:
+	case last < pub || (seq <= anchor && last != pub):
 		// Only a stream made again (its store lost) holds less than it
 		// acknowledged: it gets the events again from its last one.
 		p.logger.Warn("county link: the hall's stream holds less than it acknowledged; sending again from its last event",
 			"acknowledged", pub, "holds", last)
-	case seq-anchor != last-pub:
+	case seq <= anchor, seq-anchor == last-pub:
+		// Nothing after the last ack, or as many messages as events.
+	default:
 		// A hole: an event failed while later ones arrived. Those are
 		// removed and sent again after it, so that the stream stays
 		// whole and in order.
-		if err := p.repair(ctx, stream, seq, last); err != nil {
+		if err := p.repair(ctx, stream, next, last); err != nil {
 			return err
 		}
-		seq, last = anchor, pub
+		last = pub
 	}
 	p.published.Store(last)
-	p.anchor, p.synced, p.known = seq, true, true
+	p.anchor, p.synced, p.known = next, true, true
 	return nil
 }
 
 // repair removes the stream's messages after the last event acknowledged
-// in order, up to its last message, seq (event last), when they are
-// fewer than the events they should be.
-func (p *publisher) repair(ctx context.Context, stream jetstream.Stream, seq, last uint64) error {
+// in order, up to its last sequence, next (its last event being last),
+// when they are fewer than the events they should be.
+func (p *publisher) repair(ctx context.Context, stream jetstream.Stream, next, last uint64) error {
 	pub, anchor := p.published.Load(), p.anchor
-	if seq-anchor > 2*window {
+	if next-anchor > 2*window {
 		// More than this publisher can have sent since its last ack:
 		// something else writes to the stream, and removing its messages
 		// is not this publisher's call.
 		return fmt.Errorf("stream %s: %d messages after event %d where %d events are due: written by another",
-			EventsStream, seq-anchor, pub, last-pub)
+			EventsStream, next-anchor, pub, last-pub)
 	}
 	p.logger.Error("county link: the hall's stream missed an event that later ones passed; sending them again in order",
-		"after", pub, "stream_seqs", fmt.Sprintf("%d–%d", anchor+1, seq), "last_event", last)
-	for s := anchor + 1; s <= seq; s++ {
+		"after", pub, "stream_seqs", fmt.Sprintf("%d–%d", anchor+1, next), "last_event", last)
+	for s := anchor + 1; s <= next; s++ {
 		if err := stream.DeleteMsg(ctx, s); err != nil && !errors.Is(err, jetstream.ErrMsgNotFound) {
 			return fmt.Errorf("stream %s: remove message %d: %w", EventsStream, s, err)
 		}
 	}
-	p.removed = seq
+	p.removed = next
 	// The stream still knows the removed messages' ids: sent again within
 	// its duplicate window, they would be dropped as repeats.
 	select {

@@ -20,7 +20,7 @@ import (
 
 // faultyJS is the hall's real JetStream but for one event of a window,
 // whose publish fails as a lost message or a lost ack would: a real
-// server does not do either on demand.
+// server does neither on demand.
 type faultyJS struct {
 	jetstream.JetStream
 	event     uint64 // the event whose publish fails, once
@@ -32,16 +32,22 @@ type faultyJS struct {
 
 var errInjected = errors.New("injected: the ack never came")
 
-func (f *faultyJS) PublishMsgAsync(m *nats.Msg, opts ...jetstream.PublishOpt) (jetstream.PubAckFuture, error) {
+// trip says whether m is the failing event's first publish.
+func (f *faultyJS) trip(m *nats.Msg) bool {
 	seq, _ := strconv.ParseUint(m.Header.Get(HeaderSeq), 10, 64)
-	f.mu.Lock()
-	trip := seq == f.event && !f.tripped
-	f.tripped = f.tripped || trip
-	f.mu.Unlock()
-	if seq == f.event {
-		f.published.Add(1)
+	if seq != f.event {
+		return false
 	}
-	if !trip {
+	f.published.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	trip := !f.tripped
+	f.tripped = true
+	return trip
+}
+
+func (f *faultyJS) PublishMsgAsync(m *nats.Msg, opts ...jetstream.PublishOpt) (jetstream.PubAckFuture, error) {
+	if !f.trip(m) {
 		return f.JetStream.PublishMsgAsync(m, opts...)
 	}
 	if f.stored {
@@ -56,6 +62,15 @@ func (f *faultyJS) PublishMsgAsync(m *nats.Msg, opts ...jetstream.PublishOpt) (j
 		}
 	}
 	return failedFuture(m), nil
+}
+
+// core is the connection's publish without an ack, which loses the
+// failing event: a message nobody acks has nothing else to fail by.
+func (f *faultyJS) core(m *nats.Msg) error {
+	if f.trip(m) && !f.stored {
+		return nil
+	}
+	return f.Conn().PublishMsg(m)
 }
 
 type failedAck struct {
@@ -108,7 +123,7 @@ func publisherWithFault(t *testing.T, n, history int, fault *faultyJS) (jetstrea
 	}
 	fault.JetStream = js
 	var published atomic.Uint64
-	p := &publisher{hall: "dongzhen", js: fault, log: store, logger: slog.New(slog.DiscardHandler),
+	p := &publisher{hall: "dongzhen", js: fault, core: fault.core, log: store, logger: slog.New(slog.DiscardHandler),
 		feed: f, alarm: func(string) {}, published: &published}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -169,23 +184,20 @@ func checkWhole(t *testing.T, s jetstream.Stream, n int) {
 	}
 }
 
-// faultAt runs test once with the fault in a window the publisher read
-// from the log (the history before the link started) and once in one the
-// committer handed it.
-func faultAt(t *testing.T, test func(t *testing.T, event uint64)) {
-	for _, c := range []struct {
-		name  string
-		event uint64
-	}{{"log", 321}, {"feed", 1321}} {
-		t.Run(c.name, func(t *testing.T) { test(t, c.event) })
-	}
+// faultAt runs test with the fault in a window the publisher read from
+// the log (the history before the link started) and in one the committer
+// handed it, at each event given.
+func faultAt(t *testing.T, log, fed uint64, test func(t *testing.T, event uint64)) {
+	t.Run("log", func(t *testing.T) { test(t, log) })
+	t.Run("feed", func(t *testing.T) { test(t, fed) })
 }
 
 // An event lost in the middle of a window while later ones of the same
 // window arrive leaves no hole: the later ones are taken out and sent
-// again after it.
+// again after it. The lost one is sent without an ack (321), or it is
+// one whose ack says it failed (1400).
 func TestPublisherEventLostMidWindowLeavesNoHole(t *testing.T) {
-	faultAt(t, func(t *testing.T, event uint64) {
+	faultAt(t, 321, 1400, func(t *testing.T, event uint64) {
 		fault := &faultyJS{event: event}
 		stream, _ := publisherWithFault(t, 1500, 200, fault)
 		checkWhole(t, stream, 1500)
@@ -195,10 +207,11 @@ func TestPublisherEventLostMidWindowLeavesNoHole(t *testing.T) {
 	})
 }
 
-// An event the stream stored but whose ack went astray is not stored a
-// second time, nor is anything after it.
+// An event the stream stored but whose ack went astray (in the middle of
+// a window, at its end) is not stored a second time, nor is anything
+// after it.
 func TestPublisherAckLostMidWindowLeavesNoRepeat(t *testing.T) {
-	faultAt(t, func(t *testing.T, event uint64) {
+	faultAt(t, 400, 1500, func(t *testing.T, event uint64) {
 		fault := &faultyJS{event: event, stored: true}
 		stream, _ := publisherWithFault(t, 1500, 200, fault)
 		checkWhole(t, stream, 1500)
