@@ -120,7 +120,7 @@ func (f *fold) view(h *hall, now time.Time) HallView {
 		if running {
 			cv.Waiting, cv.Priority = st.WaitingCounts(c.ID)
 			for _, t := range st.Waiting(c.ID) {
-				if m := now.Sub(t.IssuedAt).Minutes(); m > cv.LongestWaitMinutes {
+				if m := now.Sub(t.IssuedAt()).Minutes(); m > cv.LongestWaitMinutes {
 					cv.LongestWaitMinutes = float64(int(m))
 				}
 			}

@@ -137,7 +137,7 @@ func (k *Kiosk) print(ctx context.Context, is queue.Issued, url string) (bool, s
 	pt := printer.Ticket{
 		Hall: h.Name, Number: t.Number, Priority: t.Priority,
 		Ahead: is.Ahead, Wait: is.Wait, NoWindow: is.NoWindow,
-		Issued: t.IssuedAt.In(h.Location()), URL: url,
+		Issued: t.IssuedAt().In(h.Location()), URL: url,
 	}
 	if t.Priority {
 		pt.Kind = queue.PriorityNames[t.Kind()]

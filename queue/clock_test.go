@@ -82,9 +82,9 @@ func TestHolidayRollsByItself(t *testing.T) {
 // A clock set back keeps event times in order and tells the manager once.
 func TestClockStepBackKeepsTimesInOrder(t *testing.T) {
 	f, told := clockFixture(t)
-	first := f.issue("pension", false).Ticket.IssuedAt
+	first := f.issue("pension", false).Ticket.IssuedAt()
 	f.clock.Add(-2 * time.Hour)
-	second := f.issue("pension", false).Ticket.IssuedAt
+	second := f.issue("pension", false).Ticket.IssuedAt()
 	f.issue("pension", false)
 	if second.Before(first) {
 		t.Errorf("event time went back: %v after %v", second, first)

@@ -237,7 +237,7 @@ func (b *dayBuilder) summary(day string, end time.Time) DaySummary {
 		if t.Staff() != "" {
 			clerk(t.Staff()).count(t)
 		}
-		h := t.IssuedAt.In(loc).Hour()
+		h := t.IssuedAt().In(loc).Hour()
 		if sum.Hours[h] == nil {
 			sum.Hours[h] = &Tally{}
 		}

@@ -100,7 +100,7 @@ func (t *Tally) count(tk *Ticket) {
 		t.Appointed++
 	}
 	if !tk.CalledAt().IsZero() {
-		wait := wholeSecs(tk.CalledAt().Sub(tk.IssuedAt))
+		wait := wholeSecs(tk.CalledAt().Sub(tk.IssuedAt()))
 		t.Waits.Put(wait)
 		t.WaitSecs += wait
 		t.MaxWaitSecs = max(t.MaxWaitSecs, wait)

@@ -42,8 +42,8 @@ const (
 func appendTickets(out []byte, tickets []*Ticket) []byte {
 	var base int64
 	for _, t := range tickets {
-		if !t.IssuedAt.IsZero() {
-			base = t.IssuedAt.Unix()
+		if t.issued != 0 {
+			base = t.IssuedAt().Unix()
 			break
 		}
 	}
@@ -69,7 +69,7 @@ func (w *snapWriter) ticket(t *Ticket) {
 		bit uint64
 	}{
 		{t.Priority, flagPriority}, {t.Printed, flagPrinted}, {t.Carried, flagCarried},
-		{!t.IssuedAt.IsZero(), flagIssuedAt}, {!t.QueuedAt().IsZero(), flagQueuedAt},
+		{t.issued != 0, flagIssuedAt}, {!t.QueuedAt().IsZero(), flagQueuedAt},
 		{!t.CalledAt().IsZero(), flagCalledAt}, {!t.StartedAt().IsZero(), flagStartedAt}, {!t.DoneAt().IsZero(), flagDoneAt},
 	} {
 		if f.on {
@@ -96,7 +96,7 @@ func (w *snapWriter) ticket(t *Ticket) {
 	for _, c := range t.Transfers() {
 		w.str(c)
 	}
-	for _, at := range []time.Time{t.IssuedAt, t.QueuedAt(), t.CalledAt(), t.StartedAt(), t.DoneAt()} {
+	for _, at := range []time.Time{t.IssuedAt(), t.QueuedAt(), t.CalledAt(), t.StartedAt(), t.DoneAt()} {
 		if !at.IsZero() {
 			_, off := at.Zone()
 			w.out = binary.AppendVarint(w.out, at.Unix()-w.base)
@@ -316,15 +316,16 @@ func (r *snapReader) ticket(t *Ticket) {
 			m.Transfers[i] = r.str()
 		}
 	}
-	var queued time.Time
+	var issued, queued time.Time
 	for _, f := range []struct {
 		bit uint64
 		at  *time.Time
-	}{{flagIssuedAt, &t.IssuedAt}, {flagQueuedAt, &queued}, {flagCalledAt, &m.CalledAt}, {flagStartedAt, &m.StartedAt}, {flagDoneAt, &m.DoneAt}} {
+	}{{flagIssuedAt, &issued}, {flagQueuedAt, &queued}, {flagCalledAt, &m.CalledAt}, {flagStartedAt, &m.StartedAt}, {flagDoneAt, &m.DoneAt}} {
 		if flags&f.bit != 0 {
 			*f.at = r.time()
 		}
 	}
+	t.issued = unixNano(issued)
 	t.setQueuedAt(queued)
 	m.kind = t.kindOf(kind)
 	t.setMore(m)

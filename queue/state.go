@@ -201,8 +201,7 @@ func (s *State) Apply(e Event) {
 	case EvIssued:
 		t := &Ticket{
 			ID: e.Ticket, Number: e.Number, Category: e.Category, Service: e.Service,
-			Priority: e.Priority,
-			IssuedAt: e.At, owner: s.tag, seq: e.Seq,
+			Priority: e.Priority, issued: unixNano(e.At), owner: s.tag, seq: e.Seq,
 		}
 		t.setStatus(StatusWaiting)
 		if odd := t.kindOf(e.Kind); odd != "" {

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -97,7 +98,7 @@ func (s *State) OpenTickets() []*Ticket {
 		}
 	}
 	slices.SortFunc(out, func(a, b *Ticket) int {
-		if c := a.IssuedAt.Compare(b.IssuedAt); c != 0 {
+		if c := cmp.Compare(a.issued, b.issued); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)

@@ -54,11 +54,10 @@ type Ticket struct {
 	// hasTok.
 	tok [16]byte
 
-	IssuedAt time.Time
-	// queued orders the queue (QueuedAt), in Unix nanoseconds, 0 for the
-	// zero time: a transferred ticket keeps its original time so that it
-	// does not go to the back of the new line.
-	queued int64
+	// issued is when it was issued (IssuedAt), and queued the time that
+	// orders the queue (QueuedAt), in Unix nanoseconds, 0 for the zero
+	// time (unixNano): an instant in 8 bytes, not a time.Time's 24.
+	issued, queued int64
 	// more is nil until the ticket is called, transferred, checked in for
 	// an appointment and so on. It is never changed once set, only
 	// replaced (change), so that copies of a ticket may share it.
@@ -282,19 +281,26 @@ func (t Ticket) Requeues() int {
 	return t.more.Requeues
 }
 
+// IssuedAt is when the ticket was issued. A ticket keeps the instant,
+// not the zone it was written in: it is read in the local zone, and
+// every reader shows it in the hall's (Hall.Location).
+func (t Ticket) IssuedAt() time.Time { return fromUnixNano(t.issued) }
+
 // QueuedAt orders the queue: a transferred ticket keeps its original
-// time so that it does not go to the back of the new line. It is read in
-// the zone of IssuedAt.
-func (t Ticket) QueuedAt() time.Time {
-	if t.queued == 0 {
+// time so that it does not go to the back of the new line. It is read as
+// IssuedAt is.
+func (t Ticket) QueuedAt() time.Time { return fromUnixNano(t.queued) }
+
+func fromUnixNano(ns int64) time.Time {
+	if ns == 0 {
 		return time.Time{}
 	}
-	return time.Unix(0, t.queued).In(t.IssuedAt.Location())
+	return time.Unix(0, ns)
 }
 
 func (t *Ticket) setQueuedAt(at time.Time) { t.queued = unixNano(at) }
 
-// unixNano stores a time as QueuedAt does: 0 for the zero time, and the
+// unixNano stores a time as IssuedAt and QueuedAt do: 0 for the zero time, and the
 // nanosecond range's ends for times beyond it (never one of a hall's; an
 // instant at exactly 1970-01-01T00:00:00Z is read back as the zero time).
 func unixNano(at time.Time) int64 {
@@ -426,7 +432,7 @@ func (t Ticket) wire() ticketWire {
 		Score: m.Score, Reason: m.Reason, Printed: t.Printed, Transfers: m.Transfers, Received: m.Received,
 		Carried: t.Carried, Pickup: m.Pickup, To: m.To, Holds: m.Holds, Requeues: m.Requeues,
 		Appointment: m.Appointment, Slot: m.Slot,
-		IssuedAt: t.IssuedAt, QueuedAt: t.QueuedAt(), CalledAt: m.CalledAt, StartedAt: m.StartedAt, DoneAt: m.DoneAt,
+		IssuedAt: t.IssuedAt(), QueuedAt: t.QueuedAt(), CalledAt: m.CalledAt, StartedAt: m.StartedAt, DoneAt: m.DoneAt,
 	}
 }
 
@@ -439,7 +445,7 @@ func (t *Ticket) setWire(w ticketWire) error {
 	}
 	t.ID, t.Number, t.Category, t.Service, t.Priority = w.ID, w.Number, w.Category, w.Service, w.Priority
 	t.Printed, t.Carried = w.Printed, w.Carried
-	t.IssuedAt = w.IssuedAt
+	t.issued = unixNano(w.IssuedAt)
 	t.setQueuedAt(w.QueuedAt)
 	var odd string
 	if t.tok, t.hasTok = tokenKey(w.Token); !t.hasTok {

@@ -68,7 +68,7 @@ func ticketViewOf(h *queue.Hall, t *queue.Ticket, ahead int, wait time.Duration,
 		Priority: t.Priority, Status: t.Status(), Ahead: ahead,
 		Appointment: t.Appointment() != "", Slot: t.Slot(),
 		Window: t.Window(), Outcome: t.Outcome(), Printed: t.Printed, Carried: t.Carried,
-		IssuedAt: t.IssuedAt.In(h.Location()).Format(time.DateTime),
+		IssuedAt: t.IssuedAt().In(h.Location()).Format(time.DateTime),
 	}
 	v.WaitMinutes, v.NoWindow = display.WaitMinutes(wait, noWindow)
 	if t.Priority {

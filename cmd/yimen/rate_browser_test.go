@@ -129,7 +129,7 @@ func TestBrowserRatingTablet(t *testing.T) {
 	// The ledger's 差评 list carries the follow-up (a new sign-in: four
 	// days have passed).
 	_, login = apiCall(t, m.URL, "", "POST", "/api/admin/login", map[string]string{"password": browserAdminPassword})
-	day := first.IssuedAt.In(shanghai).Format(time.DateOnly)
+	day := first.IssuedAt().In(shanghai).Format(time.DateOnly)
 	_, led := apiCall(t, m.URL, login["token"].(string), "GET", "/api/admin/ledger?from="+day+"&to="+day, nil)
 	low, _ := led["low_ratings"].([]any)
 	if len(low) != 1 || low[0].(map[string]any)["followup_by"] != "管理员" {
