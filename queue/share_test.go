@@ -82,6 +82,38 @@ func newShareEngine(t *testing.T, log Log) *Engine {
 	return e
 }
 
+// Tokens are indexed once, by the committed state, and still so after a
+// change of hall, which rebuilds every index of both states.
+func TestOnlyTheCommittedStateIndexesTokens(t *testing.T) {
+	e := newShareEngine(t, &gateLog{})
+	ctx := context.Background()
+	var last Issued
+	for range 5 {
+		var err error
+		if last, err = e.Issue(ctx, "pension", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := DemoHall()
+	for i := range h.Staff {
+		h.Staff[i].PIN = ""
+	}
+	if _, err := e.ImportHall(ctx, h, "again"); err != nil {
+		t.Fatal(err)
+	}
+	e.mu.Lock()
+	st := e.st.byToken
+	e.mu.Unlock()
+	if st != nil {
+		t.Errorf("after a change of hall the command state indexes %d tokens", len(st.std))
+	}
+	e.Read(func(s *State) {
+		if tk, ok := s.TicketByToken(last.Ticket.Token()); !ok || tk.ID != last.Ticket.ID {
+			t.Errorf("the committed state finds %v by %s's token", tk, last.Ticket.Number)
+		}
+	})
+}
+
 // Once committed, a ticket is held once: the state commands decide on
 // and the committed state readers see share its value.
 func TestCommittedTicketsAreShared(t *testing.T) {

@@ -52,8 +52,9 @@ type State struct {
 	// direct holds the tickets transferred to one window, by window.
 	direct map[string]*waitLines
 	// byToken finds a ticket by its token, for the ticket pages; nil in
-	// a state that keeps no such index (forgetTokens).
-	byToken *tokenIndex
+	// a state that keeps no such index (noTokens, forgetTokens).
+	byToken  *tokenIndex
+	noTokens bool
 	// casesByToken finds a case by its ticket's token on later days.
 	casesByToken map[string]*Case
 	// tag marks the tickets this state owns (share.go).
@@ -148,7 +149,10 @@ func (s *State) attach(h *Hall) {
 	}
 	s.queues = map[string]*waitLines{}
 	s.direct = map[string]*waitLines{}
-	s.byToken = newTokenIndex(len(s.Tickets))
+	s.byToken = nil
+	if !s.noTokens {
+		s.byToken = newTokenIndex(len(s.Tickets))
+	}
 	s.issuedService, s.issuedCategory = map[string]int{}, map[string]int{}
 	var tokens sync.WaitGroup
 	indexTokens := func() {
@@ -156,9 +160,11 @@ func (s *State) attach(h *Hall) {
 			s.byToken.put(t)
 		}
 	}
-	if len(s.Tickets) < 10_000 {
+	switch {
+	case s.byToken == nil:
+	case len(s.Tickets) < 10_000:
 		indexTokens()
-	} else {
+	default:
 		// A busy day's start: the largest index is built on the other
 		// core meanwhile (both only read the tickets).
 		tokens.Go(indexTokens)

@@ -42,11 +42,11 @@ func (s *State) TicketByToken(token string) (*Ticket, bool) {
 }
 
 // forgetTokens drops the state's token index, and keeps none from now
-// on: the engine's command state, whose commands find a ticket by its
+// on, through a change of hall too (attach): the engine's command state, whose commands find a ticket by its
 // token through the committed state (tokens reach villagers only once
 // committed), so that a busy day's tickets are indexed by token once,
 // not twice.
-func (s *State) forgetTokens() { s.byToken = nil }
+func (s *State) forgetTokens() { s.byToken, s.noTokens = nil, true }
 
 // Ahead counts the tickets that will be called before t in its category,
 // as the hall's calling policy orders them.
