@@ -96,6 +96,21 @@ func TestBusRollsIntoTownship(t *testing.T) {
 		if issued != 9 {
 			return fmt.Sprintf("the township's villages count %d of the bus's 9 numbers", issued)
 		}
+		// Every number counted is not every event arrived: a no-show or a
+		// finish may still be on its way. Wait for the bus's own figures.
+		for _, v := range led.Townships[0].Villages {
+			if len(v.Days) != 1 {
+				return fmt.Sprintf("%s has days %v", v.Village, v.Days)
+			}
+			d, _ := time.ParseInLocation(time.DateOnly, v.Days[0], bus.Engine.Hall().Location())
+			own, err := bus.Engine.Report(d, d, nil)
+			if err != nil {
+				return err.Error()
+			}
+			if v.Figures != own.Figures {
+				return fmt.Sprintf("%s: the county has %+v of the bus's %+v", v.Village, v.Figures, own.Figures)
+			}
+		}
 		return ""
 	})
 	tw := led.Townships[0]
