@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"time"
 )
@@ -117,13 +118,17 @@ type ticketMore struct {
 	Holds, Requeues int
 }
 
-// m is the rare part to read: nil reads as the zero part.
-func (t Ticket) m() ticketMore {
+// m is the rare part to read; a ticket without one reads noMore. Never
+// write through it (change gives a part to write).
+func (t Ticket) m() *ticketMore {
 	if t.more == nil {
-		return ticketMore{}
+		return &noMore
 	}
-	return *t.more
+	return t.more
 }
+
+// noMore is the rare part of every ticket that has none: read only.
+var noMore ticketMore
 
 // change returns a fresh copy of the ticket's rare part for the caller to
 // change, in place of the one other copies of the ticket may share.
@@ -137,152 +142,62 @@ func (t *Ticket) change() *ticketMore {
 }
 
 // Window is the window that called it, while it is there.
-func (t Ticket) Window() string {
-	if t.more == nil {
-		return ""
-	}
-	return t.more.Window
-}
+func (t Ticket) Window() string { return t.m().Window }
 
 // Staff is the clerk who called it, while it is at the window.
-func (t Ticket) Staff() string {
-	if t.more == nil {
-		return ""
-	}
-	return t.more.Staff
-}
+func (t Ticket) Staff() string { return t.m().Staff }
 
 // Outcome is how it was finished (OutcomeImmediate, ...).
-func (t Ticket) Outcome() string {
-	if t.more == nil {
-		return ""
-	}
-	return t.more.Outcome
-}
+func (t Ticket) Outcome() string { return t.m().Outcome }
 
 // Reason is why it was cancelled, or the reason given with its rating.
-func (t Ticket) Reason() string {
-	if t.more == nil {
-		return ""
-	}
-	return t.more.Reason
-}
+func (t Ticket) Reason() string { return t.m().Reason }
 
 // Received is the clerk who first called it (首问负责).
-func (t Ticket) Received() string {
-	if t.more == nil {
-		return ""
-	}
-	return t.more.Received
-}
+func (t Ticket) Received() string { return t.m().Received }
 
 // Pickup is the case this ticket comes to pick up, if any.
-func (t Ticket) Pickup() string {
-	if t.more == nil {
-		return ""
-	}
-	return t.more.Pickup
-}
+func (t Ticket) Pickup() string { return t.m().Pickup }
 
 // To is the window it was transferred to (转办到窗口), if any.
-func (t Ticket) To() string {
-	if t.more == nil {
-		return ""
-	}
-	return t.more.To
-}
+func (t Ticket) To() string { return t.m().To }
 
 // Appointment is the code of the booking it checked in (预约), if any.
-func (t Ticket) Appointment() string {
-	if t.more == nil {
-		return ""
-	}
-	return t.more.Appointment
-}
+func (t Ticket) Appointment() string { return t.m().Appointment }
 
 // Slot is its appointment's time.
-func (t Ticket) Slot() string {
-	if t.more == nil {
-		return ""
-	}
-	return t.more.Slot
-}
+func (t Ticket) Slot() string { return t.m().Slot }
 
 // Transfers are the categories it came from, oldest first. The caller
 // must not change the slice.
 //
 // The readers take a Ticket, not a pointer, so that the values commands
 // return read the same way; they copy nothing once inlined.
-func (t Ticket) Transfers() []string {
-	if t.more == nil {
-		return nil
-	}
-	return t.more.Transfers
-}
+func (t Ticket) Transfers() []string { return t.m().Transfers }
 
 // CalledAt is when it was first called (zero before).
-func (t Ticket) CalledAt() time.Time {
-	if t.more == nil {
-		return time.Time{}
-	}
-	return t.more.CalledAt
-}
+func (t Ticket) CalledAt() time.Time { return t.m().CalledAt }
 
 // StartedAt is when its service started.
-func (t Ticket) StartedAt() time.Time {
-	if t.more == nil {
-		return time.Time{}
-	}
-	return t.more.StartedAt
-}
+func (t Ticket) StartedAt() time.Time { return t.m().StartedAt }
 
 // DoneAt is when it was finished, cancelled or missed.
-func (t Ticket) DoneAt() time.Time {
-	if t.more == nil {
-		return time.Time{}
-	}
-	return t.more.DoneAt
-}
+func (t Ticket) DoneAt() time.Time { return t.m().DoneAt }
 
 // Recalls counts the times it was called again.
-func (t Ticket) Recalls() int {
-	if t.more == nil {
-		return 0
-	}
-	return t.more.Recalls
-}
+func (t Ticket) Recalls() int { return t.m().Recalls }
 
 // Returns counts how often the clerk left while it was at the window.
-func (t Ticket) Returns() int {
-	if t.more == nil {
-		return 0
-	}
-	return t.more.Returns
-}
+func (t Ticket) Returns() int { return t.m().Returns }
 
 // Score is its rating, 0 before.
-func (t Ticket) Score() int {
-	if t.more == nil {
-		return 0
-	}
-	return t.more.Score
-}
+func (t Ticket) Score() int { return t.m().Score }
 
 // Holds counts how often it was parked (挂起).
-func (t Ticket) Holds() int {
-	if t.more == nil {
-		return 0
-	}
-	return t.more.Holds
-}
+func (t Ticket) Holds() int { return t.m().Holds }
 
 // Requeues counts how often it was put back after a no-show (过号重排).
-func (t Ticket) Requeues() int {
-	if t.more == nil {
-		return 0
-	}
-	return t.more.Requeues
-}
+func (t Ticket) Requeues() int { return t.m().Requeues }
 
 // IssuedAt is when the ticket was issued. A ticket keeps the instant,
 // not the zone it was written in: it is read in the local zone, and
@@ -466,10 +381,9 @@ func (t *Ticket) setWire(w ticketWire) error {
 // setMore sets the rare part, or none when m is empty: a waiting ticket
 // read back holds no more than one just issued.
 func (t *Ticket) setMore(m ticketMore) {
-	if m.Transfers == nil && m.CalledAt.IsZero() && m.StartedAt.IsZero() && m.DoneAt.IsZero() &&
-		m.Window == "" && m.Staff == "" && m.Outcome == "" && m.Reason == "" && m.Received == "" &&
-		m.Pickup == "" && m.To == "" && m.Appointment == "" && m.Slot == "" && m.token == "" && m.kind == "" &&
-		m.Recalls == 0 && m.Returns == 0 && m.Score == 0 && m.Holds == 0 && m.Requeues == 0 {
+	// Read back, not on the hot path: reflect keeps the test whole as the
+	// part gains fields.
+	if reflect.ValueOf(m).IsZero() {
 		t.more = nil
 		return
 	}

@@ -31,12 +31,7 @@ func (t *Ticket) setToken(token string) {
 	}
 }
 
-func (t Ticket) oddToken() string {
-	if t.more == nil {
-		return ""
-	}
-	return t.more.token
-}
+func (t Ticket) oddToken() string { return t.m().token }
 
 // Token is the secret of the ticket's status page (/t/{token}).
 func (t Ticket) Token() string {
