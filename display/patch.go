@@ -7,7 +7,9 @@ import (
 )
 
 // patch builds the message for one event, already applied to s. It returns
-// false for events the screens do not show (print results, ratings).
+// false for events the screens do not show (print results, ratings) and
+// for numbers taken, which the hub gathers into one message (Hub.event,
+// issuedPatch).
 func patch(s *queue.State, ev queue.Event) (Message, bool) {
 	h := s.Hall()
 	m := Message{Type: ev.Type}
@@ -51,8 +53,6 @@ func patch(s *queue.State, ev queue.Event) (Message, bool) {
 		return m, true
 	case queue.EvPrinted, queue.EvRated:
 		return m, false
-	case queue.EvIssued:
-		return issuedPatch(s, []string{ev.Category}), true
 	case queue.EvCalled, queue.EvStarted, queue.EvFinished, queue.EvNoShow, queue.EvTransferred, queue.EvCancelled, queue.EvReturned,
 		queue.EvHeld, queue.EvRequeued:
 		if t != nil {

@@ -35,7 +35,6 @@ type Engine struct {
 	mu      sync.Mutex // guards st, pending, failed, closed, rollTo, stepped, jumped, day
 	st      *State     // includes events not yet committed; commands decide on it
 	pending *batch
-	lastLen int     // events in the last batch taken: the next one's room
 	spare   []Event // the last committed batch's events, emptied, for the next
 	failed  error
 	closed  bool
@@ -68,6 +67,10 @@ type Engine struct {
 
 // defaultSnapshotEvery is Options.SnapshotEvery when zero.
 const defaultSnapshotEvery = 10_000
+
+// MaxReplay is the most events start-up replays after the last snapshot,
+// with the default SnapshotEvery.
+func MaxReplay() uint64 { return defaultSnapshotEvery - 1 }
 
 // ErrDamaged marks a log that cannot be trusted: events missing, changed
 // or repeated, a snapshot or file that does not read back. The daemon
@@ -289,11 +292,7 @@ func exec[T any](ctx context.Context, e *Engine, decide func(s *State, emit func
 	// The events go straight into the batch being gathered: they are
 	// committed even when the command is then refused (a day change).
 	if e.pending == nil {
-		evs := e.spare
-		if evs == nil {
-			evs = make([]Event, 0, max(8, e.lastLen+e.lastLen/4))
-		}
-		e.pending, e.spare = &batch{events: evs, done: make(chan struct{})}, nil
+		e.pending, e.spare = &batch{events: e.spare, done: make(chan struct{})}, nil
 	}
 	b := e.pending
 	emitted := len(b.events)
@@ -369,10 +368,10 @@ func (e *Engine) commitLoop() {
 func (e *Engine) commitPending() {
 	e.mu.Lock()
 	b := e.pending
-	if b != nil && len(b.events) == 0 {
-		b = nil // a batch no command has emitted into yet: it waits for one
-	} else if b != nil {
-		e.pending, e.lastLen = nil, len(b.events)
+	if b != nil && len(b.events) > 0 {
+		e.pending = nil
+	} else {
+		b = nil // none, or one no command has emitted into yet: it waits
 	}
 	e.mu.Unlock()
 	if b != nil {
@@ -424,11 +423,9 @@ func (e *Engine) commit(b *batch) {
 		fn(b.events)
 	}
 	var snap *State
-	// Every SnapshotEvery events, whatever the day holds. A busy day's
-	// snapshots encode each ticket again and again (five times over by
-	// its 100,000th); waiting for half the day's tickets instead saved
-	// that work but left start-up after a power cut replaying 100,000
-	// events of a 200,000-ticket day, seconds a hall waits on.
+	// Every SnapshotEvery events, however busy the day: a busy day's
+	// snapshots encode its tickets again and again, but start-up after a
+	// power cut replays no more than that many events (MaxReplay).
 	if e.committed.Seq-e.lastSnap >= e.snapshotEvery && !e.snapping {
 		snap, _ = e.committed.Clone() // shares the tickets: cheap
 		e.snapping = true
@@ -447,10 +444,6 @@ func (e *Engine) commit(b *batch) {
 		e.bg.Go(func() { e.saveSnapshotOf(snap) })
 	}
 }
-
-// MaxReplay is the most events start-up replays after the last snapshot,
-// with the default SnapshotEvery.
-func MaxReplay() uint64 { return defaultSnapshotEvery - 1 }
 
 // share lets the command state hold the committed state's value of every
 // ticket the batch changed, instead of a copy of its own, wherever no

@@ -43,10 +43,11 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) bool {
 		failWith(w, http.StatusForbidden, "cross_origin", "拒绝来自其他网站的请求")
 		return false
 	}
-	if ct := r.Header.Get("Content-Type"); ct == "application/json" {
+	ct := r.Header.Get("Content-Type")
+	if ct == "application/json" {
 		return true // as every kiosk and page sends it, without parsing
 	}
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "application/json" {
 		failWith(w, http.StatusUnsupportedMediaType, "json_only", "请求须为 JSON（Content-Type: application/json）")
 		return false

@@ -33,10 +33,9 @@ func sealHeaderAt(v []byte) []byte {
 }
 
 func seal(data []byte) []byte {
-	out := make([]byte, 0, 5+len(data))
-	out = append(out, sealVersion)
-	out = binary.BigEndian.AppendUint32(out, crc32.Checksum(data, castagnoli))
-	return append(out, data...)
+	out := make([]byte, sealHeader+len(data))
+	copy(out[sealHeader:], data)
+	return sealHeaderAt(out)
 }
 
 var errChecksum = errors.New("checksum mismatch")
@@ -45,11 +44,11 @@ func unseal(v []byte) ([]byte, error) {
 	switch {
 	case len(v) > 0 && v[0] == '{':
 		return v, nil // written before checksums
-	case len(v) >= 5 && v[0] == sealVersion:
-		if crc32.Checksum(v[5:], castagnoli) != binary.BigEndian.Uint32(v[1:5]) {
+	case len(v) >= sealHeader && v[0] == sealVersion:
+		if crc32.Checksum(v[sealHeader:], castagnoli) != binary.BigEndian.Uint32(v[1:sealHeader]) {
 			return nil, errChecksum
 		}
-		return v[5:], nil
+		return v[sealHeader:], nil
 	}
 	return nil, fmt.Errorf("unknown record format (%d bytes)", len(v))
 }
