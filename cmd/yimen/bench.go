@@ -31,6 +31,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	dayTickets := fs.Int("day-tickets", 200_000, "floor: tickets in one day for the start-up measurement")
 	withStartup := fs.Bool("startup", true, "floor: measure start-up too (writes a year of history first)")
 	hallFile := fs.String("hall", "", "floor: the hall file of the daemons measured (default: the demo hall)")
+	countyHub := fs.Bool("county", false, "floor: link the daemons to a county hub run in the bench's process (--county)")
 	parts := fs.String("parts", "push,issue,heap,drops,startup", "floor: the parts to run, comma-separated: push (call → screens), issue (issuing and memory), heap (the engine's live heap per open ticket), drops (screens dropped while kiosks issue), startup")
 	attackers := fs.Int("attackers", 32, "login: addresses sending wrong sign-ins at once")
 	finish := fs.Bool("finish", true, "fanout: finish each ticket before the next call (false: next finishes it, as a call pad's single key does)")
@@ -58,6 +59,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 				screens: *screens, calls: *calls, kiosks: *kiosks, waiting: *waiting,
 				duration: *duration, history: *tickets, dayTickets: *dayTickets, startup: *withStartup,
 				parts: floorParts(*parts), daemonArgs: floorDaemonArgs(*hallFile),
+				county: *countyHub, hallFile: *hallFile,
 			})
 		case "bare-server": // the baseline server that bench floor starts
 			return benchBare(ctx, fs.Args()[1:], os.Stderr)

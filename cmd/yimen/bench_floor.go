@@ -19,6 +19,8 @@ type floorOpts struct {
 	startup                         bool
 	parts                           map[string]bool // which parts run (floorParts)
 	daemonArgs                      []string        // the daemons' flags (--printer none, -hall)
+	county                          bool            // link the daemons to a hub in this process
+	hallFile                        string
 }
 
 // floorParts reads -parts: "push,issue" runs those two. Each part starts
@@ -76,6 +78,14 @@ func benchFloor(ctx context.Context, out io.Writer, o floorOpts) error {
 	pause := func() error { time.Sleep(50 * time.Millisecond); return nil }
 
 	fmt.Fprintf(out, "floor: %d screens, %d calls, %d kiosks, %d tickets issued into empty lines\n", o.screens, o.calls, o.kiosks, o.waiting)
+	if o.county {
+		args, done, err := floorCounty(sub("county"), o.hallFile, out)
+		if err != nil {
+			return err
+		}
+		defer done()
+		o.daemonArgs = append(slices.Clip(o.daemonArgs), args...)
+	}
 	if o.parts["push"] {
 		if err := floorPush(ctx, out, o, exe, sub, post, discard, pause); err != nil {
 			return err
