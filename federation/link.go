@@ -50,6 +50,9 @@ type Config struct {
 // Link is the hall's side of its county: the embedded NATS server, the
 // publisher of its events and its hellos. Start runs it in the
 // background, so that the hall never waits on it; Close ends all of it.
+// The daemon starts one only with --county: nothing but the county reads
+// the hall's stream, and the publisher sends the whole log from the
+// hall's own on the first link.
 type Link struct {
 	cfg       Config
 	cancel    context.CancelFunc

@@ -9,9 +9,9 @@ import (
 	"github.com/yimen-hall/yimen/federation"
 )
 
-// The hall's side of its county (docs/county/protocol.md): an embedded
-// NATS server with the hall's events in its own stream, and with --county
-// a leaf link to the county's hub. The hall never waits on any of it.
+// The hall's side of its county (docs/county/protocol.md): with --county,
+// an embedded NATS server with the hall's events in its own stream, a
+// leaf of the county's hub. The hall never waits on any of it.
 
 // checkCountyFlags checks --hall-id, --county and --county-creds before
 // anything starts, so that a typo stops the start with one clear line.
@@ -53,15 +53,23 @@ func (m *Main) hallID() string {
 	return ""
 }
 
-// startLink starts the embedded server, the publisher and the county
-// link in the background.
+// startLink starts, with --county, the embedded server, the publisher
+// and the county link in the background. Without --county it starts
+// nothing and leaves DATA/nats as it is: nothing reads a hall's stream
+// but its county, and the publisher sends the whole log from the hall's
+// own yimen.db on the first link (or from the stream's last event, if an
+// earlier version left one). An unused server cost a hall at full speed
+// about a tenth of its CPU and a second copy of every event on disk.
 func (m *Main) startLink() error {
 	id := m.hallID()
-	if id == "" {
-		if len(m.County) > 0 {
-			return usageError{fmt.Errorf("--county: the hall has no id; set \"id\" in the hall file or give --hall-id (a-z, 0-9, '-')")}
-		}
-		m.logger.Info("the hall has no id: its events are not kept for a county (set \"id\" in the hall file or --hall-id)")
+	switch {
+	case id == "" && len(m.County) > 0:
+		return usageError{fmt.Errorf("--county: the hall has no id; set \"id\" in the hall file or give --hall-id (a-z, 0-9, '-')")}
+	case id == "":
+		m.logger.Info("no --county and the hall has no id: nothing is sent or kept for a county (to link, set \"id\" in the hall file or give --hall-id, and --county)")
+		return nil
+	case len(m.County) == 0:
+		m.logger.Info("no --county: nothing is sent or kept for a county; started later with --county, the hall sends its whole log", "hall", id)
 		return nil
 	}
 	m.link = federation.Start(federation.Config{
@@ -86,9 +94,7 @@ func (m *Main) startLink() error {
 			m.hub.SetAlarm(display.Alarm{Source: "county_link", Level: "warn", Text: text})
 		},
 	})
-	if len(m.County) > 0 {
-		m.logger.Info("linking to the county", "hall", id, "hub", m.County)
-	}
+	m.logger.Info("linking to the county", "hall", id, "hub", m.County)
 	return nil
 }
 

@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -39,29 +41,125 @@ func waitPublished(t *testing.T, m *Main) {
 	})
 }
 
-// Without --county the embedded server keeps the hall's events, and the
-// daemon still listens on nothing but its HTTP port.
+// Without --county the daemon runs no NATS server: it listens on its
+// HTTP port only, makes no DATA/nats, raises no county alarm, and its log
+// says that nothing is sent or kept for a county.
 func TestDaemonWithoutCountyListensOnlyOnHTTP(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("reads the process's sockets from /proc")
 	}
 	m := startMain(t, nil)
-	k := kioskClient(t, m)
-	for range 3 {
-		if code, body := k.do("POST", "/api/tickets", map[string]any{"service": "medicare"}); code != 201 {
-			t.Fatalf("issue: %d %v", code, body)
-		}
-	}
-	waitPublished(t, m)
-	federationtest.CheckStream(t, m.link.Conn(), federation.EventsStream, "demo", committed(m))
-	if _, err := os.Stat(filepath.Join(m.DataDir, "nats", "jetstream")); err != nil {
-		t.Errorf("the hall's stream is not in DATA/nats: %v", err)
-	}
+	issueTickets(t, m, 3)
 	ports := listeningPorts(t)
 	_, httpPort, _ := strings.Cut(strings.TrimPrefix(m.URL, "http://"), ":")
 	if len(ports) != 1 || ports[0] != httpPort {
 		t.Fatalf("the daemon listens on TCP ports %v; want only its HTTP port %s", ports, httpPort)
 	}
+	for _, a := range m.hub.Alarms() {
+		if strings.HasPrefix(a.Source, "county") {
+			t.Errorf("alarm %s without a county: %s", a.Source, a.Text)
+		}
+	}
+	if log := m.stderr.(*syncBuffer).String(); !strings.Contains(log, "no --county: nothing is sent or kept for a county") {
+		t.Errorf("the log does not say that nothing goes to a county:\n%s", log)
+	}
+	// After Close too: a server started in the background would have made
+	// its store by then.
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(m.DataDir, "nats")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("DATA/nats without --county: %v", err)
+	}
+}
+
+// issueTickets takes n numbers at a kiosk of m.
+func issueTickets(t *testing.T, m *Main, n int) {
+	t.Helper()
+	k := kioskClient(t, m)
+	for range n {
+		if code, body := k.do("POST", "/api/tickets", map[string]any{"service": "medicare"}); code != 201 {
+			t.Fatalf("issue: %d %v", code, body)
+		}
+	}
+}
+
+// A DATA/nats that an earlier version left is not touched by a daemon
+// without --county: not a file in it is made, changed or removed.
+func TestDaemonWithoutCountyLeavesDataNatsAlone(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "nats", "jetstream")
+	if err := os.MkdirAll(old, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(old, "kept"), []byte("an earlier store"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := treeOf(t, filepath.Join(dir, "nats"))
+	m := startMain(t, func(m *Main) { m.DataDir = dir })
+	issueTickets(t, m, 3)
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if after := treeOf(t, filepath.Join(dir, "nats")); after != before {
+		t.Fatalf("DATA/nats changed without --county:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// treeOf lists the files under dir with their sizes and times.
+func treeOf(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %d %v\n", path, fi.Size(), fi.ModTime())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// A hall that ran without --county sends its whole log, from event 1, on
+// its first link; one that ran without it again after being linked (its
+// stream kept) sends from the stream's last event on. The county's stream
+// holds every event once, in order.
+func TestDaemonLinkingLaterSendsTheWholeLog(t *testing.T) {
+	hub := federationtest.StartHub(t)
+	nc := hub.Connect("", "")
+	federationtest.CountyStream(t, nc, "demo")
+	dir := t.TempDir()
+	run := func(linked bool, tickets int) {
+		t.Helper()
+		m := startMain(t, func(m *Main) {
+			m.DataDir = dir
+			if linked {
+				m.County = []string{hub.LeafURL()}
+			}
+		})
+		issueTickets(t, m, tickets)
+		if linked {
+			federationtest.WaitCount(t, nc, federation.CountyStream, "demo", committed(m), 2*time.Minute)
+			federationtest.CheckStream(t, nc, federation.CountyStream, "demo", committed(m))
+		}
+		if err := m.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(false, 4)
+	if _, err := os.Stat(filepath.Join(dir, "nats")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("DATA/nats without --county: %v", err)
+	}
+	run(true, 2)
+	run(false, 3)
+	run(true, 1)
 }
 
 // listeningPorts lists the TCP ports this process listens on, from the
@@ -109,12 +207,7 @@ func TestDaemonCountyLink(t *testing.T) {
 	m := startMain(t, func(m *Main) { m.County = []string{hub.LeafURL()}; m.HallID = "dongzhen" })
 	nc := hub.Connect("", "")
 	federationtest.CountyStream(t, nc, "dongzhen")
-	k := kioskClient(t, m)
-	for range 5 {
-		if code, body := k.do("POST", "/api/tickets", map[string]any{"service": "medicare"}); code != 201 {
-			t.Fatalf("issue: %d %v", code, body)
-		}
-	}
+	issueTickets(t, m, 5)
 	federationtest.WaitCount(t, nc, federation.CountyStream, "dongzhen", committed(m), 2*time.Minute)
 	federationtest.CheckStream(t, nc, federation.CountyStream, "dongzhen", committed(m))
 }
@@ -178,14 +271,16 @@ func TestDaemonCountyNeedsHallID(t *testing.T) {
 	}
 }
 
-// When the hall's own event store cannot be opened (here DATA/nats is a
-// file, as a full or broken disk would leave it), the manager gets the
-// county alarm and the hall issues as ever; once the store is back, the
-// alarm clears and every event is kept.
+// When a linked hall's own event store cannot be opened (here DATA/nats
+// is a file, as a full or broken disk would leave it), the manager gets
+// the county alarm and the hall issues as ever; once the store is back,
+// the alarm clears and every event is kept.
 func TestDaemonCountyStoreAlarm(t *testing.T) {
+	hub := federationtest.StartHub(t)
 	var dir string
 	m := startMain(t, func(m *Main) {
 		dir = m.DataDir
+		m.County = []string{hub.LeafURL()}
 		if err := os.WriteFile(filepath.Join(dir, "nats"), []byte("not a directory"), 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -166,7 +166,7 @@ func (m *Main) flagSet() *flag.FlagSet {
 	fs.IntVar(&m.PhoneTickets, "phone-tickets", m.PhoneTickets, "numbers an hour one phone may take without a kiosk; 0: kiosks only")
 	fs.StringVar(&m.VoiceDir, "voice-dir", env("YIMEN_VOICE_DIR", ""), "directory `DIR` of the hall's own voice clips (same names as the embedded ones)")
 	fs.StringVar(&m.HallID, "hall-id", env("YIMEN_HALL_ID", ""), "the hall's `ID` for its county (a-z, 0-9, '-'); wins over \"id\" in the hall file")
-	fs.Var(listFlag{&m.County}, "county", "the county hub's leafnode `URL`, repeatable for a hub cluster: nats://HOST:7422")
+	fs.Var(listFlag{&m.County}, "county", "the county hub's leafnode `URL`, repeatable for a hub cluster: nats://HOST:7422 (without it nothing is sent or kept for a county)")
 	fs.StringVar(&m.CountyCreds, "county-creds", env("YIMEN_COUNTY_CREDS", ""), "`FILE` holding one line USER:PASSWORD, the hall's own user on the county hub (chmod 600)")
 	return fs
 }
