@@ -12,21 +12,38 @@ import (
 // which tickets s owns, so its caller holds whatever lock guards s's
 // changes.
 func (s *State) Clone() (*State, error) {
-	v := reflect.ValueOf(s).Elem()
-	out := reflect.New(v.Type()).Elem()
-	deepCopy(out, v)
-	c := out.Addr().Interface().(*State)
-	// The copy shares the hall: a Hall is never changed once a state
-	// holds it. The indexes of tickets are copied as they are (they hold
-	// the same shared tickets); that of cases, which are copied, is
-	// rebuilt.
-	c.hall = s.hall
+	c := s.copyFields()
+	// The indexes of tickets are copied as they are (they hold the same
+	// shared tickets); that of cases, which are copied, is rebuilt.
 	c.byToken = s.byToken.clone() // nil stays nil (forgetTokens)
 	c.issuedService, c.issuedCategory = maps.Clone(s.issuedService), maps.Clone(s.issuedCategory)
 	c.queues, c.direct = cloneLines(s.queues), cloneLines(s.direct)
 	c.indexCases()
 	s.share(c)
 	return c, nil
+}
+
+// frozen returns a copy of the state for a snapshot to encode while s
+// moves on: what Marshal writes, without the indexes a snapshot does not
+// hold (a busy day's lines and tokens, copied for nothing at every
+// snapshot). It is only to be read.
+func (s *State) frozen() *State {
+	c := s.copyFields()
+	c.queues, c.direct, c.byToken, c.issuedService, c.issuedCategory, c.casesByToken = nil, nil, nil, nil, nil, nil
+	s.share(c)
+	return c
+}
+
+// copyFields copies every exported field of s deeply (the tickets map,
+// not the tickets) and shares the hall: a Hall is never changed once a
+// state holds it.
+func (s *State) copyFields() *State {
+	v := reflect.ValueOf(s).Elem()
+	out := reflect.New(v.Type()).Elem()
+	deepCopy(out, v)
+	c := out.Addr().Interface().(*State)
+	c.hall = s.hall
+	return c
 }
 
 func cloneLines(m map[string]*waitLines) map[string]*waitLines {

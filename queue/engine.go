@@ -153,7 +153,7 @@ func NewEngine(h *Hall, log Log, o Options) (*Engine, error) {
 	if legacy {
 		// A snapshot of an earlier version (JSON, slow to read): saved
 		// again at once, so that the next start is quick.
-		snap, _ := e.committed.Clone()
+		snap := e.committed.frozen()
 		e.snapping = true
 		e.bg.Go(func() { e.saveSnapshotOf(snap) })
 	}
@@ -427,7 +427,7 @@ func (e *Engine) commit(b *batch) {
 	// snapshots encode its tickets again and again, but start-up after a
 	// power cut replays no more than that many events (MaxReplay).
 	if e.committed.Seq-e.lastSnap >= e.snapshotEvery && !e.snapping {
-		snap, _ = e.committed.Clone() // shares the tickets: cheap
+		snap = e.committed.frozen() // shares the tickets: cheap
 		e.snapping = true
 	}
 	e.commitMu.Unlock()

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -28,17 +29,43 @@ const (
 // Marshal encodes the state for a snapshot. The same state always gives
 // the same bytes (tickets in ID order).
 func (s *State) Marshal() ([]byte, error) {
-	tickets := make([]*Ticket, 0, len(s.Tickets))
-	for _, t := range s.Tickets {
-		tickets = append(tickets, t)
+	return s.marshalWith(ticketsInIDOrder(s.Tickets))
+}
+
+// ticketsInIDOrder lists the tickets in ID order. A busy day holds a hundred thousand
+// of them, and sorting their pointers by ID read every ID from its own
+// place in memory at each of the sort's two million comparisons (half the
+// snapshot's cost); sorting on the IDs' first sixteen bytes held in the
+// slice itself settles all but exact ties there.
+func ticketsInIDOrder(m map[string]*Ticket) []*Ticket {
+	type keyed struct {
+		hi, lo uint64
+		t      *Ticket
 	}
-	slices.SortFunc(tickets, func(a, b *Ticket) int { return strings.Compare(a.ID, b.ID) })
-	return s.marshalWith(tickets)
+	ks := make([]keyed, 0, len(m))
+	for _, t := range m {
+		var b [16]byte
+		copy(b[:], t.ID)
+		ks = append(ks, keyed{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), t})
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.lo, b.lo); c != 0 {
+			return c
+		}
+		return strings.Compare(a.t.ID, b.t.ID) // longer IDs, or a NUL in one
+	})
+	out := make([]*Ticket, len(ks))
+	for i, k := range ks {
+		out[i] = k.t
+	}
+	return out
 }
 
 // marshalWith encodes the state with the given tickets in place of its
-// own: the engine saves tickets it collected under its lock, while the
-// state itself moves on.
+// own.
 func (s *State) marshalWith(tickets []*Ticket) ([]byte, error) {
 	rest := *s
 	rest.Tickets = nil

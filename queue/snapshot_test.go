@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -382,4 +383,24 @@ func mustMarshal(t *testing.T, s *State) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// Tickets are written in ID order, however their IDs compare: the same
+// state always gives the same snapshot.
+func TestSnapshotTicketsInIDOrder(t *testing.T) {
+	ids := []string{"20261121-A001", "20261121-A0010", "20261121-A001\x00", "20261121-B001", "20261121-A0001",
+		"20261121-A001-long-tail-b", "20261121-A001-long-tail-a", "20261121-A001-long-tail", "", "2", "20261120-Z999"}
+	m := map[string]*Ticket{}
+	for _, id := range ids {
+		m[id] = &Ticket{ID: id}
+	}
+	want := slices.Clone(ids)
+	slices.Sort(want)
+	var got []string
+	for _, tk := range ticketsInIDOrder(m) {
+		got = append(got, tk.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("tickets in the order\n%q\nwant\n%q", got, want)
+	}
 }

@@ -103,3 +103,9 @@ func TestBatchSealsAsOne(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func seal(data []byte) []byte {
+	out := make([]byte, sealHeader+len(data))
+	copy(out[sealHeader:], data)
+	return sealHeaderAt(out)
+}

@@ -32,12 +32,6 @@ func sealHeaderAt(v []byte) []byte {
 	return v
 }
 
-func seal(data []byte) []byte {
-	out := make([]byte, sealHeader+len(data))
-	copy(out[sealHeader:], data)
-	return sealHeaderAt(out)
-}
-
 var errChecksum = errors.New("checksum mismatch")
 
 func unseal(v []byte) ([]byte, error) {
