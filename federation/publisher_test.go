@@ -23,8 +23,11 @@ import (
 // server does neither on demand.
 type faultyJS struct {
 	jetstream.JetStream
-	event     uint64 // the event whose publish fails, once
-	stored    bool   // whether the stream gets it all the same (the ack is what is lost)
+	event  uint64 // the event whose publish fails, once
+	stored bool   // whether the stream gets it all the same (the ack is what is lost)
+	// repeat has the stream take the event once more just before it,
+	// under another message id: a repeat the duplicate window missed.
+	repeat    bool
 	mu        sync.Mutex
 	tripped   bool
 	published atomic.Int64 // publishes of the event that fails, counted
@@ -50,6 +53,12 @@ func (f *faultyJS) PublishMsgAsync(m *nats.Msg, opts ...jetstream.PublishOpt) (j
 	if !f.trip(m) {
 		return f.JetStream.PublishMsgAsync(m, opts...)
 	}
+	if f.repeat {
+		if err := f.publishRepeat(m); err != nil {
+			return nil, err
+		}
+		return f.JetStream.PublishMsgAsync(m, opts...)
+	}
 	if f.stored {
 		real, err := f.JetStream.PublishMsgAsync(m, opts...)
 		if err != nil {
@@ -67,10 +76,27 @@ func (f *faultyJS) PublishMsgAsync(m *nats.Msg, opts ...jetstream.PublishOpt) (j
 // core is the connection's publish without an ack, which loses the
 // failing event: a message nobody acks has nothing else to fail by.
 func (f *faultyJS) core(m *nats.Msg) error {
-	if f.trip(m) && !f.stored {
+	switch {
+	case !f.trip(m):
+	case f.repeat:
+		if err := f.publishRepeat(m); err != nil {
+			return err
+		}
+	case !f.stored:
 		return nil
 	}
 	return f.Conn().PublishMsg(m)
+}
+
+// publishRepeat sends m's event under another message id, which the
+// stream's duplicate window cannot catch, as if the window had passed.
+func (f *faultyJS) publishRepeat(m *nats.Msg) error {
+	h := nats.Header{}
+	for k, v := range m.Header {
+		h[k] = v
+	}
+	h.Set(HeaderMsgID, "repeat-"+h.Get(HeaderMsgID))
+	return f.Conn().PublishMsg(&nats.Msg{Subject: m.Subject, Data: m.Data, Header: h})
 }
 
 type failedAck struct {
@@ -218,6 +244,17 @@ func TestPublisherAckLostMidWindowLeavesNoRepeat(t *testing.T) {
 		if n := fault.published.Load(); n != 1 {
 			t.Fatalf("event %d was published %d times after the stream had it", event, n)
 		}
+	})
+}
+
+// An event that the stream takes twice, as it would if a message sent
+// again came past the duplicate window (in the middle of a window, at its
+// end), is found by the acks' sequences and taken out: the stream holds
+// every event once, in order, whatever the window's length.
+func TestPublisherRepeatPastTheWindowIsTakenOut(t *testing.T) {
+	faultAt(t, 321, 1500, func(t *testing.T, event uint64) {
+		stream, _ := publisherWithFault(t, 1500, 200, &faultyJS{event: event, repeat: true})
+		checkWhole(t, stream, 1500)
 	})
 }
 
