@@ -22,7 +22,11 @@ import (
 var (
 	bucketEvents   = []byte("events")
 	bucketSnapshot = []byte("snapshot")
-	keySnapshot    = []byte("state")
+	// The snapshot is two values (snapshot.go): its head and the state as
+	// the engine encoded it. Files written before hold one, keySnapshot.
+	keySnapshotHead = []byte("head")
+	keySnapshotBody = []byte("body")
+	keySnapshot     = []byte("state")
 )
 
 // FileName is the bbolt file inside the data directory.
@@ -175,13 +179,17 @@ func (s *Store) Replay(after uint64, fn func(queue.Event) error) (err error) {
 // SaveSnapshot stores the state as of seq.
 func (s *Store) SaveSnapshot(seq uint64, data []byte) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		// The seq, then the sealed state, built in one copy: a busy
-		// day's snapshot is tens of megabytes.
-		v := make([]byte, 8+sealHeader+len(data))
-		binary.BigEndian.PutUint64(v, seq)
-		copy(v[8+sealHeader:], data)
-		sealHeaderAt(v[8:])
-		return tx.Bucket(bucketSnapshot).Put(keySnapshot, v)
+		b := tx.Bucket(bucketSnapshot)
+		// The state goes in as the engine encoded it, not copied behind
+		// its seq: a busy day's snapshot is tens of megabytes, and each
+		// copy of it is held until the write ends.
+		if err := b.Put(keySnapshotHead, snapshotHead(seq, data)); err != nil {
+			return err
+		}
+		if err := b.Put(keySnapshotBody, data); err != nil {
+			return err
+		}
+		return b.Delete(keySnapshot)
 	})
 }
 
@@ -190,17 +198,12 @@ func (s *Store) LoadSnapshot() (seq uint64, data []byte, err error) {
 	defer faultsAreDamage(&err)
 	defer readGuard()()
 	err = s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketSnapshot).Get(keySnapshot)
-		if len(v) < 8 {
-			return nil
+		var body []byte
+		seq, body, err = readSnapshot(tx.Bucket(bucketSnapshot))
+		if err == nil && body != nil {
+			data = append([]byte(nil), body...) // copy: body dies with the tx
 		}
-		seq = binary.BigEndian.Uint64(v)
-		body, err := unseal(v[8:])
-		if err != nil {
-			return fmt.Errorf("%w: the state snapshot at event %d: %v", queue.ErrDamaged, seq, err)
-		}
-		data = append([]byte(nil), body...) // copy: v dies with the tx
-		return nil
+		return err
 	})
 	return seq, data, err
 }

@@ -104,6 +104,40 @@ func TestBatchSealsAsOne(t *testing.T) {
 	}
 }
 
+// A file written before snapshots were kept as head and body holds its
+// snapshot behind its seq in one value: it still loads, and the next
+// snapshot saved replaces it.
+func TestSnapshotOfAnEarlierVersionLoads(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := []byte(`{"seq":7}`)
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSnapshot).Put(keySnapshot, append(seqKey(7), seal(old)...))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq, data, err := s.LoadSnapshot(); err != nil || seq != 7 || !bytes.Equal(data, old) {
+		t.Fatalf("the earlier snapshot loads as %d %q %v; want 7 %q", seq, data, err, old)
+	}
+	if err := s.SaveSnapshot(9, []byte(`{"seq":9}`)); err != nil {
+		t.Fatal(err)
+	}
+	if seq, data, err := s.LoadSnapshot(); err != nil || seq != 9 || string(data) != `{"seq":9}` {
+		t.Fatalf("after saving, the snapshot loads as %d %q %v; want 9", seq, data, err)
+	}
+	s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketSnapshot).Get(keySnapshot) != nil {
+			t.Errorf("the earlier snapshot is still kept beside the new one")
+		}
+		return nil
+	})
+	s.Close()
+}
+
 func seal(data []byte) []byte {
 	out := make([]byte, sealHeader+len(data))
 	copy(out[sealHeader:], data)

@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -73,13 +72,13 @@ func CheckFile(path string) (r Report, err error) {
 			}
 		}
 		r.Events, r.Tickets, r.Days = lc.last, lc.tickets, len(lc.days)
-		if v := snaps.Get(keySnapshot); len(v) >= 8 {
-			r.Snapshot = binary.BigEndian.Uint64(v)
-			body, err := unseal(v[8:])
-			if err == nil {
-				err = queue.VerifySnapshot(body)
-			}
-			if err != nil {
+		seq, body, err := readSnapshot(snaps)
+		if err != nil {
+			return err
+		}
+		if body != nil {
+			r.Snapshot = seq
+			if err := queue.VerifySnapshot(body); err != nil {
 				return fmt.Errorf("%w: the state snapshot at event %d: %v", queue.ErrDamaged, r.Snapshot, err)
 			}
 			if r.Snapshot > r.Events {

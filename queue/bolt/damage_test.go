@@ -195,9 +195,9 @@ func TestCheckReadsTheSnapshot(t *testing.T) {
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSnapshot)
-		v := bytes.Clone(b.Get(keySnapshot))
+		v := bytes.Clone(b.Get(keySnapshotBody))
 		v[len(v)-5] ^= 1
-		return b.Put(keySnapshot, v)
+		return b.Put(keySnapshotBody, v)
 	})
 	db.Close()
 	if err != nil {

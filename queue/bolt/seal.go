@@ -93,3 +93,48 @@ func readGuard() func() {
 	old := debug.SetPanicOnFault(true)
 	return func() { debug.SetPanicOnFault(old) }
 }
+
+// A snapshot's head is its seq, sealVersion and the CRC-32C of its body:
+// the body is stored as it is, so that saving a snapshot tens of
+// megabytes long does not copy it.
+const snapshotHeadLen = 8 + sealHeader
+
+func snapshotHead(seq uint64, body []byte) []byte {
+	h := make([]byte, snapshotHeadLen)
+	binary.BigEndian.PutUint64(h, seq)
+	h[8] = sealVersion
+	binary.BigEndian.PutUint32(h[9:], crc32.Checksum(body, castagnoli))
+	return h
+}
+
+// readSnapshot reads the bucket's snapshot, in either form: its seq and
+// body (valid for the transaction), or a nil body when there is none.
+func readSnapshot(b *bolt.Bucket) (seq uint64, body []byte, err error) {
+	if h := b.Get(keySnapshotHead); h != nil {
+		body = b.Get(keySnapshotBody)
+		switch {
+		case len(h) != snapshotHeadLen || h[8] != sealVersion:
+			err = fmt.Errorf("unknown record format (%d bytes)", len(h))
+		case body == nil:
+			err = errors.New("its state is missing")
+		case crc32.Checksum(body, castagnoli) != binary.BigEndian.Uint32(h[9:]):
+			err = errChecksum
+		}
+		if len(h) >= 8 {
+			seq = binary.BigEndian.Uint64(h)
+		}
+		if err != nil {
+			return seq, nil, fmt.Errorf("%w: the state snapshot at event %d: %v", queue.ErrDamaged, seq, err)
+		}
+		return seq, body, nil
+	}
+	v := b.Get(keySnapshot) // as files written before kept it
+	if len(v) < 8 {
+		return 0, nil, nil
+	}
+	seq = binary.BigEndian.Uint64(v)
+	if body, err = unseal(v[8:]); err != nil {
+		return seq, nil, fmt.Errorf("%w: the state snapshot at event %d: %v", queue.ErrDamaged, seq, err)
+	}
+	return seq, body, nil
+}
