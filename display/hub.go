@@ -29,6 +29,15 @@ type Hub struct {
 	// under the state's lock: a run of numbers committed together goes to
 	// the screens as one issued message (see event).
 	issued []string
+	// Following the engine, issued messages are paced (issuedGap):
+	// lastIssued is when the last went out, flush the timer that sends
+	// the lines gathered since, armed while one is due; pending counts
+	// its run not yet ended, for Close. All under the state's lock.
+	lastIssued time.Time
+	flush      *time.Timer
+	armed      bool
+	closed     bool
+	pending    sync.WaitGroup
 
 	// mu guards the ring and the alarms. The pushers (and the writers of
 	// screens that fell behind) read the ring at once after every
@@ -88,11 +97,64 @@ func Follow(e *queue.Engine, o Options) *Hub {
 	h := newHub(o)
 	h.view = e.Read
 	e.Follow(h.event)
-	e.AfterCommit(func(st *queue.State) {
-		h.flushIssued(st)
-		h.wake()
-	})
+	e.AfterCommit(h.afterCommit)
 	return h
+}
+
+// issuedGap is the least time between two issued messages of a hub that
+// follows the engine. Kiosks at full speed commit a batch of numbers
+// every millisecond or two, and each batch's message (the lines and the
+// buttons of every service routed there) was built and encoded for every
+// batch: a twentieth of the daemon's CPU, for boards that nobody reads
+// faster than a tenth of a second. A number taken after a quiet spell
+// still goes out at once; any other message (a call) takes the lines
+// gathered so far with it.
+const issuedGap = 100 * time.Millisecond
+
+// afterCommit ends a committed batch: its issued lines go out now, or
+// when the gap since the last issued message has passed. The engine's
+// lock is held.
+func (h *Hub) afterCommit(st *queue.State) {
+	// The pace is the machine's, not the hall's clock: time.Now.
+	if wait := time.Until(h.lastIssued.Add(issuedGap)); len(h.issued) > 0 && wait > 0 {
+		if !h.armed && !h.closed {
+			h.armed = true
+			h.pending.Add(1)
+			if h.flush == nil {
+				h.flush = time.AfterFunc(wait, h.flushLater)
+			} else {
+				h.flush.Reset(wait)
+			}
+		}
+	} else {
+		h.flushIssued(st)
+	}
+	h.wake()
+}
+
+// flushLater sends the issued lines gathered while the gap ran.
+func (h *Hub) flushLater() {
+	defer h.pending.Done()
+	h.view(func(st *queue.State) {
+		h.armed = false
+		if !h.closed {
+			h.flushIssued(st)
+		}
+	})
+	h.wake()
+}
+
+// Close stops the hub's timer, waiting for a run of it that began. A hub
+// that follows the engine is closed before the engine.
+func (h *Hub) Close() {
+	h.view(func(*queue.State) {
+		h.closed = true
+		if h.armed && h.flush.Stop() {
+			h.armed = false
+			h.pending.Done()
+		}
+	})
+	h.pending.Wait()
 }
 
 // NewHub starts a hub on a copy of the state of its own (one the engine
@@ -182,6 +244,7 @@ func (h *Hub) flushIssued(st *queue.State) {
 	}
 	m := issuedPatch(st, h.issued)
 	h.issued = h.issued[:0]
+	h.lastIssued = time.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.publish(m)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,7 +21,57 @@ func newHub(t *testing.T) (*queue.Engine, *display.Hub) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })
-	return e, display.Follow(e, display.Options{})
+	hub := display.Follow(e, display.Options{})
+	t.Cleanup(hub.Close) // before the engine's
+	return e, hub
+}
+
+// Numbers taken at full speed reach the screens in one issued message a
+// tenth of a second at most, not one for every commit; a number taken
+// after a quiet spell goes out with its commit; and the board ends as the
+// engine stands.
+func TestIssuedMessagesArePaced(t *testing.T) {
+	e, hub := newHub(t)
+	ctx := context.Background()
+	if _, err := e.Issue(ctx, "pension", false); err != nil { // opens the day
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // a quiet spell, longer than the gap
+	before := hub.Seq()
+	if _, err := e.Issue(ctx, "pension", false); err != nil {
+		t.Fatal(err)
+	}
+	if got := hub.Seq(); got != before+1 {
+		t.Fatalf("after a quiet spell, a number committed with %d messages, want its issued message at once", got-before)
+	}
+	const burst = 200
+	start := time.Now()
+	for range burst {
+		if _, err := e.Issue(ctx, "pension", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	took := time.Since(start)
+	var last display.Message
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		frames, _ := hub.Catchup(before, hub.Boot())
+		if len(frames) > 0 {
+			last = decode(t, frames[len(frames)-1])
+		}
+		// An issued message, or a snapshot for a reader this far behind.
+		civil := slices.IndexFunc(last.Queues, func(q display.QueueView) bool { return q.Category == "civil" })
+		if civil >= 0 && last.Queues[civil].Waiting == burst+2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the board's last message %+v; want civil with %d waiting", last, burst+2)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	sent := int(hub.Seq() - before - 1)
+	if limit := 2 + int(took/(100*time.Millisecond)); sent > limit {
+		t.Errorf("%d numbers in %v went out in %d issued messages; want at most %d, one a tenth of a second", burst, took, sent, limit)
+	}
 }
 
 func decode(t *testing.T, f *display.Frame) display.Message {

@@ -401,6 +401,9 @@ func (m *Main) Close() error {
 	if m.link != nil { // it reads the log
 		errs = append(errs, m.link.Close())
 	}
+	if m.hub != nil {
+		m.hub.Close()
+	}
 	if m.engine != nil {
 		errs = append(errs, m.engine.Close())
 	}
