@@ -350,7 +350,19 @@ func (h *Hub) Snapshot() []byte { return h.snapshotFrame().Data }
 // must not be held: the state's lock comes first.
 func (h *Hub) snapshotFrame() *Frame {
 	var f *Frame
+	flushed := false
+	defer func() {
+		if flushed {
+			h.wake()
+		}
+	}()
 	h.view(func(st *queue.State) {
+		// Lines waiting for their paced issued message go out first: the
+		// snapshot at a seq is the board after that seq's message, and a
+		// kiosk's buttons must count every number taken.
+		if flushed = len(h.issued) > 0; flushed {
+			h.flushIssued(st)
+		}
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		if h.snap == nil || h.snap.Seq != h.seq {

@@ -44,6 +44,7 @@ func TestIssuedMessagesArePaced(t *testing.T) {
 	if got := hub.Seq(); got != before+1 {
 		t.Fatalf("after a quiet spell, a number committed with %d messages, want its issued message at once", got-before)
 	}
+	hub.Snapshot() // a screen connects: the snapshot at this seq is kept
 	const burst = 200
 	start := time.Now()
 	for range burst {
@@ -52,6 +53,15 @@ func TestIssuedMessagesArePaced(t *testing.T) {
 		}
 	}
 	took := time.Since(start)
+	// A screen connecting now gets every number in its snapshot, its
+	// lines' issued message not yet due or not.
+	var snap display.Message
+	if err := json.Unmarshal(hub.Snapshot(), &snap); err != nil {
+		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(snap.Queues, func(q display.QueueView) bool { return q.Category == "civil" }); i < 0 || snap.Queues[i].Waiting != burst+2 {
+		t.Errorf("a snapshot right after the numbers: %+v, want civil with %d waiting", snap.Queues, burst+2)
+	}
 	var last display.Message
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		frames, _ := hub.Catchup(before, hub.Boot())

@@ -161,9 +161,14 @@ func TestSinceWithoutBootReplays(t *testing.T) {
 	m := startMain(t, nil)
 	kiosk := kioskClient(t, m)
 	kiosk.do("POST", "/api/tickets", map[string]any{"service": "birth"})
-	snap := readBoard(t, dialDisplay(t, m, ""), 5*time.Second)
-	kiosk.do("POST", "/api/tickets", map[string]any{"service": "birth"})
-	kiosk.do("POST", "/api/tickets", map[string]any{"service": "birth"})
+	lobby := dialDisplay(t, m, "")
+	snap := readBoard(t, lobby, 5*time.Second)
+	for range 2 {
+		kiosk.do("POST", "/api/tickets", map[string]any{"service": "birth"})
+		// Issued messages are paced: each number's comes before the next
+		// number is taken, so that there are two to replay.
+		readBoard(t, lobby, 5*time.Second)
+	}
 	conn := dialDisplay(t, m, "?since="+itoa(snap.Seq))
 	for want := snap.Seq + 1; want <= snap.Seq+2; want++ {
 		msg := readBoard(t, conn, 5*time.Second)
