@@ -24,11 +24,26 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // sealHeader is the sealed form's prefix: the version and the checksum.
 const sealHeader = 5
 
+// putSeal writes the seal of body into h, sealHeader bytes: sealVersion
+// and the checksum.
+func putSeal(h, body []byte) {
+	h[0] = sealVersion
+	binary.BigEndian.PutUint32(h[1:sealHeader], crc32.Checksum(body, castagnoli))
+}
+
+// checkSeal says whether h, a seal (its version already told apart), is
+// that of body.
+func checkSeal(h, body []byte) error {
+	if crc32.Checksum(body, castagnoli) != binary.BigEndian.Uint32(h[1:sealHeader]) {
+		return errChecksum
+	}
+	return nil
+}
+
 // sealHeaderAt seals v in place: v is sealHeader bytes of room followed by
 // the data.
 func sealHeaderAt(v []byte) []byte {
-	v[0] = sealVersion
-	binary.BigEndian.PutUint32(v[1:sealHeader], crc32.Checksum(v[sealHeader:], castagnoli))
+	putSeal(v[:sealHeader], v[sealHeader:])
 	return v
 }
 
@@ -39,8 +54,8 @@ func unseal(v []byte) ([]byte, error) {
 	case len(v) > 0 && v[0] == '{':
 		return v, nil // written before checksums
 	case len(v) >= sealHeader && v[0] == sealVersion:
-		if crc32.Checksum(v[sealHeader:], castagnoli) != binary.BigEndian.Uint32(v[1:sealHeader]) {
-			return nil, errChecksum
+		if err := checkSeal(v[:sealHeader], v[sealHeader:]); err != nil {
+			return nil, err
 		}
 		return v[sealHeader:], nil
 	}
@@ -94,16 +109,15 @@ func readGuard() func() {
 	return func() { debug.SetPanicOnFault(old) }
 }
 
-// A snapshot's head is its seq, sealVersion and the CRC-32C of its body:
-// the body is stored as it is, so that saving a snapshot tens of
-// megabytes long does not copy it.
+// A snapshot's head is its seq and the seal of its body: the body is
+// stored as it is, so that saving a snapshot tens of megabytes long does
+// not copy it.
 const snapshotHeadLen = 8 + sealHeader
 
 func snapshotHead(seq uint64, body []byte) []byte {
 	h := make([]byte, snapshotHeadLen)
 	binary.BigEndian.PutUint64(h, seq)
-	h[8] = sealVersion
-	binary.BigEndian.PutUint32(h[9:], crc32.Checksum(body, castagnoli))
+	putSeal(h[8:], body)
 	return h
 }
 
@@ -111,29 +125,27 @@ func snapshotHead(seq uint64, body []byte) []byte {
 // body (valid for the transaction), or a nil body when there is none.
 func readSnapshot(b *bolt.Bucket) (seq uint64, body []byte, err error) {
 	if h := b.Get(keySnapshotHead); h != nil {
+		if len(h) >= 8 {
+			seq = binary.BigEndian.Uint64(h)
+		}
 		body = b.Get(keySnapshotBody)
 		switch {
 		case len(h) != snapshotHeadLen || h[8] != sealVersion:
 			err = fmt.Errorf("unknown record format (%d bytes)", len(h))
 		case body == nil:
 			err = errors.New("its state is missing")
-		case crc32.Checksum(body, castagnoli) != binary.BigEndian.Uint32(h[9:]):
-			err = errChecksum
+		default:
+			err = checkSeal(h[8:], body)
 		}
-		if len(h) >= 8 {
-			seq = binary.BigEndian.Uint64(h)
+	} else {
+		v := b.Get(keySnapshot) // as files written before kept it
+		if len(v) < 8 {
+			return 0, nil, nil
 		}
-		if err != nil {
-			return seq, nil, fmt.Errorf("%w: the state snapshot at event %d: %v", queue.ErrDamaged, seq, err)
-		}
-		return seq, body, nil
+		seq = binary.BigEndian.Uint64(v)
+		body, err = unseal(v[8:])
 	}
-	v := b.Get(keySnapshot) // as files written before kept it
-	if len(v) < 8 {
-		return 0, nil, nil
-	}
-	seq = binary.BigEndian.Uint64(v)
-	if body, err = unseal(v[8:]); err != nil {
+	if err != nil {
 		return seq, nil, fmt.Errorf("%w: the state snapshot at event %d: %v", queue.ErrDamaged, seq, err)
 	}
 	return seq, body, nil
