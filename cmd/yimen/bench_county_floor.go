@@ -41,9 +41,15 @@ func floorCounty(dir, hallFile string, out io.Writer) (args []string, done func(
 		return nil, nil, fmt.Errorf("county hub: %w", err)
 	}
 	nc, err := countyConn(hub)
-	if err != nil {
+	stop := func() {
+		if nc != nil {
+			nc.Close()
+		}
 		hub.Shutdown()
 		hub.WaitForShutdown()
+	}
+	if err != nil {
+		stop()
 		return nil, nil, fmt.Errorf("county hub: %w", err)
 	}
 	// The county's stream sources the hall once it says hello, as yimen
@@ -68,9 +74,7 @@ func floorCounty(dir, hallFile string, out io.Writer) (args []string, done func(
 		})
 	}
 	if err != nil {
-		nc.Close()
-		hub.Shutdown()
-		hub.WaitForShutdown()
+		stop()
 		return nil, nil, fmt.Errorf("county hub: %w", err)
 	}
 	fmt.Fprintf(out, "  county: the daemons link to a hub in the bench's process (%s); its stream sources hall %q from its hello on\n", leaf, id)
@@ -79,8 +83,6 @@ func floorCounty(dir, hallFile string, out io.Writer) (args []string, done func(
 		// events while they ran, not how fast.
 		got, _ := waitCountyCount(nc, id, 0, 0)
 		fmt.Fprintf(out, "  county: its stream holds %d events of hall %q (from the last daemon)\n", got, id)
-		nc.Close()
-		hub.Shutdown()
-		hub.WaitForShutdown()
+		stop()
 	}, nil
 }
